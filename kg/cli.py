@@ -1,0 +1,197 @@
+"""The `kg` command line: a thin layer over the library. The only module that prints.
+
+Errors are one line on stderr: exit 2 for bad input, 1 for everything else that went wrong.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from kg import __version__, pipeline, stats
+from kg.errors import KgError
+from kg.export import rdf
+from kg.export.html import write_view
+from kg.export.network import load_network
+from kg.store import DEFAULT_STORE, KgStore
+from kg.validate import validate
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _store_path(args: argparse.Namespace) -> Path:
+    return Path(args.store or os.environ.get("KG_STORE") or DEFAULT_STORE)
+
+
+def _base(args: argparse.Namespace) -> str | None:
+    return args.base or os.environ.get("KG_BASE") or None
+
+
+def _writer(args: argparse.Namespace) -> KgStore:
+    store = KgStore.open(_store_path(args), _base(args))
+    for graph in store.recovered:
+        print(f"kg: rolled back an interrupted write of {graph}", file=sys.stderr)
+    return store
+
+
+def _reader(args: argparse.Namespace) -> KgStore:
+    return KgStore.open_read_only(_store_path(args), _base(args))
+
+
+def _print_report(report: pipeline.Report) -> int:
+    for outcome in report.outcomes:
+        if outcome.status == "failed":
+            print(f"kg: error: {outcome.error}", file=sys.stderr)
+        else:
+            print(f"{outcome.status:>9}  {outcome.name}  ({outcome.triples:,} triples)")
+    print(f"sources: {report.summary()}")
+    if report.failed:
+        names = ", ".join(o.name for o in report.failed)
+        print(f"kg: {len(report.failed)} source(s) failed and were left as they were: {names}", file=sys.stderr)
+        return max(o.error.exit_code if o.error else 1 for o in report.failed)
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    directory = Path(args.directory)
+    out = Path(args.out)
+    with _writer(args) as store:
+        code = _print_report(pipeline.build(store, directory, prune=not args.keep_missing))
+        for fmt in ("ttl", "trig"):
+            size = rdf.export(store, fmt, out / f"graph.{fmt}")
+            print(f"wrote {out / f'graph.{fmt}'} ({size:,} bytes)")
+        write_view(load_network(store), out / "graph.html", title=f"kg: {directory.resolve().name}")
+        print(f"wrote {out / 'graph.html'}")
+        print(stats.render(stats.compute(store)))
+    return code
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    root = Path(args.root) if args.root else None
+    with _writer(args) as store:
+        return _print_report(pipeline.ingest(store, [Path(p) for p in args.files], root))
+
+
+def cmd_retract(args: argparse.Namespace) -> int:
+    with _writer(args) as store:
+        info = store.retract(args.source)
+    print(f"retracted {info.name} ({info.triples:,} triples)")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    with _reader(args) as store:
+        size = rdf.export(store, args.format, args.output, include_log=args.include_log)
+    if args.output != "-":
+        print(f"wrote {args.output} ({size:,} bytes)", file=sys.stderr)
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    with _reader(args) as store:
+        print(stats.render(stats.compute(store)))
+        if args.sources:
+            for info in store.sources():
+                print(f"  {info.name}  {info.triples:,} triples  {info.content_hash[:19]}…  {info.ingested or ''}")
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    with _reader(args) as store:
+        violations = validate(store)
+    for violation in violations:
+        print(violation.render())
+    if violations:
+        print(f"kg: {len(violations)} violation(s) of ontology/shapes.ttl", file=sys.stderr)
+        return 1
+    print("conforms to ontology/shapes.ttl")
+    return 0
+
+
+def cmd_view(args: argparse.Namespace) -> int:
+    with _reader(args) as store:
+        net = load_network(store)
+    write_view(net, Path(args.output))
+    print(f"wrote {args.output} ({len(net.nodes):,} nodes, {len(net.edges):,} edges)")
+    return 0
+
+
+COMMANDS: dict[str, tuple[Handler, str, str]] = {
+    "build": (cmd_build, "ingest every source under DIR, then write graph.ttl, graph.trig and graph.html",
+              "kg build data/            # sample case -> outputs/graph.ttl, .trig, .html"),
+    "ingest": (cmd_ingest, "add or replace sources (case files, RDF) in the store",
+               "kg ingest data/case.yaml extra/people.csv"),
+    "retract": (cmd_retract, "remove everything one source contributed",
+                "kg retract case.yaml"),
+    "export": (cmd_export, "write the graph as Turtle, TriG, N-Triples, N-Quads or JSON-LD",
+               "kg export --format trig -o case.trig\n  kg export --format ttl -      # to stdout"),
+    "stats": (cmd_stats, "count people, organizations, publications, claims and sources",
+              "kg stats --sources"),
+    "validate": (cmd_validate, "check the store against the SHACL shapes in ontology/shapes.ttl",
+                 "kg validate"),
+    "view": (cmd_view, "write the interactive network view (one offline HTML file)",
+             "kg view -o outputs/graph.html"),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kg", description="Build and explore a knowledge graph of people, organizations, publications "
+        "and attributed claims.", epilog="example:\n  kg build data/ && kg stats",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"kg {__version__}")
+    parser.add_argument("--store", metavar="PATH", help=f"store directory (default: $KG_STORE or {DEFAULT_STORE})")
+    parser.add_argument("--base", metavar="IRI", help="base IRI for minted identifiers (default: $KG_BASE or "
+                        "the store's, else https://kg.example/)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    parsers = {}
+    for name, (handler, summary, example) in COMMANDS.items():
+        p = sub.add_parser(name, help=summary, description=summary, epilog=f"example:\n  {example}",
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
+        p.set_defaults(handler=handler)
+        parsers[name] = p
+    parsers["build"].add_argument("directory", nargs="?", default="data", metavar="DIR",
+                                  help="folder of sources (default: data)")
+    parsers["build"].add_argument("-o", "--out", default="outputs", metavar="DIR", help="output folder (default: outputs)")
+    parsers["build"].add_argument("--keep-missing", action="store_true",
+                                  help="keep sources whose file is no longer in DIR (default: retract them)")
+    parsers["ingest"].add_argument("files", nargs="+", metavar="FILE")
+    parsers["ingest"].add_argument("--root", metavar="DIR", help="name sources relative to DIR (default: data if the "
+                                   "file is under it, else the file name)")
+    parsers["retract"].add_argument("source", metavar="SOURCE", help="source name (as in 'kg stats --sources') or IRI")
+    parsers["export"].add_argument("--format", "-f", default="ttl", choices=list(rdf.FORMATS))
+    parsers["export"].add_argument("-o", "--output", default="-", metavar="FILE", help="output file, '-' for stdout")
+    parsers["export"].add_argument("--include-log", action="store_true",
+                                   help="also export the ingest log graph (ingest times; not byte-stable)")
+    parsers["stats"].add_argument("--sources", action="store_true", help="also list each source")
+    parsers["view"].add_argument("-o", "--output", default="outputs/graph.html", metavar="FILE")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    if args.command == "ingest" and not args.root and Path("data").is_dir():
+        args.root = "data"
+    try:
+        code: int = args.handler(args)
+        return code
+    except KgError as exc:
+        print(f"kg: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("kg: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+

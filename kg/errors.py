@@ -1,0 +1,48 @@
+"""Every error kg reports on purpose is a KgError; the CLI prints it as one line.
+
+``exit_code`` 2 means bad input (the user can fix the file or the arguments), 1 means the
+environment stopped us (a locked store, an unwritable path).
+"""
+
+from __future__ import annotations
+
+
+class KgError(Exception):
+    """Base class: a message meant for the user, and an exit code."""
+
+    exit_code = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class InputError(KgError):
+    """A source file or an argument is wrong: names the file, record, field and problem."""
+
+    exit_code = 2
+
+
+class StoreError(KgError):
+    """The store cannot be opened, is locked by another writer, or holds something unexpected."""
+
+    exit_code = 1
+
+
+class StoreLockedError(StoreError):
+    """A second writer tried to open a store that another process is writing."""
+
+
+class ValidationFailed(KgError):
+    """The store's graph does not conform to the SHACL shapes."""
+
+    exit_code = 1
+
+
+class OutputError(KgError):
+    """An output file could not be written."""
+
+    exit_code = 1

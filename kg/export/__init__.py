@@ -1,0 +1,1 @@
+"""Exports: RDF serializations and the HTML network view."""

@@ -1,0 +1,1 @@
+"""Readers that turn source files (case files, RDF) into one source graph each."""

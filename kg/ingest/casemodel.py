@@ -1,0 +1,451 @@
+"""Case-file records: what each section may contain, checked field by field.
+
+Turns a :class:`RawCase` into typed records whose references all resolve inside the file.
+Every error names the file, line (when known), record, field and problem.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kg import ontology
+from kg.errors import InputError
+from kg.ingest.casefile import CSV_LIST_SEPARATOR, RawCase, RawRecord
+from kg.ingest.guard import check_literal
+from kg.iris import check_iri, slug
+
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]*$")
+_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+
+ENTITY_SECTIONS = {"publications": "publication", "organizations": "organization", "people": "person",
+                   "claims": "claim"}
+
+FIELDS: dict[str, dict[str, bool]] = {  # section -> field -> required
+    "publications": {"id": True, "type": False, "title": True, "publisher": False, "author": False,
+                     "date": False, "url": False, "reliability": False, "language": False, "note": False,
+                     "aliases": False, "same_as": False, "key": False},
+    "organizations": {"id": True, "name": True, "aliases": False, "kind": False, "reliability": False,
+                      "url": False, "note": False, "same_as": False, "key": False},
+    "people": {"id": True, "name": True, "aliases": False, "affiliations": False, "reliability": False,
+               "note": False, "same_as": False, "key": False},
+    "affiliations": {"person": True, "organization": True, "role": False, "source": False, "start": False,
+                     "end": False},
+    "claims": {"id": True, "claimant": True, "appears_in": True, "originally_in": False, "relayed_by": False,
+               "about": False, "text": True, "quote": False, "kind": True, "credibility": False,
+               "hedged": False, "disputes": False, "date": False, "evidence": False, "confidence": False,
+               "note": False},
+}
+_NESTED_AFFILIATION = {"organization": True, "role": False, "source": False, "start": False, "end": False}
+_EVIDENCE = {"exact": True, "prefix": False, "suffix": False, "start": False, "end": False}
+_HINTS = {
+    "claimant": "who made the claim: a person, organization or publication id",
+    "appears_in": "the publication the claim appeared in",
+    "kind": "direct-quote, reported-speech or unattributed",
+}
+
+
+@dataclass
+class Where:
+    path: Path
+    section: str
+    index: int
+    line: int | None
+    id: str | None = None
+
+    def __str__(self) -> str:
+        loc = f"{self.path}:{self.line}" if self.line else str(self.path)
+        name = f" {self.id!r}" if self.id else ""
+        return f"{loc}: {self.section}[{self.index}]{name}"
+
+
+@dataclass
+class Evidence:
+    exact: str
+    prefix: str | None = None
+    suffix: str | None = None
+    start: int | None = None
+    end: int | None = None
+
+
+@dataclass
+class Entity:
+    id: str
+    kind: str  # person | organization | publication
+    where: Where
+    name: str
+    aliases: list[str] = field(default_factory=list)
+    reliability: str | None = None
+    note: str | None = None
+    url: str | None = None
+    same_as: list[str] = field(default_factory=list)
+    key: str | None = None
+    org_kind: str | None = None
+    pub_type: str | None = None
+    publisher: str | None = None
+    authors: list[str] = field(default_factory=list)
+    date: str | None = None
+    language: str | None = None
+
+
+@dataclass
+class Affiliation:
+    where: Where
+    person: str
+    organization: str
+    role: str | None
+    source: str | None
+    start: str | None
+    end: str | None
+
+
+@dataclass
+class Claim:
+    id: str
+    where: Where
+    claimant: str
+    appears_in: str
+    text: str
+    kind: str
+    originally_in: str | None = None
+    relayed_by: str | None = None
+    about: list[str] = field(default_factory=list)
+    quote: str | None = None
+    credibility: str | None = None
+    hedged: bool | None = None
+    disputes: list[str] = field(default_factory=list)
+    date: str | None = None
+    evidence: Evidence | None = None
+    confidence: float | None = None
+    note: str | None = None
+
+
+@dataclass
+class Case:
+    path: Path
+    key: str
+    title: str | None
+    language: str | None
+    entities: dict[str, Entity]
+    affiliations: list[Affiliation]
+    claims: list[Claim]
+
+
+class _Fields:
+    """Reads one record's fields, raising InputError that points at the record and field."""
+
+    def __init__(self, where: Where, data: dict[str, Any], spec: dict[str, bool], csv: bool) -> None:
+        self.where, self.data, self.csv = where, data, csv
+        for name in data:
+            if name not in spec:
+                raise self.error(str(name), f"unknown field (expected one of: {', '.join(spec)})")
+        for name, required in spec.items():
+            if required and self._missing(data.get(name)):
+                hint = f" ({_HINTS[name]})" if name in _HINTS else ""
+                raise self.error(name, f"is required{hint}")
+
+    @staticmethod
+    def _missing(value: Any) -> bool:
+        return value is None or (isinstance(value, str | list | dict) and not value)
+
+    def error(self, name: str, problem: str) -> InputError:
+        return InputError(f"{self.where}: field {name!r} {problem}")
+
+    def text(self, name: str) -> str | None:
+        value = self.data.get(name)
+        if self._missing(value):
+            return None
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            raise self.error(name, f"must be text, not {type(value).__name__}")
+        result = str(value).strip()
+        check_literal(self.where.path, f"{self.where}: field {name!r}", result)
+        return result or None
+
+    def required_text(self, name: str) -> str:
+        value = self.text(name)
+        if value is None:
+            raise self.error(name, "is required")
+        return value
+
+    def texts(self, name: str) -> list[str]:
+        value = self.data.get(name)
+        if self._missing(value):
+            return []
+        if isinstance(value, str):
+            parts = value.split(CSV_LIST_SEPARATOR) if self.csv else [value]
+            return [p.strip() for p in parts if p.strip()]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self.error(name, "must be a text or a list of texts")
+        return [v.strip() for v in value if v.strip()]
+
+    def date(self, name: str) -> str | None:
+        value = self.data.get(name)
+        if self._missing(value):
+            return None
+        if isinstance(value, dt.datetime):
+            return value.date().isoformat()
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        text = str(value).strip()
+        if isinstance(value, bool) or not _DATE.match(text):
+            raise self.error(name, f"{text!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
+        if len(text) == 10:
+            try:
+                dt.date.fromisoformat(text)
+            except ValueError:
+                raise self.error(name, f"{text!r} is not a valid calendar date") from None
+        return text
+
+    def choice(self, name: str, table: dict[str, str], what: str) -> str | None:
+        value = self.data.get(name)
+        if self._missing(value):
+            return None
+        key = str(value).strip()
+        if isinstance(value, bool) or key not in table:
+            raise self.error(name, f"{key!r} is not {what} ({', '.join(table)})")
+        return table[key]
+
+    def boolean(self, name: str) -> bool | None:
+        value = self.data.get(name)
+        if value is None or value == "":
+            return None
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.lower() in ("true", "yes", "false", "no"):
+            return value.lower() in ("true", "yes")
+        raise self.error(name, f"{value!r} is not true or false")
+
+    def iri(self, name: str) -> str | None:
+        value = self.text(name)
+        if value is None:
+            return None
+        try:
+            return check_iri(value, "x")
+        except InputError:
+            raise self.error(name, f"{value!r} is not an absolute URL/IRI") from None
+
+    def iris(self, name: str) -> list[str]:
+        out = []
+        for value in self.texts(name):
+            try:
+                out.append(check_iri(value, "x"))
+            except InputError:
+                raise self.error(name, f"{value!r} is not an absolute IRI") from None
+        return out
+
+    def integer(self, name: str, value: Any) -> int | None:
+        if value is None or value == "":
+            return None
+        if isinstance(value, bool):
+            raise self.error(name, f"{value!r} is not a whole number")
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            raise self.error(name, f"{value!r} is not a whole number") from None
+        if number < 0:
+            raise self.error(name, f"{number} must not be negative")
+        return number
+
+    def fraction(self, name: str) -> float | None:
+        value = self.data.get(name)
+        if value is None or value == "":
+            return None
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            raise self.error(name, f"{value!r} is not a number between 0 and 1") from None
+        if isinstance(value, bool) or not 0.0 <= number <= 1.0:
+            raise self.error(name, f"{value!r} is not a number between 0 and 1")
+        return number
+
+    def mapping(self, name: str) -> dict[str, Any] | None:
+        value = self.data.get(name)
+        if self._missing(value):
+            return None
+        if not isinstance(value, dict):
+            raise self.error(name, "must be a mapping")
+        return value
+
+    def mappings(self, name: str) -> list[dict[str, Any]]:
+        value = self.data.get(name)
+        if self._missing(value):
+            return []
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            raise self.error(name, "must be a list of mappings")
+        return value
+
+
+class _CaseReader:
+    def __init__(self, raw: RawCase) -> None:
+        self.raw = raw
+        self.onto = ontology.load()
+        self.csv = raw.path.suffix.lower() == ".csv"
+        self.entities: dict[str, Entity] = {}
+        self.claims: dict[str, Claim] = {}
+        self.first_use: dict[str, Where] = {}
+        self.affiliations: list[Affiliation] = []
+
+    def where(self, record: RawRecord) -> Where:
+        raw_id = record.data.get("id")
+        ident = str(raw_id) if isinstance(raw_id, str | int) and not isinstance(raw_id, bool) else None
+        return Where(self.raw.path, record.section, record.index, record.line, ident)
+
+    def read(self) -> Case:
+        meta = self.raw.meta
+        unknown = sorted(set(meta) - {"id", "title", "language", "note"})
+        if unknown:
+            raise InputError(f"{self.raw.path}: case: unknown field {unknown[0]!r} (expected id, title, language, note)")
+        key = str(meta.get("id") or self.raw.path.stem)
+        for record in self.raw.records:
+            self.read_record(record)
+        for entity in self.entities.values():
+            self.check_entity_refs(entity)
+        for affiliation in self.affiliations:
+            self.check_affiliation(affiliation)
+        for claim in self.claims.values():
+            self.check_claim_refs(claim)
+        self.check_name_clashes()
+        title = meta.get("title")
+        language = meta.get("language")
+        return Case(self.raw.path, key, str(title) if title else None, str(language) if language else None,
+                    self.entities, self.affiliations, list(self.claims.values()))
+
+    def register(self, where: Where, fields: _Fields) -> str:
+        ident = fields.required_text("id")
+        if not _ID.match(ident):
+            raise fields.error("id", f"{ident!r} must start with a letter or digit and use only "
+                               "letters, digits, '.', '_', ':' and '-'")
+        first = self.first_use.get(ident)
+        if first is not None:
+            at = f" at line {first.line}" if first.line else ""
+            raise InputError(f"{where}: duplicate id {ident!r} (first used by {first.section}[{first.index}]{at})")
+        self.first_use[ident] = where
+        return ident
+
+    def read_record(self, record: RawRecord) -> None:
+        where = self.where(record)
+        fields = _Fields(where, record.data, FIELDS[record.section], self.csv)
+        if record.section == "affiliations":
+            self.affiliations.append(self.affiliation(where, fields, fields.required_text("person")))
+            return
+        ident = self.register(where, fields)
+        if record.section == "claims":
+            self.claims[ident] = self.claim(ident, where, fields)
+            return
+        kind = ENTITY_SECTIONS[record.section]
+        name_field = "title" if kind == "publication" else "name"
+        entity = Entity(
+            id=ident, kind=kind, where=where, name=fields.required_text(name_field),
+            aliases=fields.texts("aliases"),
+            reliability=fields.choice("reliability", self.onto.reliability, "an Admiralty reliability grade"),
+            note=fields.text("note"), url=fields.iri("url"), same_as=fields.iris("same_as"),
+            key=fields.text("key"),
+        )
+        if kind == "organization":
+            entity.org_kind = fields.choice("kind", self.onto.organization_kinds, "an organization kind")
+        elif kind == "publication":
+            entity.pub_type = fields.choice("type", self.onto.publication_types, "a publication type")
+            entity.publisher = fields.text("publisher")
+            entity.authors = fields.texts("author")
+            entity.date = fields.date("date")
+            entity.language = fields.text("language")
+            if entity.language and not _LANG.match(entity.language):
+                raise fields.error("language", f"{entity.language!r} is not a language tag such as 'en'")
+        elif kind == "person":
+            for index, item in enumerate(fields.mappings("affiliations")):
+                nested = Where(where.path, f"{where.section}[{where.index}].affiliations", index, where.line, ident)
+                self.affiliations.append(self.affiliation(
+                    nested, _Fields(nested, item, _NESTED_AFFILIATION, self.csv), ident))
+        self.entities[ident] = entity
+
+    def affiliation(self, where: Where, fields: _Fields, person: str) -> Affiliation:
+        return Affiliation(where, person, fields.required_text("organization"), fields.text("role"),
+                           fields.text("source"), fields.date("start"), fields.date("end"))
+
+    def claim(self, ident: str, where: Where, fields: _Fields) -> Claim:
+        claim = Claim(
+            id=ident, where=where, claimant=fields.required_text("claimant"),
+            appears_in=fields.required_text("appears_in"), text=fields.required_text("text"),
+            kind=fields.choice("kind", self.onto.claim_kinds, "a claim kind") or "",
+            originally_in=fields.text("originally_in"), relayed_by=fields.text("relayed_by"),
+            about=fields.texts("about"), quote=fields.text("quote"),
+            credibility=fields.choice("credibility", self.onto.credibility, "an Admiralty credibility grade"),
+            hedged=fields.boolean("hedged"), disputes=fields.texts("disputes"), date=fields.date("date"),
+            confidence=fields.fraction("confidence"), note=fields.text("note"),
+        )
+        evidence = fields.mapping("evidence")
+        if evidence is not None:
+            claim.evidence = self.evidence(where, evidence)
+        return claim
+
+    def evidence(self, where: Where, data: dict[str, Any]) -> Evidence:
+        sub = Where(where.path, f"{where.section}[{where.index}].evidence", 0, where.line, where.id)
+        fields = _Fields(sub, data, _EVIDENCE, self.csv)
+        exact = fields.required_text("exact")
+        start = fields.integer("start", data.get("start"))
+        end = fields.integer("end", data.get("end"))
+        if (start is None) != (end is None):
+            raise fields.error("start", "and 'end' must be given together")
+        if start is not None and end is not None and end - start != len(str(data["exact"])):
+            raise fields.error("end", f"minus 'start' is {end - start}, but 'exact' has {len(str(data['exact']))} "
+                               "characters")
+        return Evidence(str(data["exact"]), fields.text("prefix"), fields.text("suffix"), start, end)
+
+    def resolve(self, where: Where, name: str, ident: str, kinds: tuple[str, ...]) -> None:
+        entity = self.entities.get(ident)
+        wanted = " or ".join(kinds)
+        if entity is None:
+            what = "a claim" if ident in self.claims else "no record"
+            raise InputError(f"{where}: field {name!r}: unknown id {ident!r} ({what} with that id; expected {wanted})")
+        if entity.kind not in kinds:
+            raise InputError(f"{where}: field {name!r}: {ident!r} is a {entity.kind}, expected {wanted}")
+
+    def check_entity_refs(self, entity: Entity) -> None:
+        if entity.publisher:
+            self.resolve(entity.where, "publisher", entity.publisher, ("organization",))
+        for author in entity.authors:
+            self.resolve(entity.where, "author", author, ("person", "organization"))
+
+    def check_affiliation(self, aff: Affiliation) -> None:
+        self.resolve(aff.where, "person", aff.person, ("person",))
+        self.resolve(aff.where, "organization", aff.organization, ("organization",))
+        if aff.source:
+            self.resolve(aff.where, "source", aff.source, ("publication",))
+
+    def check_claim_refs(self, claim: Claim) -> None:
+        agents = ("person", "organization", "publication")
+        self.resolve(claim.where, "claimant", claim.claimant, agents)
+        self.resolve(claim.where, "appears_in", claim.appears_in, ("publication",))
+        if claim.originally_in:
+            self.resolve(claim.where, "originally_in", claim.originally_in, ("publication",))
+        if claim.relayed_by:
+            self.resolve(claim.where, "relayed_by", claim.relayed_by, agents)
+        for subject in claim.about:
+            self.resolve(claim.where, "about", subject, agents)
+        for other in claim.disputes:
+            if other == claim.id:
+                raise InputError(f"{claim.where}: field 'disputes': a claim cannot dispute itself")
+            if other not in self.claims:
+                raise InputError(f"{claim.where}: field 'disputes': unknown claim id {other!r}")
+
+    def check_name_clashes(self) -> None:
+        """Two records that would mint the same IRI must be told apart with ``key:``."""
+        seen: dict[tuple[str, str], Entity] = {}
+        for entity in self.entities.values():
+            mint_key = (entity.kind, slug(entity.key or entity.name))
+            other = seen.get(mint_key)
+            if other is not None:
+                raise InputError(f"{entity.where}: {other.id!r} and {entity.id!r} are both {entity.kind}s named like "
+                                 f"{entity.name!r}; if they are different, give one a distinguishing 'key:', "
+                                 "if the same, keep one record")
+            seen[mint_key] = entity
+
+
+def read_case(raw: RawCase) -> Case:
+    """Validate a parsed case file; raises InputError naming the first problem found."""
+    return _CaseReader(raw).read()
+

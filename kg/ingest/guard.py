@@ -1,0 +1,78 @@
+"""First line of defence for every source file: size caps, binary and encoding checks, XML DTDs.
+
+Runs before any parser sees the bytes, so a hostile file is refused with a one-line message
+instead of hanging rdflib or aborting pyoxigraph.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from kg.errors import InputError
+
+DEFAULT_MAX_SOURCE_BYTES = 512 * 1024 * 1024
+DEFAULT_MAX_LITERAL_CHARS = 1_000_000
+_DOCTYPE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+def max_source_bytes() -> int:
+    """The per-file size cap; ``KG_MAX_SOURCE_BYTES`` overrides the default (512 MiB)."""
+    raw = os.environ.get("KG_MAX_SOURCE_BYTES")
+    if raw is None:
+        return DEFAULT_MAX_SOURCE_BYTES
+    try:
+        value = int(raw)
+    except ValueError:
+        raise InputError(f"KG_MAX_SOURCE_BYTES: {raw!r} is not a whole number of bytes") from None
+    if value <= 0:
+        raise InputError(f"KG_MAX_SOURCE_BYTES: {raw!r} must be positive")
+    return value
+
+
+def read_source_bytes(path: Path) -> bytes:
+    """Read ``path`` after checking it exists, is a regular file, is not empty and fits the cap."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+    if not path.is_file():
+        raise InputError(f"{path}: not a regular file")
+    cap = max_source_bytes()
+    if size > cap:
+        raise InputError(f"{path}: file is {size:,} bytes, over the {cap:,}-byte cap (KG_MAX_SOURCE_BYTES)")
+    data = path.read_bytes()
+    if not data.strip():
+        raise InputError(f"{path}: file is empty")
+    return data
+
+
+def decode_text(path: Path, data: bytes) -> str:
+    """UTF-8 text (a BOM is dropped); binary content or another encoding is refused."""
+    if b"\x00" in data[:65536]:
+        raise InputError(f"{path}: binary file (contains NUL bytes), expected UTF-8 text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(f"{path}:{line}: not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})") from None
+    return text
+
+
+def refuse_dtd(path: Path, data: bytes) -> None:
+    """XML with a DOCTYPE or ENTITY declaration is refused before parsing (entity bombs)."""
+    match = _DOCTYPE.search(data)
+    if match:
+        line = data[: match.start()].count(b"\n") + 1
+        raise InputError(f"{path}:{line}: XML with a <!{match.group(1).decode().upper()}> declaration is refused "
+                         "(entity expansion attacks); remove the DTD")
+
+
+def check_literal(path: Path, where: str, value: str) -> str:
+    if len(value) > DEFAULT_MAX_LITERAL_CHARS:
+        raise InputError(f"{path}: {where}: text of {len(value):,} characters is over the "
+                         f"{DEFAULT_MAX_LITERAL_CHARS:,}-character cap")
+    return value

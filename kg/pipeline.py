@@ -1,0 +1,70 @@
+"""Ingest, retract and build: the library calls behind `kg ingest`, `kg retract` and `kg build`.
+
+Each source is validated completely before the store is touched, and written on its own: one
+bad file is reported by name and never stops, or damages, the others.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kg.errors import KgError
+from kg.sources import discover, prepare, source_name
+from kg.store import KgStore
+
+
+@dataclass
+class Outcome:
+    name: str
+    status: str  # added | replaced | unchanged | removed | failed
+    triples: int = 0
+    error: KgError | None = None
+
+
+@dataclass
+class Report:
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.status == "failed"]
+
+    def count(self, status: str) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+    def summary(self) -> str:
+        parts = [f"{self.count(s)} {s}" for s in ("added", "replaced", "unchanged", "removed", "failed")
+                 if self.count(s)]
+        return ", ".join(parts) or "nothing to do"
+
+
+def ingest(store: KgStore, paths: Iterable[Path], root: Path | None = None) -> Report:
+    """Add or replace each file's source graph; failures are collected, not raised."""
+    report = Report()
+    for path in paths:
+        name = source_name(path, root)
+        try:
+            prepared = prepare(path, name, store.minter)
+        except KgError as exc:
+            report.outcomes.append(Outcome(name, "failed", error=exc))
+            continue
+        status = store.write_source(prepared)
+        report.outcomes.append(Outcome(name, status, len(prepared.sink)))
+    return report
+
+
+def build(store: KgStore, directory: Path, prune: bool = True) -> Report:
+    """Make the store match ``directory``: ingest new and changed sources, skip unchanged ones,
+    and (with ``prune``) retract sources whose file is gone. A file that fails keeps its last
+    good version in the store."""
+    paths = discover(directory)
+    report = ingest(store, paths, directory)
+    if prune:
+        present = {source_name(p, directory) for p in paths}
+        for info in store.sources():
+            if info.name not in present:
+                store.retract(info.iri)
+                report.outcomes.append(Outcome(info.name, "removed", info.triples))
+    return report

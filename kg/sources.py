@@ -1,0 +1,116 @@
+"""Sources: finding them in a directory, naming them, and turning one file into its graph.
+
+A source's name is its path relative to the data directory (``case.yaml``,
+``articles/report.html``); its graph IRI is minted from that name, so re-ingesting the same file
+replaces its graph instead of adding a second one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from kg import __version__, vocab
+from kg.build import case_triples
+from kg.errors import InputError
+from kg.ingest.casefile import CASE_FILE_SUFFIXES, parse_case_text
+from kg.ingest.casemodel import read_case
+from kg.ingest.guard import decode_text, read_source_bytes
+from kg.ingest.rdf import MEDIA_TYPES, RDF_FORMATS, rdf_triples
+from kg.iris import Minter
+from kg.nt import TripleSink, literal
+
+CASE_MEDIA_TYPES = {".yaml": "application/yaml", ".yml": "application/yaml", ".json": "application/json",
+                    ".csv": "text/csv"}
+SOURCE_SUFFIXES = tuple(CASE_FILE_SUFFIXES) + tuple(RDF_FORMATS)
+
+
+@dataclass
+class PreparedSource:
+    """A validated source, ready to be written: nothing in the store has been touched yet."""
+
+    name: str
+    path: Path
+    iri: str
+    content_hash: str
+    size: int
+    media_type: str
+    sink: TripleSink
+    content_triples: int
+    title: str | None = None
+
+
+def discover(directory: Path) -> list[Path]:
+    """Every source file under ``directory`` (hidden files and folders skipped), in sorted order."""
+    if not directory.is_dir():
+        raise InputError(f"{directory}: not a directory")
+    found = []
+    for path in sorted(directory.rglob("*")):
+        relative = path.relative_to(directory)
+        if any(part.startswith(".") for part in relative.parts):
+            continue
+        if path.is_file() and path.suffix.lower() in SOURCE_SUFFIXES:
+            found.append(path)
+    return found
+
+
+def source_name(path: Path, root: Path | None) -> str:
+    """``path`` relative to ``root`` when inside it (POSIX separators), else the file name."""
+    resolved = path.resolve()
+    if root is not None:
+        try:
+            return resolved.relative_to(root.resolve()).as_posix()
+        except ValueError:
+            pass
+    return path.name
+
+
+def prepare(path: Path, name: str, minter: Minter) -> PreparedSource:
+    """Read, check and convert one file. Raises InputError naming the file and the problem."""
+    suffix = path.suffix.lower()
+    if suffix not in SOURCE_SUFFIXES:
+        raise InputError(f"{path}: unsupported file type {suffix or '(none)'!r} "
+                         f"(expected one of {', '.join(SOURCE_SUFFIXES)})")
+    data = read_source_bytes(path)
+    digest = "sha256:" + hashlib.sha256(data).hexdigest()
+    iri = minter.source(name)
+    sink = TripleSink()
+    title = None
+    if suffix in CASE_FILE_SUFFIXES:
+        case = read_case(parse_case_text(path, decode_text(path, data)))
+        case_triples(case, minter, sink)
+        title = case.title
+        media_type = CASE_MEDIA_TYPES[suffix]
+    else:
+        rdf_triples(path, data, iri, digest, sink)
+        media_type = MEDIA_TYPES[suffix]
+    prepared = PreparedSource(name, path, iri, digest, len(data), media_type, sink, len(sink), title)
+    describe(prepared, minter)
+    return prepared
+
+
+def describe(source: PreparedSource, minter: Minter) -> None:
+    """The source's own provenance, written into its graph (stable: no timestamps here)."""
+    out, s = source.sink, source.iri
+    activity = minter.ingest(s, source.content_hash)
+    software = minter.software(__version__)
+    out.link(s, vocab.TYPE, vocab.SOURCE)
+    out.link(s, vocab.TYPE, vocab.ENTITY)
+    out.text(s, vocab.LABEL, source.name)
+    out.text(s, vocab.FILE_NAME, source.name)
+    out.text(s, vocab.CONTENT_HASH, source.content_hash)
+    out.add(s, vocab.BYTE_SIZE, literal(str(source.size), vocab.XSD_NON_NEG))
+    out.add(s, vocab.TRIPLE_COUNT, literal(str(source.content_triples), vocab.XSD_NON_NEG))
+    out.text(s, vocab.FORMAT, source.media_type)
+    if source.title:
+        out.text(s, vocab.TITLE, source.title)
+    out.link(s, vocab.WAS_GENERATED_BY, activity)
+    out.link(activity, vocab.TYPE, vocab.INGEST)
+    out.link(activity, vocab.TYPE, vocab.ACTIVITY)
+    out.text(activity, vocab.LABEL, f"ingest of {source.name}")
+    out.link(activity, vocab.USED, s)
+    out.link(activity, vocab.WAS_ASSOCIATED_WITH, software)
+    out.link(software, vocab.TYPE, vocab.SOFTWARE_AGENT)
+    out.text(software, vocab.LABEL, f"kg {__version__}")
+    out.text(software, vocab.TOOL_VERSION, __version__)

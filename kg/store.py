@@ -1,0 +1,233 @@
+"""The embedded store: a pyoxigraph (RocksDB) dataset on disk, one named graph per source.
+
+Writers hold the lock next to the store. Writing a source is crash-safe: the source is marked
+pending in the store's log graph before its graph is touched and unmarked after; a writer that
+opens a store with a pending source (an interrupted write) removes that partial graph. Input is
+validated completely before any of this starts, so bad input never reaches the store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+
+import pyoxigraph as ox
+
+from kg import vocab
+from kg.errors import InputError, StoreError
+from kg.iris import DEFAULT_BASE, Minter, check_base
+from kg.lock import WriterLock
+from kg.sources import PreparedSource
+
+# Sources up to this many triples are written in one transaction; larger ones are bulk loaded.
+TRANSACTION_LIMIT = 200_000
+DEFAULT_STORE = Path("outputs/store")
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    name: str
+    iri: str
+    content_hash: str
+    triples: int
+    ingested: str | None
+
+
+def _nn(iri: str) -> ox.NamedNode:
+    return ox.NamedNode(iri)
+
+
+class KgStore:
+    """A kg store. Use :meth:`open` (writer) or :meth:`open_read_only`; close when done."""
+
+    def __init__(self, store: ox.Store, path: Path | None, minter: Minter, lock: WriterLock | None) -> None:
+        self.ox = store
+        self.path = path
+        self.minter = minter
+        self._lock = lock
+        self.log_graph = _nn(minter.log_graph())
+        self.recovered: list[str] = []
+
+    # -- opening --------------------------------------------------------------------------------
+    @classmethod
+    def open(cls, path: Path, base: str | None = None) -> KgStore:
+        """Open (creating if needed) for writing. Raises StoreLockedError if another writer has it."""
+        lock = WriterLock(path)
+        lock.acquire()
+        try:
+            store = ox.Store(str(path))
+        except OSError as exc:
+            lock.release()
+            raise StoreError(f"{path}: cannot open store ({str(exc).splitlines()[0]})") from None
+        try:
+            kg_store = cls(store, path, Minter(_stored_base(store) or base or DEFAULT_BASE), lock)
+            kg_store._check_base(base)
+            kg_store._recover()
+        except BaseException:
+            del store
+            lock.release()
+            raise
+        return kg_store
+
+    @classmethod
+    def open_read_only(cls, path: Path, base: str | None = None) -> KgStore:
+        """Open for reading; works while a writer holds the store."""
+        if not (path / "CURRENT").exists():
+            raise StoreError(f"{path}: no store here yet (run 'kg build' or 'kg ingest' first)")
+        try:
+            store = ox.Store.read_only(str(path))
+        except OSError as exc:
+            raise StoreError(f"{path}: cannot open store ({str(exc).splitlines()[0]})") from None
+        return cls(store, path, Minter(_stored_base(store) or base or DEFAULT_BASE), None)
+
+    @classmethod
+    def in_memory(cls, base: str = DEFAULT_BASE) -> KgStore:
+        return cls(ox.Store(), None, Minter(base), None)
+
+    def close(self) -> None:
+        if self._lock is not None:
+            self.ox.flush()
+            self._lock.release()
+            self._lock = None
+
+    def __enter__(self) -> KgStore:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    def _check_base(self, requested: str | None) -> None:
+        stored = _stored_base(self.ox)
+        if stored is None:
+            self.ox.add(ox.Quad(self.log_graph, _nn(vocab.BASE_IRI), ox.Literal(self.minter.base), self.log_graph))
+        elif requested is not None and check_base(requested) != stored:
+            raise InputError(f"base IRI {requested!r} differs from the store's {stored!r}; "
+                             "use a new store for a different base")
+
+    def _recover(self) -> None:
+        """Roll back sources whose write was interrupted."""
+        pending = list(self.ox.quads_for_pattern(None, _nn(vocab.PENDING), None, self.log_graph))
+        for quad in pending:
+            graph = quad.subject
+            assert isinstance(graph, ox.NamedNode)
+            self.ox.remove_graph(graph)
+            self._forget(graph)
+            self.recovered.append(graph.value)
+
+    # -- sources --------------------------------------------------------------------------------
+    def sources(self) -> list[SourceInfo]:
+        query = """
+            SELECT ?src ?name ?hash ?n ?when WHERE {
+              GRAPH ?src { ?src a kg:Source ; kg:fileName ?name ; kg:contentHash ?hash ; kg:tripleCount ?n }
+              OPTIONAL { GRAPH ?log { ?src prov:startedAtTime ?when } FILTER(?log = ?logGraph) }
+            } ORDER BY ?name"""
+        out = []
+        for row in self.select(query, {"logGraph": self.log_graph}):
+            when = row["when"]
+            out.append(SourceInfo(str(row["name"].value), row["src"].value, str(row["hash"].value),
+                                  int(row["n"].value), when.value if when is not None else None))
+        return out
+
+    def find_source(self, name_or_iri: str) -> SourceInfo:
+        known = self.sources()
+        for info in known:
+            if name_or_iri in (info.name, info.iri):
+                return info
+        by_file = [i for i in known if Path(i.name).name == name_or_iri or i.name.endswith("/" + name_or_iri)]
+        if len(by_file) == 1:
+            return by_file[0]
+        if by_file:
+            raise InputError(f"source {name_or_iri!r} is ambiguous: {', '.join(i.name for i in by_file)}")
+        names = ", ".join(i.name for i in known[:10]) or "none"
+        raise InputError(f"no source named {name_or_iri!r} in the store (sources: {names})")
+
+    def stored_hash(self, iri: str) -> str | None:
+        for quad in self.ox.quads_for_pattern(_nn(iri), _nn(vocab.CONTENT_HASH), None, _nn(iri)):
+            return str(quad.object.value)
+        return None
+
+    def write_source(self, source: PreparedSource) -> str:
+        """Add or replace one source graph. Returns 'added', 'replaced' or 'unchanged'."""
+        if self._lock is None and self.path is not None:
+            raise StoreError("store is open read-only")
+        old_hash = self.stored_hash(source.iri)
+        if old_hash == source.content_hash:
+            return "unchanged"
+        graph = _nn(source.iri)
+        started = _now()
+        self.ox.add(ox.Quad(graph, _nn(vocab.PENDING), ox.Literal("true", datatype=_nn(vocab.XSD_BOOLEAN)),
+                            self.log_graph))
+        if old_hash is not None:
+            self.ox.remove_graph(graph)
+            self._forget(graph, keep_pending=True)
+        data = source.sink.nquads(source.iri).encode("utf-8")
+        if len(source.sink) <= TRANSACTION_LIMIT:
+            self.ox.load(data, ox.RdfFormat.N_QUADS)
+        else:
+            self.ox.bulk_load(data, ox.RdfFormat.N_QUADS)
+        self._finish(graph, started)
+        return "added" if old_hash is None else "replaced"
+
+    def _finish(self, graph: ox.NamedNode, started: str) -> None:
+        log = self.log_graph
+        self.ox.remove(ox.Quad(graph, _nn(vocab.PENDING), ox.Literal("true", datatype=_nn(vocab.XSD_BOOLEAN)), log))
+        stamp = ox.NamedNode(vocab.XSD_DATETIME)
+        self.ox.extend([
+            ox.Quad(graph, _nn(vocab.STARTED_AT), ox.Literal(started, datatype=stamp), log),
+            ox.Quad(graph, _nn(vocab.ENDED_AT), ox.Literal(_now(), datatype=stamp), log),
+        ])
+
+    def _forget(self, graph: ox.NamedNode, keep_pending: bool = False) -> None:
+        for quad in list(self.ox.quads_for_pattern(graph, None, None, self.log_graph)):
+            if keep_pending and quad.predicate.value == vocab.PENDING:
+                continue
+            self.ox.remove(quad)
+
+    def retract(self, name_or_iri: str) -> SourceInfo:
+        """Remove everything one source contributed (its graph and its log entries)."""
+        info = self.find_source(name_or_iri)
+        graph = _nn(info.iri)
+        self.ox.remove_graph(graph)
+        self._forget(graph)
+        return info
+
+    # -- reading --------------------------------------------------------------------------------
+    def source_graphs(self) -> list[ox.NamedNode]:
+        return sorted((g for g in self.ox.named_graphs() if isinstance(g, ox.NamedNode) and g != self.log_graph),
+                      key=lambda g: g.value)
+
+    def quads(self, include_log: bool = False) -> Iterator[ox.Quad]:
+        for quad in self.ox.quads_for_pattern(None, None, None, None):
+            if include_log or quad.graph_name != self.log_graph:
+                yield quad
+
+    def select(self, query: str, bindings: dict[str, ox.NamedNode | ox.Literal] | None = None) -> ox.QuerySolutions:
+        """A kg-written SELECT over the union of all graphs.
+
+        ``bindings`` become a VALUES block at the top of the first WHERE group, written from
+        validated term objects, never from pasted text (pyoxigraph's substitutions only accept
+        projected variables).
+        """
+        if bindings:
+            names = " ".join(f"?{k}" for k in bindings)
+            values = " ".join(str(v) for v in bindings.values())
+            if "WHERE {" not in query:
+                raise ValueError("kg query without 'WHERE {' cannot take bindings")
+            query = query.replace("WHERE {", f"WHERE {{ VALUES ({names}) {{ ({values}) }}", 1)
+        result = self.ox.query(query, prefixes=vocab.PREFIXES, use_default_graph_as_union=True)
+        assert isinstance(result, ox.QuerySolutions)
+        return result
+
+
+def _stored_base(store: ox.Store) -> str | None:
+    for quad in store.quads_for_pattern(None, _nn(vocab.BASE_IRI), None, None):
+        return str(quad.object.value)
+    return None
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
