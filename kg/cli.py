@@ -155,7 +155,8 @@ def build_parser() -> argparse.ArgumentParser:
         parsers[name] = p
     parsers["build"].add_argument("directory", nargs="?", default="data", metavar="DIR",
                                   help="folder of sources (default: data)")
-    parsers["build"].add_argument("-o", "--out", default="outputs", metavar="DIR", help="output folder (default: outputs)")
+    parsers["build"].add_argument("-o", "--out", default="outputs", metavar="DIR",
+                                  help="output folder (default: outputs)")
     parsers["build"].add_argument("--keep-missing", action="store_true",
                                   help="keep sources whose file is no longer in DIR (default: retract them)")
     parsers["ingest"].add_argument("files", nargs="+", metavar="FILE")

@@ -36,6 +36,9 @@ class SourceInfo:
     ingested: str | None
 
 
+Bindable = ox.NamedNode | ox.Literal
+
+
 def _nn(iri: str) -> ox.NamedNode:
     return ox.NamedNode(iri)
 
@@ -147,7 +150,7 @@ class KgStore:
 
     def stored_hash(self, iri: str) -> str | None:
         for quad in self.ox.quads_for_pattern(_nn(iri), _nn(vocab.CONTENT_HASH), None, _nn(iri)):
-            return str(quad.object.value)
+            return _text(quad.object)
         return None
 
     def write_source(self, source: PreparedSource) -> str:
@@ -197,15 +200,15 @@ class KgStore:
 
     # -- reading --------------------------------------------------------------------------------
     def source_graphs(self) -> list[ox.NamedNode]:
-        return sorted((g for g in self.ox.named_graphs() if isinstance(g, ox.NamedNode) and g != self.log_graph),
-                      key=lambda g: g.value)
+        graphs = [g for g in self.ox.named_graphs() if isinstance(g, ox.NamedNode) and g != self.log_graph]
+        return sorted(graphs, key=lambda g: g.value)
 
     def quads(self, include_log: bool = False) -> Iterator[ox.Quad]:
         for quad in self.ox.quads_for_pattern(None, None, None, None):
             if include_log or quad.graph_name != self.log_graph:
                 yield quad
 
-    def select(self, query: str, bindings: dict[str, ox.NamedNode | ox.Literal] | None = None) -> ox.QuerySolutions:
+    def select(self, query: str, bindings: dict[str, Bindable] | None = None) -> ox.QuerySolutions:
         """A kg-written SELECT over the union of all graphs.
 
         ``bindings`` become a VALUES block at the top of the first WHERE group, written from
@@ -225,8 +228,12 @@ class KgStore:
 
 def _stored_base(store: ox.Store) -> str | None:
     for quad in store.quads_for_pattern(None, _nn(vocab.BASE_IRI), None, None):
-        return str(quad.object.value)
+        return _text(quad.object)
     return None
+
+
+def _text(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
+    return str(term) if isinstance(term, ox.Triple) else term.value
 
 
 def _now() -> str:

@@ -38,7 +38,8 @@ OPTIONS: dict[str, Any] = {
 
 def _vis_assets() -> tuple[str, str]:
     lib = Path(str(files("pyvis"))) / "lib" / "vis-9.1.2"
-    return (lib / "vis-network.min.js").read_text(encoding="utf-8"), (lib / "vis-network.css").read_text(encoding="utf-8")
+    script = (lib / "vis-network.min.js").read_text(encoding="utf-8")
+    return script, (lib / "vis-network.css").read_text(encoding="utf-8")
 
 
 def _tooltip(node_type: str, label: str, aliases: list[str], details: dict[str, str], sources: set[str]) -> str:

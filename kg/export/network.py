@@ -83,7 +83,8 @@ def load_network(store: KgStore) -> Network:
                     vocab.RELIABILITY: "reliability", vocab.CREDIBILITY: "credibility",
                     vocab.KIND: "organization kind", vocab.DATE_PUBLISHED: "date"}
     values = " ".join(f"<{p}>" for p in detail_props)
-    for row in store.select(f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o }} ORDER BY ?s ?p ?o"):
+    query = f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o }} ORDER BY ?s ?p ?o"
+    for row in store.select(query):
         node = net.nodes.get(row["s"].value)
         if node is None:
             continue
@@ -94,7 +95,8 @@ def load_network(store: KgStore) -> Network:
             shown = f"{grade} ({shown})"
         node.details[detail_props[row["p"].value]] = str(shown)
     rel_values = " ".join(f"<{p}>" for p in RELATIONS)
-    for row in store.select(f"SELECT DISTINCT ?s ?p ?o ?g WHERE {{ VALUES ?p {{ {rel_values} }} GRAPH ?g {{ ?s ?p ?o }} }}"):
+    query = f"SELECT DISTINCT ?s ?p ?o ?g WHERE {{ VALUES ?p {{ {rel_values} }} GRAPH ?g {{ ?s ?p ?o }} }}"
+    for row in store.select(query):
         s, o = row["s"].value, row["o"].value
         if s not in net.nodes or o not in net.nodes:
             continue
@@ -107,7 +109,7 @@ def load_network(store: KgStore) -> Network:
             edge.sources.add(names[row["g"].value])
     for row in store.select("""SELECT DISTINCT ?p ?o ?role WHERE {
             ?a a kg:Affiliation ; kg:person ?p ; kg:organization ?o ; schema:roleName ?role }"""):
-        edge = net.edges.get((row["p"].value, row["o"].value, "member of"))
-        if edge is not None:
-            edge.roles.add(str(row["role"].value))
+        member = net.edges.get((row["p"].value, row["o"].value, "member of"))
+        if member is not None:
+            member.roles.add(str(row["role"].value))
     return net

@@ -59,7 +59,7 @@ class _LineLoader(_BaseLoader):  # type: ignore[valid-type,misc]
 
 def _yaml_document(path: Path, text: str) -> Any:
     try:
-        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_LineLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = f":{mark.line + 1}" if mark is not None else ""

@@ -298,7 +298,8 @@ class _CaseReader:
         meta = self.raw.meta
         unknown = sorted(set(meta) - {"id", "title", "language", "note"})
         if unknown:
-            raise InputError(f"{self.raw.path}: case: unknown field {unknown[0]!r} (expected id, title, language, note)")
+            raise InputError(f"{self.raw.path}: case: unknown field {unknown[0]!r} "
+                             "(expected id, title, language, note)")
         key = str(meta.get("id") or self.raw.path.stem)
         for record in self.raw.records:
             self.read_record(record)
@@ -385,15 +386,15 @@ class _CaseReader:
     def evidence(self, where: Where, data: dict[str, Any]) -> Evidence:
         sub = Where(where.path, f"{where.section}[{where.index}].evidence", 0, where.line, where.id)
         fields = _Fields(sub, data, _EVIDENCE, self.csv)
-        exact = fields.required_text("exact")
+        fields.required_text("exact")
+        exact = str(data["exact"])  # kept byte for byte: it must match the source text exactly
         start = fields.integer("start", data.get("start"))
         end = fields.integer("end", data.get("end"))
         if (start is None) != (end is None):
             raise fields.error("start", "and 'end' must be given together")
-        if start is not None and end is not None and end - start != len(str(data["exact"])):
-            raise fields.error("end", f"minus 'start' is {end - start}, but 'exact' has {len(str(data['exact']))} "
-                               "characters")
-        return Evidence(str(data["exact"]), fields.text("prefix"), fields.text("suffix"), start, end)
+        if start is not None and end is not None and end - start != len(exact):
+            raise fields.error("end", f"minus 'start' is {end - start}, but 'exact' has {len(exact)} characters")
+        return Evidence(exact, fields.text("prefix"), fields.text("suffix"), start, end)
 
     def resolve(self, where: Where, name: str, ident: str, kinds: tuple[str, ...]) -> None:
         entity = self.entities.get(ident)

@@ -58,7 +58,8 @@ def decode_text(path: Path, data: bytes) -> str:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise InputError(f"{path}:{line}: not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})") from None
+        byte = data[exc.start]
+        raise InputError(f"{path}:{line}: not valid UTF-8 (byte 0x{byte:02x} at offset {exc.start})") from None
     return text
 
 
