@@ -81,5 +81,9 @@ class Minter:
     def software(self, version: str) -> str:
         return f"{self.base}software/kg/{quote(version, safe='-._~+')}"
 
+    def skolem(self, content_hash: str) -> str:
+        """Prefix for the skolem IRIs that replace one file's blank nodes."""
+        return f"{self.base}.well-known/genid/{content_hash.removeprefix('sha256:')[:16]}-"
+
     def log_graph(self) -> str:
         return f"{self.base}graph/ingest-log"

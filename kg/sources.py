@@ -83,7 +83,7 @@ def prepare(path: Path, name: str, minter: Minter) -> PreparedSource:
         title = case.title
         media_type = CASE_MEDIA_TYPES[suffix]
     else:
-        rdf_triples(path, data, iri, digest, sink)
+        rdf_triples(path, data, iri, minter.skolem(digest), sink)
         media_type = MEDIA_TYPES[suffix]
     prepared = PreparedSource(name, path, iri, digest, len(data), media_type, sink, len(sink), title)
     describe(prepared, minter)

@@ -53,11 +53,9 @@ XSD_DATE = XSD.term("date")
 XSD_GYEAR = XSD.term("gYear")
 XSD_GYEARMONTH = XSD.term("gYearMonth")
 XSD_DATETIME = XSD.term("dateTime")
-XSD_INTEGER = XSD.term("integer")
 XSD_NON_NEG = XSD.term("nonNegativeInteger")
 XSD_BOOLEAN = XSD.term("boolean")
 XSD_DECIMAL = XSD.term("decimal")
-XSD_ANYURI = XSD.term("anyURI")
 
 # --- schema.org ----------------------------------------------------------------------------------
 PERSON = SCHEMA.term("Person")

@@ -1,8 +1,9 @@
 """RDF files as sources: Turtle, TriG, N-Triples, N-Quads, JSON-LD, RDF/XML.
 
 Parsed by pyoxigraph from bytes (never from a location), after the guard's checks. Quads from
-the file's own named graphs are flattened into the source's graph. Blank nodes get labels that
-depend only on the file's content and their order in it, so re-reading gives identical output.
+the file's own named graphs are flattened into the source's graph. Blank nodes are replaced by
+skolem IRIs (RDF 1.1 section 3.5) that depend only on the file's content and their order in it:
+the store would otherwise relabel them at random, and exports would not be byte-stable.
 """
 
 from __future__ import annotations
@@ -71,7 +72,7 @@ def _quads(path: Path, data: bytes, fmt: ox.RdfFormat, base_iri: str) -> Iterato
         raise InputError(f"{path}: malformed {fmt.name}: {str(exc).splitlines()[0]}") from None
 
 
-def rdf_triples(path: Path, data: bytes, source_iri: str, content_hash: str, sink: TripleSink) -> None:
+def rdf_triples(path: Path, data: bytes, source_iri: str, skolem_prefix: str, sink: TripleSink) -> None:
     """Parse ``data`` and add its triples to ``sink``; raises InputError with the line on bad syntax."""
     fmt = RDF_FORMATS[path.suffix.lower()]
     if fmt == ox.RdfFormat.RDF_XML:
@@ -80,7 +81,6 @@ def rdf_triples(path: Path, data: bytes, source_iri: str, content_hash: str, sin
         _check_jsonld(path, data)
     else:
         decode_text(path, data)
-    blank_prefix = f"_:b{content_hash[:12]}n"
     blanks: dict[str, str] = {}
     lines: list[str] = []
 
@@ -88,7 +88,7 @@ def rdf_triples(path: Path, data: bytes, source_iri: str, content_hash: str, sin
         if isinstance(node, ox.BlankNode):
             label = blanks.get(node.value)
             if label is None:
-                label = blanks[node.value] = f"{blank_prefix}{len(blanks)}"
+                label = blanks[node.value] = f"<{skolem_prefix}{len(blanks)}>"
             return label
         if isinstance(node, ox.Literal) and len(node.value) > DEFAULT_MAX_LITERAL_CHARS:
             raise InputError(f"{path}: a literal of {len(node.value):,} characters is over the "
