@@ -47,10 +47,12 @@ def _print_report(report: pipeline.Report) -> int:
             print(f"kg: error: {outcome.error}", file=sys.stderr)
         else:
             print(f"{outcome.status:>9}  {outcome.name}  ({outcome.triples:,} triples)")
-    print(f"sources: {report.summary()}")
+    if len(report.outcomes) > 1 or not report.failed:
+        print(f"sources: {report.summary()}")
     if report.failed:
-        names = ", ".join(o.name for o in report.failed)
-        print(f"kg: {len(report.failed)} source(s) failed and were left as they were: {names}", file=sys.stderr)
+        if len(report.outcomes) > 1:
+            names = ", ".join(o.name for o in report.failed)
+            print(f"kg: {len(report.failed)} source(s) failed and were left as they were: {names}", file=sys.stderr)
         return max(o.error.exit_code if o.error else 1 for o in report.failed)
     return 0
 
