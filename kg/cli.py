@@ -12,10 +12,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from kg import __version__, pipeline, stats
-from kg.errors import KgError
+from kg.errors import KgError, ViewTooLarge
 from kg.export import rdf
-from kg.export.html import write_view
-from kg.export.network import load_network
+from kg.export.subgraph import DEFAULT_NODE_LIMIT
+from kg.export.viewspec import ViewSpec, default_title, make_view
 from kg.store import DEFAULT_STORE, KgStore
 from kg.validate import validate
 
@@ -65,8 +65,12 @@ def cmd_build(args: argparse.Namespace) -> int:
         for fmt in ("ttl", "trig"):
             size = rdf.export(store, fmt, out / f"graph.{fmt}")
             print(f"wrote {out / f'graph.{fmt}'} ({size:,} bytes)")
-        write_view(load_network(store), out / "graph.html", title=f"kg: {directory.resolve().name}")
-        print(f"wrote {out / 'graph.html'}")
+        try:
+            view = make_view(store, ViewSpec(), out / "graph.html", f"kg: {directory.resolve().name}")
+            print(f"wrote {out / 'graph.html'} ({view.nodes:,} nodes, {view.edges:,} edges)")
+        except ViewTooLarge as exc:
+            (out / "graph.html").unlink(missing_ok=True)
+            print(f"kg: graph.html not written: {exc}", file=sys.stderr)
         print(stats.render(stats.compute(store)))
     return code
 
@@ -114,10 +118,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_view(args: argparse.Namespace) -> int:
+    spec = ViewSpec(around=args.around, hops=args.hops, types=args.types, source=args.source,
+                    query=Path(args.query) if args.query else None, max_nodes=args.max_nodes, force=args.force)
     with _reader(args) as store:
-        net = load_network(store)
-    write_view(net, Path(args.output))
-    print(f"wrote {args.output} ({len(net.nodes):,} nodes, {len(net.edges):,} edges)")
+        view = make_view(store, spec, Path(args.output), args.title or default_title(store))
+    print(f"wrote {args.output} ({view.nodes:,} nodes, {view.edges:,} edges, {view.size:,} bytes)")
     return 0
 
 
@@ -135,7 +140,8 @@ COMMANDS: dict[str, tuple[Handler, str, str]] = {
     "validate": (cmd_validate, "check the store against the SHACL shapes in ontology/shapes.ttl",
                  "kg validate"),
     "view": (cmd_view, "write the interactive network view (one offline HTML file)",
-             "kg view -o outputs/graph.html"),
+             "kg view -o outputs/graph.html\n  kg view --around 'Sophia Bryskine' --hops 2 -o bryskine.html\n"
+             "  kg view --types Person,Organization --source case.yaml"),
 }
 
 
@@ -170,7 +176,20 @@ def build_parser() -> argparse.ArgumentParser:
     parsers["export"].add_argument("--include-log", action="store_true",
                                    help="also export the ingest log graph (ingest times; not byte-stable)")
     parsers["stats"].add_argument("--sources", action="store_true", help="also list each source")
-    parsers["view"].add_argument("-o", "--output", default="outputs/graph.html", metavar="FILE")
+    view = parsers["view"]
+    view.add_argument("-o", "--output", default="outputs/graph.html", metavar="FILE")
+    view.add_argument("--around", metavar="NAME", help="only what lies within --hops of this person, "
+                      "organization, publication or claim (name, alias or IRI)")
+    view.add_argument("--hops", type=int, default=2, metavar="N", help="with --around: how far (default: 2; "
+                      "person -> claim -> subject is 2 hops)")
+    view.add_argument("--types", metavar="TYPES", help="only these node types, e.g. Person,Organization (without "
+                      "Claim, claimant -> subject edges carry the number of claims)")
+    view.add_argument("--source", metavar="SOURCE", help="only what one source file or publication contributed")
+    view.add_argument("--query", metavar="FILE.rq", help="draw what a SPARQL CONSTRUCT or SELECT query returns")
+    view.add_argument("--max-nodes", type=int, default=DEFAULT_NODE_LIMIT, metavar="N",
+                      help=f"refuse to write a view with more nodes than this (default: {DEFAULT_NODE_LIMIT:,})")
+    view.add_argument("--force", action="store_true", help="write the view even above --max-nodes")
+    view.add_argument("--title", metavar="TEXT", help="page title (default: the store's source names)")
     return parser
 
 

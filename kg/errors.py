@@ -46,3 +46,7 @@ class OutputError(KgError):
     """An output file could not be written."""
 
     exit_code = 1
+
+
+class ViewTooLarge(InputError):
+    """The network view would exceed the node limit; narrow it (--around, --types) or --force."""

@@ -1,9 +1,12 @@
-"""The HTML network view: pyvis builds the network, our own page renders it offline and safely.
+"""The HTML network view: one self-contained, offline page that treats all graph text as data.
 
-pyvis's own templates load vis-network and Bootstrap from CDNs and switch to innerHTML tooltips
-when a title contains "href"; we only use pyvis to hold nodes, edges and options, and write a
-page with every script and style inlined, graph data as JSON read with JSON.parse, text shown
-with textContent only, and a Content-Security-Policy that allows nothing else.
+pyvis's own templates load vis-network and Bootstrap from CDNs (even in "local"/"in_line" mode),
+write ``heading`` and ``select_menu`` as raw HTML, and switch to innerHTML tooltips when a title
+contains "href". We use pyvis only to hold nodes, edges and options (kg.export.payload) and write
+our own page: vis-network's script from the pyvis package and our script and style inlined, the
+graph as JSON in a ``<script type="application/json">`` block read with JSON.parse, text shown
+with textContent only, and a Content-Security-Policy that allows exactly those two scripts and
+one style (by hash) and nothing else: no network, no images, no frames, no forms, no base URL.
 """
 
 from __future__ import annotations
@@ -11,110 +14,96 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+from functools import cache
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from pyvis.network import Network as PyvisNetwork
-
 from kg.export.network import Network
+from kg.export.payload import payload
 from kg.fsutil import write_bytes_atomic
 
-STYLE: dict[str, dict[str, Any]] = {
-    "Person": {"color": "#4e79a7", "shape": "dot"},
-    "Organization": {"color": "#f28e2b", "shape": "square"},
-    "Publication": {"color": "#59a14f", "shape": "triangle"},
-    "Claim": {"color": "#b07aa1", "shape": "diamond"},
-}
-OPTIONS: dict[str, Any] = {
-    "physics": {"solver": "forceAtlas2Based", "stabilization": {"iterations": 300, "fit": True},
-                "forceAtlas2Based": {"gravitationalConstant": -60, "springLength": 120}},
-    "interaction": {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": True, "navigationButtons": False},
-    "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.5}}, "smooth": False,
-              "font": {"size": 10, "align": "middle", "color": "#555"}, "color": {"color": "#9aa"}},
-    "nodes": {"font": {"size": 13}, "borderWidth": 1},
-}
+VIS_VERSION = "vis-9.1.2"
+SCRIPTS = ("view-panel.js", "view-controls.js", "view.js")  # concatenated in this order
 
 
-def _vis_assets() -> tuple[str, str]:
-    lib = Path(str(files("pyvis"))) / "lib" / "vis-9.1.2"
-    script = (lib / "vis-network.min.js").read_text(encoding="utf-8")
-    return script, (lib / "vis-network.css").read_text(encoding="utf-8")
+@cache
+def vis_script() -> str:
+    """vis-network's standalone build, as shipped inside the pyvis package (no CDN)."""
+    return (Path(str(files("pyvis"))) / "lib" / VIS_VERSION / "vis-network.min.js").read_text(encoding="utf-8")
 
 
-def _tooltip(node_type: str, label: str, aliases: list[str], details: dict[str, str], sources: set[str]) -> str:
-    lines = [f"{label} ({node_type})"]
-    if aliases:
-        lines.append("also: " + ", ".join(aliases))
-    lines += [f"{k}: {v}" for k, v in details.items()]
-    if sources:
-        lines.append("sources: " + ", ".join(sorted(sources)))
-    return "\n".join(lines)
+def _asset(name: str) -> str:
+    return (files("kg.export") / name).read_text(encoding="utf-8")
 
 
-def to_pyvis(net: Network) -> PyvisNetwork:
-    """Fill a pyvis Network directly (its add_node is quadratic on large graphs)."""
-    view = PyvisNetwork(directed=True, cdn_resources="in_line")
-    degree: dict[str, int] = {}
-    for edge in net.edges.values():
-        degree[edge.source] = degree.get(edge.source, 0) + 1
-        degree[edge.target] = degree.get(edge.target, 0) + 1
-    for node in net.nodes.values():
-        style = STYLE[node.type]
-        view.nodes.append({
-            "id": node.id, "label": node.label if node.type != "Claim" else _short(node.label, 40),
-            "title": _tooltip(node.type, node.label, node.aliases, node.details, node.sources),
-            "group": node.type, "color": style["color"], "shape": style["shape"],
-            "size": 10 + 4 * min(degree.get(node.id, 0), 10), "kgType": node.type,
-            "kgAliases": node.aliases, "kgSources": sorted(node.sources), "kgDetails": node.details,
-        })
-        view.node_ids.append(node.id)
-    for edge in net.edges.values():
-        label = edge.relation + (f" ({', '.join(sorted(edge.roles))})" if edge.roles else "")
-        view.edges.append({
-            "from": edge.source, "to": edge.target, "label": label,
-            "title": label + ("\nsources: " + ", ".join(sorted(edge.sources)) if edge.sources else ""),
-            "kgSources": sorted(edge.sources),
-        })
-    return view
+def app_script() -> str:
+    """Our scripts, in one strict-mode function scope (no globals but window.kgView)."""
+    body = "\n".join(_asset(name) for name in SCRIPTS)
+    return f'"use strict";\n(function () {{\n{body}\n}})();\n'
 
 
-def _short(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+def json_for_script(data: Any) -> str:
+    """JSON that cannot end its <script> element: '<', '>' and '&' are written as \\u escapes.
+
+    U+2028/U+2029 are escaped too, so the text stays valid if anyone ever pastes it into JS.
+    """
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    for raw, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
+                         ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(raw, escaped)
+    return text
 
 
-def _json_for_script(data: Any) -> str:
-    """JSON safe inside <script type=application/json>: no '<', '>' or '&' can close the element."""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
-def _csp_hash(code: str) -> str:
+def csp_hash(code: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(code.encode("utf-8")).digest()).decode() + "'"
 
 
+def escape_text(text: str) -> str:
+    """For the page <title> only (element text); everything else is set from script with textContent."""
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;").replace("'", "&#39;"))
+
+
+def content_security_policy(scripts: list[str], styles: list[str]) -> str:
+    return ("default-src 'none'; "
+            f"script-src {' '.join(csp_hash(s) for s in scripts)}; "
+            f"style-src {' '.join(csp_hash(s) for s in styles)}; "
+            "img-src 'none'; font-src 'none'; connect-src 'none'; media-src 'none'; object-src 'none'; "
+            "frame-src 'none'; worker-src 'none'; manifest-src 'none'; base-uri 'none'; form-action 'none'")
+
+
 def render(net: Network, title: str = "kg network") -> str:
-    view = to_pyvis(net)
-    vis_js, vis_css = _vis_assets()
-    here = files("kg.export")
-    app_js = (here / "view.js").read_text(encoding="utf-8")
-    app_css = (here / "view.css").read_text(encoding="utf-8")
-    payload = {"nodes": view.nodes, "edges": view.edges, "options": OPTIONS,
-               "legend": {k: v["color"] for k, v in STYLE.items()}}
-    csp = ("default-src 'none'; img-src data:; "
-           f"style-src {_csp_hash(vis_css)} {_csp_hash(app_css)}; "
-           f"script-src {_csp_hash(vis_js)} {_csp_hash(app_js)}")
-    page = (here / "view.html").read_text(encoding="utf-8")
-    for marker, value in (("@CSP@", csp), ("@VIS_CSS@", vis_css), ("@APP_CSS@", app_css), ("@VIS_JS@", vis_js),
-                          ("@APP_JS@", app_js), ("@DATA@", _json_for_script(payload)),
-                          ("@TITLE@", _escape_text(title))):
-        page = page.replace(marker, value, 1)
-    return page
+    data = payload(net, title)
+    vis_js, app_js, app_css = vis_script(), app_script(), _asset("view.css")
+    page = _asset("view.html")
+    replacements = {
+        "@CSP@": content_security_policy([vis_js, app_js], [app_css]),
+        "@TITLE@": escape_text(title),
+        "@APP_CSS@": app_css,
+        "@DATA@": json_for_script(data),
+        "@VIS_JS@": vis_js,
+        "@APP_JS@": app_js,
+    }
+    # one pass over the template, so nothing inserted is ever scanned for markers again
+    out: list[str] = []
+    rest = page
+    while "@" in rest:
+        before, _, after = rest.partition("@")
+        marker = "@" + after.split("@", 1)[0] + "@"
+        if marker in replacements:
+            out += [before, replacements[marker]]
+            rest = after[len(marker) - 1:]
+        else:
+            out.append(before + "@")
+            rest = after
+    out.append(rest)
+    return "".join(out)
 
 
-def _escape_text(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-
-
-def write_view(net: Network, target: Path, title: str = "kg network") -> None:
-    write_bytes_atomic(target, render(net, title).encode("utf-8"))
+def write_view(net: Network, target: Path, title: str = "kg network") -> int:
+    """Write the page atomically; returns its size in bytes."""
+    data = render(net, title).encode("utf-8")
+    write_bytes_atomic(target, data)
+    return len(data)

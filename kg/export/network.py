@@ -1,7 +1,9 @@
 """The entity network: people, organizations, publications and claims, and how they connect.
 
-Read from the store with a few SPARQL queries; each edge remembers the sources that support it.
-Used by the HTML view and by path finding.
+Read from the store with a few SPARQL queries. Every node and edge remembers the source files
+(named graphs) that state it and the publications that support it: a claim is supported by the
+publications it appeared in, an affiliation by the publication that stated it, and a person or
+organization by everything said by, about or with them. Used by the HTML view and its subgraphs.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ NODE_TYPES: dict[str, str] = {
     vocab.CREATIVE_WORK: "Publication",
     vocab.CLAIM: "Claim",
 }
+TYPE_NAMES: tuple[str, ...] = (*NODE_TYPES.values(), "Other")  # "Other": resources a --query CONSTRUCT drew
 # predicate -> (label, reversed?) ; reversed edges point from object to subject
 RELATIONS: dict[str, tuple[str, bool]] = {
     vocab.WAS_ATTRIBUTED_TO: ("said", True),
@@ -29,6 +32,14 @@ RELATIONS: dict[str, tuple[str, bool]] = {
     vocab.AUTHOR: ("written by", False),
     vocab.DISPUTES: ("disputes", False),
 }
+# literal or concept-valued properties shown in the side panel, in this order
+DETAILS: dict[str, str] = {
+    vocab.TEXT: "text", vocab.QUOTE: "exact quote", vocab.CLAIM_KIND: "kind", vocab.HEDGED: "hedged",
+    vocab.CONFIDENCE: "confidence", vocab.DATE_PUBLISHED: "date published", vocab.DATE_CREATED: "date",
+    vocab.KIND: "organization kind", vocab.RELIABILITY: "reliability", vocab.CREDIBILITY: "credibility",
+    vocab.URL: "url", vocab.COMMENT: "note",
+}
+_APPEARANCES = ("appeared in", "first appeared in")
 
 
 @dataclass
@@ -39,6 +50,10 @@ class Node:
     aliases: list[str] = field(default_factory=list)
     details: dict[str, str] = field(default_factory=dict)
     sources: set[str] = field(default_factory=set)
+    publications: set[str] = field(default_factory=set)
+    subtype: str | None = None
+    reliability: str | None = None  # Admiralty letter A-F
+    credibility: str | None = None  # Admiralty digit 1-6
 
 
 @dataclass
@@ -48,6 +63,12 @@ class Edge:
     relation: str
     roles: set[str] = field(default_factory=set)
     sources: set[str] = field(default_factory=set)
+    publications: set[str] = field(default_factory=set)
+    claims: list[str] = field(default_factory=list)  # for claimant -> subject edges of a collapsed view
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.source, self.target, self.relation)
 
 
 @dataclass
@@ -55,61 +76,136 @@ class Network:
     nodes: dict[str, Node] = field(default_factory=dict)
     edges: dict[tuple[str, str, str], Edge] = field(default_factory=dict)
 
+    def add_edge(self, edge: Edge) -> Edge:
+        return self.edges.setdefault(edge.key, edge)
 
-def _source_names(store: KgStore) -> dict[str, str]:
-    return {info.iri: info.name for info in store.sources()}
+    def degree(self) -> dict[str, int]:
+        out = dict.fromkeys(self.nodes, 0)
+        for s, t, _ in self.edges:
+            out[s] = out.get(s, 0) + 1
+            out[t] = out.get(t, 0) + 1
+        return out
+
+    def restrict(self, keep: set[str]) -> Network:
+        """The subnetwork induced by the node ids in ``keep``."""
+        sub = Network({i: n for i, n in self.nodes.items() if i in keep})
+        sub.edges = {k: e for k, e in self.edges.items() if e.source in sub.nodes and e.target in sub.nodes}
+        return sub
+
+    def source_names(self) -> list[str]:
+        return sorted({s for n in self.nodes.values() for s in n.sources})
 
 
 def load_network(store: KgStore) -> Network:
-    onto = ontology.load()
-    names = _source_names(store)
+    names = {info.iri: info.name for info in store.sources()}
     net = Network()
+    _load_nodes(store, net, names)
+    _load_details(store, net)
+    _load_edges(store, net, names)
+    _attach_publications(net)
+    return net
+
+
+def _load_nodes(store: KgStore, net: Network, names: dict[str, str]) -> None:
+    onto = ontology.load()
     type_values = " ".join(f"<{t}>" for t in NODE_TYPES)
-    for row in store.select(f"""
-            SELECT ?s ?type (MIN(?l) AS ?label) WHERE {{
-              VALUES ?type {{ {type_values} }} ?s a ?type ; rdfs:label ?l }} GROUP BY ?s ?type ORDER BY ?s"""):
+    query = f"""SELECT ?s ?type (MIN(?l) AS ?label) (MIN(?n) AS ?name) (MIN(?sub) AS ?subtype) WHERE {{
+        VALUES ?type {{ {type_values} }} ?s a ?type .
+        OPTIONAL {{ ?s rdfs:label ?l }} OPTIONAL {{ ?s schema:name ?n }}
+        OPTIONAL {{ ?s a ?sub FILTER(?sub != ?type && ?sub IN ({", ".join(f"<{t}>" for t in
+                                                            onto.publication_types.values()) or "<urn:x>"})) }}
+    }} GROUP BY ?s ?type ORDER BY ?s"""
+    for row in store.select(query):
         iri = row["s"].value
-        if iri not in net.nodes:
-            net.nodes[iri] = Node(iri, NODE_TYPES[row["type"].value], str(row["label"].value))
+        if iri in net.nodes:
+            continue
+        label = row["label"] or row["name"]
+        node = Node(iri, NODE_TYPES[row["type"].value], str(label.value) if label is not None else vocab.compact(iri))
+        if row["subtype"] is not None:
+            node.subtype = onto.labels.get(row["subtype"].value)
+        net.nodes[iri] = node
     for row in store.select("SELECT DISTINCT ?s ?g WHERE { GRAPH ?g { ?s a ?t } }"):
-        node = net.nodes.get(row["s"].value)
-        if node is not None and row["g"].value in names:
-            node.sources.add(names[row["g"].value])
+        found = net.nodes.get(row["s"].value)
+        if found is not None and row["g"].value in names:
+            found.sources.add(names[row["g"].value])
     for row in store.select("SELECT DISTINCT ?s ?a WHERE { ?s skos:altLabel ?a } ORDER BY ?s ?a"):
-        node = net.nodes.get(row["s"].value)
-        if node is not None:
-            node.aliases.append(str(row["a"].value))
-    detail_props = {vocab.TEXT: "text", vocab.QUOTE: "quote", vocab.CLAIM_KIND: "kind",
-                    vocab.RELIABILITY: "reliability", vocab.CREDIBILITY: "credibility",
-                    vocab.KIND: "organization kind", vocab.DATE_PUBLISHED: "date"}
-    values = " ".join(f"<{p}>" for p in detail_props)
+        found = net.nodes.get(row["s"].value)
+        if found is not None:
+            found.aliases.append(str(row["a"].value))
+
+
+def _load_details(store: KgStore, net: Network) -> None:
+    onto = ontology.load()
+    letters = {iri: notation for notation, iri in onto.reliability.items()}
+    digits = {iri: notation for notation, iri in onto.credibility.items()}
+    values = " ".join(f"<{p}>" for p in DETAILS)
     query = f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o }} ORDER BY ?s ?p ?o"
+    found: dict[str, dict[str, list[str]]] = {}
     for row in store.select(query):
         node = net.nodes.get(row["s"].value)
         if node is None:
             continue
-        value = row["o"].value
+        prop, value = row["p"].value, str(row["o"].value)
         shown = onto.labels.get(value, value)
-        if row["p"].value in (vocab.RELIABILITY, vocab.CREDIBILITY):
-            grade = value.rsplit("#", 1)[-1].removeprefix("Reliability").removeprefix("Credibility")
-            shown = f"{grade} ({shown})"
-        node.details[detail_props[row["p"].value]] = str(shown)
+        if prop == vocab.RELIABILITY and value in letters:
+            node.reliability = letters[value]
+            shown = f"{letters[value]} ({shown})"
+        elif prop == vocab.CREDIBILITY and value in digits:
+            node.credibility = digits[value]
+            shown = f"{digits[value]} ({shown})"
+        found.setdefault(node.id, {}).setdefault(DETAILS[prop], []).append(shown)
+    order = list(DETAILS.values())
+    for iri, details in found.items():
+        node = net.nodes[iri]
+        for key in sorted(details, key=order.index):
+            node.details[key] = "; ".join(details[key])
+
+
+def _load_edges(store: KgStore, net: Network, names: dict[str, str]) -> None:
     rel_values = " ".join(f"<{p}>" for p in RELATIONS)
     query = f"SELECT DISTINCT ?s ?p ?o ?g WHERE {{ VALUES ?p {{ {rel_values} }} GRAPH ?g {{ ?s ?p ?o }} }}"
     for row in store.select(query):
         s, o = row["s"].value, row["o"].value
-        if s not in net.nodes or o not in net.nodes:
+        if s not in net.nodes or o not in net.nodes or (s == o and row["p"].value == vocab.DISPUTES):
             continue
         label, flip = RELATIONS[row["p"].value]
         src, dst = (o, s) if flip else (s, o)
         if label == "disputes" and (dst, src, label) in net.edges:
             src, dst = dst, src
-        edge = net.edges.setdefault((src, dst, label), Edge(src, dst, label))
+        edge = net.add_edge(Edge(src, dst, label))
         if row["g"].value in names:
             edge.sources.add(names[row["g"].value])
-    for row in store.select("""SELECT DISTINCT ?p ?o ?role WHERE {
-            ?a a kg:Affiliation ; kg:person ?p ; kg:organization ?o ; schema:roleName ?role }"""):
+    for row in store.select("""SELECT DISTINCT ?p ?o ?role ?pub WHERE {
+            ?a a kg:Affiliation ; kg:person ?p ; kg:organization ?o .
+            OPTIONAL { ?a schema:roleName ?role } OPTIONAL { ?a kg:statedIn ?pub } }"""):
         member = net.edges.get((row["p"].value, row["o"].value, "member of"))
-        if member is not None:
+        if member is None:
+            continue
+        if row["role"] is not None:
             member.roles.add(str(row["role"].value))
-    return net
+        if row["pub"] is not None and row["pub"].value in net.nodes:
+            member.publications.add(row["pub"].value)
+
+
+def _attach_publications(net: Network) -> None:
+    """Which publications support each node and edge (see the module docstring)."""
+    claim_pubs: dict[str, set[str]] = {}
+    for edge in net.edges.values():
+        if edge.relation in _APPEARANCES:
+            claim_pubs.setdefault(edge.source, set()).add(edge.target)
+            edge.publications.add(edge.target)
+        elif edge.relation in ("published by", "written by"):
+            edge.publications.add(edge.source)
+    for node in net.nodes.values():
+        if node.type == "Publication":
+            node.publications.add(node.id)
+        elif node.type == "Claim":
+            node.publications |= claim_pubs.get(node.id, set())
+    for edge in net.edges.values():
+        for end in (edge.source, edge.target):
+            edge.publications |= claim_pubs.get(end, set())
+    for edge in net.edges.values():
+        for end in (edge.source, edge.target):
+            node = net.nodes[end]
+            if node.type in ("Person", "Organization"):
+                node.publications |= edge.publications

@@ -1,94 +1,128 @@
-"use strict";
-// kg network view. Graph text is data: it only ever reaches the page through textContent,
-// vis-network's string tooltips (rendered as text) and canvas labels.
-(function () {
-  const data = JSON.parse(document.getElementById("kg-data").textContent);
-  const nodes = new vis.DataSet(data.nodes);
-  const edges = new vis.DataSet(data.edges.map((e, i) => Object.assign({ id: "e" + i }, e)));
-  const container = document.getElementById("network");
-  const network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
-  window.kgNetwork = network;
+// kg network view, part 3: data, network, filters and wiring.
+// Graph text is data: it reaches the page only through textContent, vis-network's canvas labels
+// and vis-network's tooltips (which it sets with innerText). No innerHTML anywhere.
 
-  function el(tag, text, cls) {
-    const node = document.createElement(tag);
-    if (text !== undefined) node.textContent = text;
-    if (cls) node.className = cls;
-    return node;
-  }
+const data = JSON.parse(document.getElementById("kg-data").textContent);
+const started = performance.now();
+const timing = { parsed: null, firstDraw: null, stabilized: null };
+timing.parsed = performance.now() - started;
 
-  const legend = document.getElementById("legend");
-  Object.keys(data.legend).forEach(function (type) {
-    const item = el("span", undefined, "item");
-    const swatch = el("span", undefined, "swatch");
-    swatch.style.background = data.legend[type];
-    item.appendChild(swatch);
-    item.appendChild(document.createTextNode(type));
-    legend.appendChild(item);
-  });
-  document.getElementById("counts").textContent = data.nodes.length + " nodes, " + data.edges.length + " edges";
+const nodes = new vis.DataSet(data.nodes);
+const edges = new vis.DataSet(data.edges);
+const state = { hiddenTypes: new Set(), source: null, collapsed: !data.claims };
+let visible = new Set();
+let stabilized = false;
 
-  const names = document.getElementById("names");
-  const byName = new Map();
-  data.nodes.forEach(function (n) {
-    [n.label].concat(n.kgAliases || []).forEach(function (name) {
-      const key = String(name).toLowerCase();
-      if (!byName.has(key)) {
-        byName.set(key, n.id);
-        const option = document.createElement("option");
-        option.value = name;
-        names.appendChild(option);
-      }
-    });
-  });
+function matchesSource(item) {
+  const source = state.source;
+  if (!source) return true;
+  if (source.kind === "file") return (item.kgSources || []).indexOf(source.id) >= 0;
+  return item.id === source.id || (item.kgPubs || []).indexOf(source.id) >= 0;
+}
 
-  function focusNode(id) {
-    network.selectNodes([id]);
-    network.focus(id, { scale: 1.2, animation: false });
-    showNode(id);
-  }
-  window.kgFocus = focusNode;
-  document.getElementById("search").addEventListener("change", function (event) {
-    const wanted = String(event.target.value).trim().toLowerCase();
-    if (!wanted) return;
-    let id = byName.get(wanted);
-    if (id === undefined) {
-      for (const [name, nodeId] of byName) { if (name.includes(wanted)) { id = nodeId; break; } }
-    }
-    if (id !== undefined) focusNode(id);
-  });
+function nodeShown(n) {
+  if (state.hiddenTypes.has(n.kgType)) return false;
+  if (state.collapsed && n.kgType === "Claim") return false;
+  return matchesSource(n);
+}
 
-  const panel = document.getElementById("panel");
-  function showEntries(heading, entries) {
-    panel.replaceChildren();
-    panel.appendChild(el("h2", heading));
-    const list = el("dl");
-    entries.forEach(function (entry) {
-      if (entry[1] === undefined || entry[1] === "" || (Array.isArray(entry[1]) && entry[1].length === 0)) return;
-      list.appendChild(el("dt", entry[0]));
-      list.appendChild(el("dd", Array.isArray(entry[1]) ? entry[1].join(", ") : String(entry[1])));
-    });
-    panel.appendChild(list);
-  }
-  function showNode(id) {
-    const n = nodes.get(id);
-    if (!n) return;
-    const entries = [["type", n.kgType], ["aliases", n.kgAliases]];
-    Object.keys(n.kgDetails || {}).forEach(function (k) { entries.push([k, n.kgDetails[k]]); });
-    entries.push(["sources", n.kgSources], ["IRI", n.id]);
-    showEntries(n.kgType === "Claim" ? "Claim" : n.label, entries);
-  }
-  function showEdge(id) {
-    const e = edges.get(id);
-    if (!e) return;
-    const from = nodes.get(e.from), to = nodes.get(e.to);
-    showEntries(e.label, [["from", from ? from.label : e.from], ["to", to ? to.label : e.to], ["sources", e.kgSources]]);
-  }
-  network.on("click", function (params) {
-    if (params.nodes.length) showNode(params.nodes[0]);
-    else if (params.edges.length) showEdge(params.edges[0]);
+function computeVisible() {
+  visible = new Set();
+  data.nodes.forEach(function (n) { if (nodeShown(n)) visible.add(n.id); });
+}
+computeVisible();
+
+const nodesView = new vis.DataView(nodes, { filter: function (n) { return visible.has(n.id); } });
+const edgesView = new vis.DataView(edges, {
+  filter: function (e) {
+    if (e.kgCollapsed && !state.collapsed) return false;
+    return visible.has(e.from) && visible.has(e.to) && matchesSource(e);
+  },
+});
+
+document.getElementById("title").textContent = data.title;
+const container = document.getElementById("network");
+const network = new vis.Network(container, { nodes: nodesView, edges: edgesView }, data.options);
+
+const adjacency = new Map();
+data.edges.forEach(function (e) {
+  if (e.kgCollapsed && data.claims) return;  // computed claimant -> subject edges: listed via their claims
+  [e.from, e.to].forEach(function (id) {
+    if (!adjacency.has(id)) adjacency.set(id, []);
+    adjacency.get(id).push(e);
   });
-  network.once("stabilizationIterationsDone", function () {
-    network.setOptions({ physics: { enabled: false } });
-    document.body.dataset.stabilized = "true";
-  });
-})();
+});
+
+const ctx = {
+  data: data, nodes: nodes, edges: edges, state: state, network: network, matchesSource: matchesSource,
+  labelOf: function (id) { const n = nodes.get(id); return n ? n.kgLabel : id; },
+  edgesOf: function (id) { return adjacency.get(id) || []; },
+};
+const panel = makePanel(ctx);
+ctx.focusNode = focusNode;
+
+function updateCounts() {
+  const shownEdges = edgesView.length, totalEdges = data.edges.filter(function (e) { return !e.kgCollapsed || !data.claims; }).length;
+  document.getElementById("counts").textContent = nodesView.length + " of " + data.nodes.length + " nodes \u00b7 " +
+    shownEdges + " of " + totalEdges + " edges";
+}
+
+function refresh() {
+  if (stabilized && data.nodes.length) network.storePositions();
+  computeVisible();
+  nodesView.refresh();
+  edgesView.refresh();
+  updateCounts();
+  document.body.dataset.collapsed = String(state.collapsed);
+}
+ctx.refresh = refresh;
+const controls = makeControls(ctx);
+
+function focusNode(id) {
+  const n = nodes.get(id);
+  if (!n) return false;
+  if (!visible.has(id)) {
+    controls.reveal(n);
+    refresh();
+  }
+  network.selectNodes([id]);
+  network.focus(id, { scale: Math.max(network.getScale(), 1.1), animation: false });
+  panel.showNode(id);
+  document.body.dataset.focused = id;
+  return true;
+}
+
+network.on("click", function (params) {
+  if (params.nodes.length) panel.showNode(params.nodes[0]);
+  else if (params.edges.length) panel.showEdge(params.edges[0]);
+});
+network.on("dragEnd", function (params) { if (params.nodes.length) network.storePositions(); });
+
+const loading = document.getElementById("loading");
+network.on("stabilizationProgress", function (p) {
+  loading.textContent = "Laying out the network\u2026 " + Math.round(100 * p.iterations / p.total) + "%";
+});
+network.once("afterDrawing", function () { timing.firstDraw = performance.now() - started; });
+
+function done() {
+  if (stabilized) return;
+  stabilized = true;
+  network.setOptions({ physics: { enabled: false } });
+  controls.setPhysics(false);
+  loading.hidden = true;
+  timing.stabilized = performance.now() - started;
+  document.body.dataset.stabilized = "true";
+}
+network.once("stabilizationIterationsDone", done);
+network.once("stabilized", done);
+if (!data.nodes.length) { done(); panel.showHint("This view is empty: nothing matched."); }
+else panel.showHint("Click a node or an edge to see who said what, where it was published and how it is graded. " +
+  "Search by name or alias above; untick a type to hide it; \u201ccollapse claims\u201d draws one edge per claimant and subject.");
+updateCounts();
+document.body.dataset.collapsed = String(state.collapsed);
+
+// for tests and for people poking at the page from the console
+window.kgView = {
+  network: network, nodes: nodes, edges: edges, state: state, refresh: refresh, focusNode: focusNode, timing: timing,
+  rendered: function () { return { nodes: network.body.nodeIndices.length, edges: network.body.edgeIndices.length }; },
+};
