@@ -30,10 +30,16 @@ def _base(args: argparse.Namespace) -> str | None:
     return args.base or os.environ.get("KG_BASE") or None
 
 
+def _one_line(error: object) -> str:
+    """Errors are printed on exactly one line, whatever text (a file name, a parser message) they carry."""
+    return " ".join(str(error).splitlines()) or type(error).__name__
+
+
 def _writer(args: argparse.Namespace) -> KgStore:
     store = KgStore.open(_store_path(args), _base(args))
     for graph in store.recovered:
-        print(f"kg: rolled back an interrupted write of {graph}", file=sys.stderr)
+        print(f"kg: rolled back an interrupted write of {graph} (its partial graph was removed; "
+              "ingest that source again)", file=sys.stderr)
     return store
 
 
@@ -44,7 +50,7 @@ def _reader(args: argparse.Namespace) -> KgStore:
 def _print_report(report: pipeline.Report) -> int:
     for outcome in report.outcomes:
         if outcome.status == "failed":
-            print(f"kg: error: {outcome.error}", file=sys.stderr)
+            print(f"kg: error: {_one_line(outcome.error)}", file=sys.stderr)
         else:
             print(f"{outcome.status:>9}  {outcome.name}  ({outcome.triples:,} triples)")
     if len(report.outcomes) > 1 or not report.failed:
@@ -205,7 +211,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args.handler(args)
         return code
     except KgError as exc:
-        print(f"kg: error: {exc}", file=sys.stderr)
+        print(f"kg: error: {_one_line(exc)}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("kg: interrupted", file=sys.stderr)

@@ -1,7 +1,8 @@
 """Ingest, retract and build: the library calls behind `kg ingest`, `kg retract` and `kg build`.
 
 Each source is validated completely before the store is touched, and written on its own: one
-bad file is reported by name and never stops, or damages, the others.
+bad file is reported by name and never stops, or damages, the others (even when a parser fails in a
+way kg did not foresee: that is reported as an error of that file, exit code 1).
 """
 
 from __future__ import annotations
@@ -49,6 +50,12 @@ def ingest(store: KgStore, paths: Iterable[Path], root: Path | None = None) -> R
             prepared = prepare(path, name, store.minter)
         except KgError as exc:
             report.outcomes.append(Outcome(name, "failed", error=exc))
+            continue
+        except (ValueError, TypeError, LookupError, RecursionError, MemoryError, OSError) as exc:
+            # A parser tripped on input we did not foresee: report it against this file, keep going.
+            detail = " ".join(str(exc).split())[:200]
+            report.outcomes.append(Outcome(name, "failed", error=KgError(
+                f"{path}: could not be read ({type(exc).__name__}: {detail}); this is a bug in kg, please report it")))
             continue
         status = store.write_source(prepared)
         report.outcomes.append(Outcome(name, status, len(prepared.sink)))

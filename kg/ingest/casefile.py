@@ -48,22 +48,52 @@ class RawCase:
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+class _AliasRefused(yaml.YAMLError):
+    def __init__(self, line: int) -> None:
+        super().__init__(f"alias at line {line}")
+        self.line = line
+
+
 class _LineLoader(_BaseLoader):  # type: ignore[valid-type,misc]
-    """A safe loader that remembers the line where each mapping starts."""
+    """A safe loader that remembers the line where each mapping starts.
+
+    YAML aliases (``*name``) and merge keys (``<<``) are refused: a few hundred bytes of nested
+    aliases expand to billions of values ("billion laughs") once records are walked. Timestamps
+    that are not real dates stay text, so the record checks can name the field.
+    """
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        if node in self.constructed_objects:  # a second visit of one node: an alias or a merge key
+            raise _AliasRefused(node.start_mark.line + 1)
+        return super().construct_object(node, deep=deep)
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
         mapping[_LINE_KEY] = node.start_mark.line + 1
         return mapping
 
+    def construct_lenient_timestamp(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return self.construct_yaml_timestamp(node)
+        except ValueError:  # 2020-13-45 looks like a timestamp but is none: let the field check report it
+            return self.construct_scalar(node)
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _LineLoader.construct_lenient_timestamp)
+
 
 def _yaml_document(path: Path, text: str) -> Any:
     try:
         return yaml.load(text, Loader=_LineLoader)
+    except _AliasRefused as exc:
+        raise InputError(f"{path}:{exc.line}: YAML aliases and merge keys (*name, <<) are not allowed in case "
+                         "files; write the value out") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = f":{mark.line + 1}" if mark is not None else ""
         problem = exc.problem or exc.context or "invalid YAML"
+        if exc.problem and exc.context and exc.context_mark is not None:  # "while parsing a flow sequence"
+            problem += f" ({exc.context} started on line {exc.context_mark.line + 1})"
         raise InputError(f"{path}{line}: malformed YAML: {problem}") from None
     except yaml.YAMLError as exc:
         raise InputError(f"{path}: malformed YAML: {exc}") from None
@@ -114,39 +144,52 @@ def _strip_lines(value: Any) -> Any:
 
 
 def _csv_case(path: Path, text: str) -> RawCase:
-    """One row per record: a ``record`` column names the type; lists use '|'; nested fields 'a.b'."""
-    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+    """One row per record: a ``record`` column names the type; lists use '|'; nested fields 'a.b'.
+
+    A record's line is the line it starts on (a quoted field may span lines); blank rows are skipped.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     case = RawCase(path)
     counters: dict[str, int] = {}
+    start = 1
     try:
-        if not reader.fieldnames or "record" not in reader.fieldnames:
+        header = next(reader, None)
+        if not header or "record" not in header:
             raise InputError(f"{path}:1: CSV case file needs a 'record' column "
                              f"({', '.join(CSV_RECORD_TYPES)})")
-        for row in reader:
-            line = reader.line_num
-            if None in row:
-                raise InputError(f"{path}:{line}: malformed CSV: more fields than the header has")
-            kind = (row.pop("record") or "").strip()
-            if not kind and not any((v or "").strip() for v in row.values()):
+        repeated = sorted({column for column in header if header.count(column) > 1})
+        if repeated:
+            raise InputError(f"{path}:1: malformed CSV: column {repeated[0]!r} appears more than once")
+        start = reader.line_num + 1
+        for cells in reader:
+            line, start = start, reader.line_num + 1
+            if not any(cell.strip() for cell in cells):
                 continue
+            if len(cells) > len(header):
+                raise InputError(f"{path}:{line}: malformed CSV: {len(cells)} fields, but the header has "
+                                 f"{len(header)}")
+            row = dict(zip(header, cells, strict=False))
+            kind = row.pop("record", "").strip()
             section = CSV_RECORD_TYPES.get(kind)
             if section is None:
                 raise InputError(f"{path}:{line}: record type {kind!r} is not one of {', '.join(CSV_RECORD_TYPES)}")
             data: dict[str, Any] = {}
             for column, raw in row.items():
-                value = (raw or "").strip()
+                value = raw.strip()
                 if not value:
                     continue
                 target = data
                 *parents, leaf = column.split(".")
                 for parent in parents:
                     target = target.setdefault(parent, {})
+                    if not isinstance(target, dict):
+                        raise InputError(f"{path}:{line}: column {column!r} clashes with column {parent!r}")
                 target[leaf] = value
             index = counters.get(section, 0)
             counters[section] = index + 1
             case.records.append(RawRecord(section, index, line, data))
     except csv.Error as exc:
-        raise InputError(f"{path}:{reader.line_num}: malformed CSV: {exc}") from None
+        raise InputError(f"{path}:{start}: malformed CSV: {exc}") from None
     if not case.records:
         raise InputError(f"{path}: no records in CSV case file")
     return case

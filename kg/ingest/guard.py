@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from pathlib import Path
 
 from kg.errors import InputError
@@ -32,21 +33,34 @@ def max_source_bytes() -> int:
 
 
 def read_source_bytes(path: Path) -> bytes:
-    """Read ``path`` after checking it exists, is a regular file, is not empty and fits the cap."""
+    """Read ``path`` after checking it exists, is a regular file, is not empty and fits the cap.
+
+    At most cap + 1 bytes are read, so a file that grows after the check is still refused.
+    """
     try:
-        size = path.stat().st_size
+        info = path.stat()
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from None
-    if not path.is_file():
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError(f"{path}: is a directory, expected a file (use 'kg build DIR' for a folder)")
+    if not stat.S_ISREG(info.st_mode):
         raise InputError(f"{path}: not a regular file")
     cap = max_source_bytes()
-    if size > cap:
-        raise InputError(f"{path}: file is {size:,} bytes, over the {cap:,}-byte cap (KG_MAX_SOURCE_BYTES)")
-    data = path.read_bytes()
-    if not data.strip():
+    if info.st_size > cap:
+        raise InputError(f"{path}: file is {info.st_size:,} bytes, over the {cap:,}-byte cap (KG_MAX_SOURCE_BYTES)")
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(cap + 1)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+    if len(data) > cap:
+        raise InputError(f"{path}: file grew over the {cap:,}-byte cap (KG_MAX_SOURCE_BYTES) while being read")
+    if not data:
         raise InputError(f"{path}: file is empty")
+    if not data.strip():
+        raise InputError(f"{path}: file holds only whitespace")
     return data
 
 

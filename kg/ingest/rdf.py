@@ -76,6 +76,7 @@ def rdf_triples(path: Path, data: bytes, source_iri: str, skolem_prefix: str, si
     """Parse ``data`` and add its triples to ``sink``; raises InputError with the line on bad syntax."""
     fmt = RDF_FORMATS[path.suffix.lower()]
     if fmt == ox.RdfFormat.RDF_XML:
+        decode_text(path, data)  # UTF-8 only: a UTF-16 DOCTYPE would slip past the byte scan
         refuse_dtd(path, data)
     elif fmt == ox.RdfFormat.JSON_LD:
         _check_jsonld(path, data)
