@@ -1,0 +1,270 @@
+"""Attribution by dependency rules: who said what, in which words.
+
+Speech events are verbs of saying ("said", "told", "warned", "found", "concluded", ...) with a
+resolvable speaker: the subject, or the passive agent ("was confirmed by the ministry"). What was
+said is the verb's clausal complement (reported speech) or a quotation the verb governs (direct
+quote, including quotes split around "he said"). "According to X, ..." attributes the rest of the
+sentence to X. A quotation with no verb of its own continues the previous speaker of the paragraph.
+When the thing said is itself a speech event with a known speaker ("Wren said Carrick told him
+..."), the inner speaker is the claimant and the outer one relayed it. Sentences that assert
+something about a named entity without any attribution are the outlet's own, unattributed claims.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from kg.extract.lexicon import HEDGES, QUOTE_ONLY_VERBS, SPEECH_VERBS
+from kg.extract.quotes import Quote
+from kg.extract.references import References, Resolved
+from kg.extract.textnorm import PARAGRAPH_BREAK
+
+_BASE_CONFIDENCE = {"direct-quote": 0.9, "reported-speech": 0.8, "unattributed": 0.5}
+_PENALTY = {"name": 0.0, "pronoun": 0.1, "noun": 0.2, "role": 0.2, "outlet": 0.0}
+_EDGE_WORDS = {"that", ",", ":", ";", "-", "\u2014", "\u2013", "and"}
+
+
+@dataclass
+class Event:
+    verb: Any
+    speaker: Resolved | None
+    content: tuple[int, int] | None  # token range outside quotation marks
+    cue: str
+    quotes: list[Quote] = field(default_factory=list)
+
+
+@dataclass
+class Draft:
+    start: int  # normalised character offsets of the evidence
+    end: int
+    kind: str
+    claimant: int | None
+    via: str
+    cue: str
+    quote: str | None = None
+    relayed_by: int | None = None
+    hedged: bool = False
+    verb: int | None = None
+
+    @property
+    def confidence(self) -> float:
+        return round(_BASE_CONFIDENCE[self.kind] - _PENALTY.get(self.via, 0.2), 2)
+
+
+class Attributor:
+    def __init__(self, doc: Any, refs: References, quotes: list[Quote], headings: set[int]) -> None:
+        self.doc, self.refs, self.quotes, self.headings = doc, refs, quotes, headings
+        self.text = doc.text
+
+    def quote_of(self, token: Any) -> Quote | None:
+        for quote in self.quotes:
+            if quote.start < token.idx < quote.end - 1:
+                return quote
+        return None
+
+    def heading(self, token: Any) -> bool:
+        return self.refs.sent_no[token.i] in self.headings
+
+    # --- events ------------------------------------------------------------------------------
+    def speaker_token(self, verb: Any) -> Any | None:
+        children = list(verb.children)
+        for child in children:
+            if child.dep_ == "agent":
+                return next((t for t in child.children if t.dep_ == "pobj"), None)
+        for child in children:
+            if child.dep_ == "nsubj":
+                return child
+        if verb.dep_ in ("conj", "advcl") and verb.head.lemma_.lower() in SPEECH_VERBS:
+            return self.speaker_token(verb.head)
+        return None
+
+    def content(self, verb: Any) -> tuple[int, int] | None:
+        for child in verb.children:
+            if child.dep_ == "ccomp" and self.quote_of(child) is None:
+                start, end = child.left_edge.i, child.right_edge.i + 1
+                while start < end and (self.doc[start].lower_ in _EDGE_WORDS or self.doc[start].is_punct):
+                    start += 1
+                while end > start and self.doc[end - 1].is_punct and self.doc[end - 1].text not in ('"', "\u201d"):
+                    end -= 1
+                if start < end and not (start <= verb.i < end):
+                    return start, end
+        return None
+
+    def events(self) -> list[Event]:
+        found = []
+        for token in self.doc:
+            lemma = token.lemma_.lower()
+            if lemma not in SPEECH_VERBS or token.pos_ != "VERB" or self.heading(token):
+                continue
+            if self.quote_of(token) is not None:
+                continue
+            who = self.speaker_token(token)
+            speaker = self.refs.resolve(who) if who is not None else None
+            content = None if lemma in QUOTE_ONLY_VERBS else self.content(token)
+            found.append(Event(token, speaker, content, lemma))
+        return found
+
+    def governing_event(self, quote: Quote, events: dict[int, Event]) -> Event | None:
+        inside = [t for t in self.doc.char_span(*quote.inner, alignment_mode="expand") or []
+                  if not t.is_punct]
+        for token in inside:
+            head = token
+            for _ in range(6):
+                if head.head.i == head.i:
+                    break
+                head = head.head
+                if self.quote_of(head) is quote:
+                    continue
+                if head.i in events:
+                    return events[head.i]
+        sentence = self.doc.char_span(*quote.inner, alignment_mode="expand")
+        if sentence is None:
+            return None
+        sents = {t.sent.start for t in sentence}
+        near = [e for e in events.values() if e.verb.sent.start in sents and e.content is None]
+        near.sort(key=lambda e: min(abs(e.verb.idx - quote.start), abs(e.verb.idx - quote.end)))
+        return near[0] if near else None
+
+    # --- claims ------------------------------------------------------------------------------
+    def drafts(self) -> list[Draft]:
+        events = {e.verb.i: e for e in self.events()}
+        loose: list[Quote] = []
+        embedded: set[Quote] = set()
+        for quote in self.quotes:
+            event = self.governing_event(quote, events)
+            if event is None:
+                loose.append(quote)
+            elif event.content is not None and event.content[0] <= self._token_at(quote.start) < event.content[1]:
+                embedded.add(quote)
+            else:
+                event.quotes.append(quote)
+        out: list[Draft] = []
+        by_verb: dict[int, list[Draft]] = {}
+        for event in events.values():
+            if event.speaker is None:
+                continue
+            made = self.event_drafts(event)
+            by_verb[event.verb.i] = made
+            out.extend(made)
+        self.relay(events, by_verb, out)
+        out.extend(self.continuations(loose, out))
+        out.extend(self.according())
+        out = [d for d in out if d.start < d.end]
+        out.extend(self.unattributed(out, events))
+        for draft in out:
+            draft.hedged = self.hedged(draft)
+        return sorted(out, key=lambda d: d.start)
+
+    def _token_at(self, offset: int) -> int:
+        span = self.doc.char_span(offset, offset + 1, alignment_mode="expand")
+        return span.start if span is not None else -1
+
+    def event_drafts(self, event: Event) -> list[Draft]:
+        assert event.speaker is not None
+        made = []
+        if event.quotes:
+            first, last = min(q.start for q in event.quotes), max(q.end for q in event.quotes)
+            start, end = first + 1, last - 1
+            while end > start and self.text[end - 1] in ",":
+                end -= 1
+            made.append(Draft(start, end, "direct-quote", event.speaker.entity, event.speaker.via,
+                              f"quote + {event.cue}", quote=self.text[start:end], verb=event.verb.i))
+        if event.content is not None:
+            start = self.doc[event.content[0]].idx
+            last = self.doc[event.content[1] - 1]
+            end = last.idx + len(last.text)
+            inner = [q for q in self.quotes if start <= q.start and q.end <= end]
+            quote = self.text[inner[0].start + 1:inner[0].end - 1] if inner else None
+            made.append(Draft(start, end, "reported-speech", event.speaker.entity, event.speaker.via,
+                              event.cue, quote=quote, verb=event.verb.i))
+        return made
+
+    def relay(self, events: dict[int, Event], by_verb: dict[int, list[Draft]], out: list[Draft]) -> None:
+        """Outer speech events whose content is an inner, attributed speech event only relay it."""
+        for outer in events.values():
+            if outer.speaker is None or outer.content is None:
+                continue
+            for inner in events.values():
+                if inner is outer or inner.speaker is None or inner.speaker.entity == outer.speaker.entity:
+                    continue
+                if not outer.content[0] <= inner.verb.i < outer.content[1] or not by_verb.get(inner.verb.i):
+                    continue
+                for draft in by_verb[inner.verb.i]:
+                    draft.relayed_by = outer.speaker.entity
+                if inner.verb.head.i == outer.verb.i:
+                    for draft in by_verb.get(outer.verb.i, []):
+                        if draft.kind == "reported-speech" and draft in out:
+                            out.remove(draft)
+
+    def paragraph(self, offset: int) -> int:
+        return self.text.count(PARAGRAPH_BREAK, 0, offset)
+
+    def continuations(self, loose: list[Quote], made: list[Draft]) -> list[Draft]:
+        out = []
+        for quote in loose:
+            para = self.paragraph(quote.start)
+            previous = [d for d in made + out if d.kind == "direct-quote" and d.end <= quote.start
+                        and self.paragraph(d.start) == para]
+            following = [d for d in made if d.start >= quote.end and self.paragraph(d.start) == para]
+            source = previous[-1] if previous else (following[0] if following else None)
+            if source is None or source.claimant is None:
+                continue
+            start, end = quote.inner
+            out.append(Draft(start, end, "direct-quote", source.claimant, source.via, "quote continues",
+                             quote=self.text[start:end], relayed_by=source.relayed_by))
+        return out
+
+    def according(self) -> list[Draft]:
+        out = []
+        for token in self.doc:
+            if token.lower_ != "according" or self.heading(token):
+                continue
+            to = next((t for t in token.children if t.lower_ == "to"), None)
+            target = next((t for t in to.children if t.dep_ == "pobj"), None) if to is not None else None
+            found = self.refs.resolve(target) if target is not None else None
+            if found is None:
+                continue
+            sent, phrase = token.sent, (token.left_edge.i, token.right_edge.i + 1)
+            before = (sent.start, phrase[0])
+            after = (phrase[1], sent.end)
+            start, end = max(before, after, key=lambda r: r[1] - r[0])
+            while start < end and (self.doc[start].is_punct or self.doc[start].is_space):
+                start += 1
+            while end > start and (self.doc[end - 1].is_punct or self.doc[end - 1].is_space):
+                end -= 1
+            if start < end:
+                last = self.doc[end - 1]
+                out.append(Draft(self.doc[start].idx, last.idx + len(last.text), "reported-speech", found.entity,
+                                 found.via, "according to"))
+        return out
+
+    def unattributed(self, made: list[Draft], events: dict[int, Event]) -> list[Draft]:
+        covered = [(d.start, d.end) for d in made]
+        spoken = {e.verb.sent.start for e in events.values() if e.content is not None or e.quotes}
+        out = []
+        for number, sent in enumerate(self.doc.sents):
+            if number in self.headings or sent.start in spoken or sent.root.pos_ not in ("VERB", "AUX"):
+                continue
+            start, end = sent.start_char, sent.end_char
+            if any(s < end and start < e for s, e in covered) or any(q.start < end and start < q.end
+                                                                     for q in self.quotes):
+                continue
+            if any(t.lower_ == "according" for t in sent) or sent.text.rstrip().endswith("?"):
+                continue
+            if not any(self.refs.entity_of(t) is not None for t in sent):
+                continue
+            end = start + len(sent.text.rstrip())
+            out.append(Draft(start, end, "unattributed", None, "outlet", "outlet's own statement"))
+        return out
+
+    def hedged(self, draft: Draft) -> bool:
+        span = self.doc.char_span(draft.start, draft.end, alignment_mode="expand")
+        if span is None:
+            return False
+        sentences = {t.sent.start: t.sent for t in span}
+        for sent in sentences.values():
+            for token in sent:
+                if token.lower_ in HEDGES and (draft.start <= token.idx < draft.end or self.quote_of(token) is None):
+                    return True
+        return False

@@ -1,0 +1,177 @@
+"""Scoring extraction against hand-written gold annotations (``NAME.gold.yaml`` next to each article).
+
+Gold format::
+
+    entities: [{type: person|organization|publication, name: ..., aliases: [...]}]
+    claims:   [{claimant: <entity name>, text: <verbatim words of the claim in the article>,
+                relayed_by: <name, optional>}]
+    roles:    [{person: <name>, organization: <name>, role: <words>}]
+
+Entities match by type and name or alias (case, "the", possessives and punctuation ignored).
+A claim matches when its claimant matches and its evidence covers at least half of the shorter of
+the two spans (gold text located in the article). Unattributed (outlet) claims are not scored.
+A role matches when person and organization match and the role words share a word.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kg.errors import InputError
+from kg.extract.model import Extraction, FoundEntity
+from kg.ingest.article import ARTICLE_SUFFIXES, read_article
+
+GOLD_SUFFIX = ".gold.yaml"
+_ROLE_STOP = {"of", "the", "a", "an", "for", "at", "and", "chief", "senior", "deputy"}
+
+
+def norm_name(name: str) -> str:
+    text = unicodedata.normalize("NFKD", name.casefold())
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = re.sub(r"['\u2019]s\b", "", text)
+    text = re.sub(r"^(the|mr|mrs|ms|dr|prof|professor)\.?\s+", "", text.strip())
+    return " ".join(re.sub(r"[^\w&]+", " ", text).split())
+
+
+@dataclass
+class Score:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    def add(self, other: Score) -> None:
+        self.tp, self.fp, self.fn = self.tp + other.tp, self.fp + other.fp, self.fn + other.fn
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass
+class EvalReport:
+    scores: dict[str, Score] = field(default_factory=dict)
+    articles: int = 0
+    misses: list[str] = field(default_factory=list)
+
+    def score(self, name: str) -> Score:
+        return self.scores.setdefault(name, Score())
+
+
+def _forms(names: list[str]) -> set[str]:
+    return {norm_name(n) for n in names if norm_name(n)}
+
+
+def _entity_forms(entity: FoundEntity) -> set[str]:
+    return _forms([entity.name, *entity.aliases])
+
+
+def _match(gold: list[Any], pred: list[Any], same: Callable[[Any, Any], bool]) -> tuple[Score, list[Any], list[Any]]:
+    used: set[int] = set()
+    missed = []
+    for g in gold:
+        hit = next((i for i, p in enumerate(pred) if i not in used and same(g, p)), None)
+        if hit is None:
+            missed.append(g)
+        else:
+            used.add(hit)
+    extra = [p for i, p in enumerate(pred) if i not in used]
+    return Score(len(gold) - len(missed), len(extra), len(missed)), missed, extra
+
+
+def load_gold(path: Path) -> dict[str, list[dict[str, Any]]]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if not isinstance(data, dict):
+        raise InputError(f"{path}: gold annotation must be a mapping of entities, claims, roles")
+    return {k: list(data.get(k) or []) for k in ("entities", "claims", "roles")}
+
+
+def score_article(result: Extraction, gold: dict[str, list[dict[str, Any]]], where: str, report: EvalReport) -> None:
+    aliases = {norm_name(g["name"]): _forms([g["name"], *(g.get("aliases") or [])]) for g in gold["entities"]}
+
+    def gold_forms(name: str) -> set[str]:
+        return aliases.get(norm_name(name), _forms([name]))
+
+    found = [e for e in result.entities if e.mentions]
+    for kind in ("person", "organization", "publication"):
+        g = [x for x in gold["entities"] if x["type"] == kind]
+        p = [e for e in found if e.kind == kind]
+        score, missed, extra = _match(g, p, lambda g, p: bool(gold_forms(g["name"]) & _entity_forms(p)))
+        report.score(f"entities/{kind}").add(score)
+        report.score("entities").add(score)
+        report.misses += [f"{where}: missed {kind} {m['name']!r}" for m in missed]
+        report.misses += [f"{where}: extra {kind} {e.name!r}" for e in extra]
+    by_key = {e.key: e for e in result.entities}
+    claims = [c for c in result.claims if c.kind != "unattributed" and c.claimant is not None]
+
+    def claim_same(g: dict[str, Any], c: Any) -> bool:
+        found = re.search(r"\s+".join(re.escape(w) for w in g["text"].split()), result.text)
+        if found is None:
+            raise InputError(f"{where}: gold claim text not found in the article: {g['text']!r}")
+        start, end = found.span()
+        overlap = min(end, c.evidence.end) - max(start, c.evidence.start)
+        shorter = min(end - start, c.evidence.end - c.evidence.start) or 1
+        return overlap / shorter >= 0.5 and bool(gold_forms(g["claimant"]) & _entity_forms(by_key[c.claimant]))
+
+    score, missed, extra = _match(gold["claims"], claims, claim_same)
+    report.score("claims").add(score)
+    report.misses += [f"{where}: missed claim by {m['claimant']}: {m['text'][:60]!r}" for m in missed]
+    report.misses += [f"{where}: extra claim by {by_key[c.claimant].name}: {c.text[:60]!r}" for c in extra]
+
+    def role_words(role: str | None) -> set[str]:
+        return {w.rstrip("s") for w in re.findall(r"\w+", (role or "").lower()) if w not in _ROLE_STOP}
+
+    def role_same(g: dict[str, Any], a: Any) -> bool:
+        return bool(gold_forms(g["person"]) & _entity_forms(by_key[a.person])
+                    and gold_forms(g["organization"]) & _entity_forms(by_key[a.organization])
+                    and role_words(g.get("role")) & role_words(a.role))
+
+    score, missed, extra = _match(gold["roles"], result.affiliations, role_same)
+    report.score("roles").add(score)
+    report.misses += [f"{where}: missed role {m['person']} / {m.get('role')} / {m['organization']}" for m in missed]
+    report.misses += [f"{where}: extra role {by_key[a.person].name} / {a.role} / {by_key[a.organization].name}"
+                      for a in extra]
+
+
+def evaluate_dir(directory: Path) -> EvalReport:
+    from kg.extract.run import extract_many
+
+    if not directory.is_dir():
+        raise InputError(f"{directory}: not a directory")
+    pairs = []
+    for path in sorted(directory.iterdir()):
+        gold = path.with_name(path.stem + GOLD_SUFFIX)
+        if path.suffix.lower() in ARTICLE_SUFFIXES and gold.is_file():
+            pairs.append((read_article(path), load_gold(gold)))
+    if not pairs:
+        raise InputError(f"{directory}: no articles with a {GOLD_SUFFIX} annotation")
+    report = EvalReport(articles=len(pairs))
+    results = extract_many([(a.text, a.meta, a.analysis) for a, _ in pairs])
+    for (article, gold), result in zip(pairs, results, strict=True):
+        score_article(result, gold, article.path.name, report)
+    return report
+
+
+def render(report: EvalReport, verbose: bool = False) -> str:
+    lines = [f"{report.articles} articles", f"{'':24}{'P':>7}{'R':>7}{'F1':>7}{'TP':>6}{'FP':>6}{'FN':>6}"]
+    for name in ("entities/person", "entities/organization", "entities/publication", "entities", "claims", "roles"):
+        s = report.score(name)
+        lines.append(f"{name:24}{s.precision:7.3f}{s.recall:7.3f}{s.f1:7.3f}{s.tp:6}{s.fp:6}{s.fn:6}")
+    if verbose:
+        lines += report.misses
+    return "\n".join(lines)

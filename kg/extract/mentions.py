@@ -1,0 +1,226 @@
+"""Entity mentions: the model's entities, corrected by general rules and linked within the article.
+
+Corrections (each a rule about English, never a list of names):
+- a name ending in an organization head noun ("... Energy", "... Trust") or followed by a body noun
+  ("the Green Dawn movement") is an organization, whatever label the model gave it;
+- a name preceded by an honorific, followed by a role apposition (", a spokeswoman for ..."), or
+  whose surname is used alone later, is a person;
+- a name that only modifies a common noun ("Veyran families", "its Ridgeback quarry") or is a
+  nationality/ethnic label is not an entity; places, dates and numbers are not kept;
+- ALL-CAPS headline words and names seen only in headlines are dropped.
+Linking: surnames and honorific forms join the full name; acronyms join their definition; a
+single word that starts a longer organization name ("Carver" for "Carver Mining") joins it.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from typing import Any
+
+from kg.extract.lexicon import (
+    FEMALE, GROUP_NOUNS, HONORIFICS, JOURNAL_CUES, MALE, ORG_HEADS, ORG_NOUNS, ORG_TYPE_NOUNS, OUTLET_CUES,
+)
+from kg.extract.model import FoundEntity, Mention, Span
+from kg.extract.textnorm import NormalText
+
+_KEEP = {"PERSON", "ORG", "PUBLICATION", "GPE", "NORP", "WORK_OF_ART", "LOC", "FAC", "PRODUCT", "EVENT", "LAW"}
+_LEADING = {"the", "a", "an"}
+_KINDS = (("NewsOutlet", OUTLET_CUES - JOURNAL_CUES), ("Journal", JOURNAL_CUES), ("University", {"university", "college"}),
+          ("Hospital", {"hospital", "clinic"}), ("Court", {"court", "tribunal"}), ("PoliticalParty", {"party"}),
+          ("Company", {"inc", "ltd", "llc", "plc", "corp", "corporation", "holdings", "company", "mining",
+                       "polymers", "logistics", "energy", "industries", "pharmaceuticals", "airlines"}),
+          ("ResearchInstitute", {"institute"}), ("GovernmentAgency", {"ministry", "department", "agency"}))
+
+
+@dataclass
+class Cand:
+    start: int  # token indices, end exclusive
+    end: int
+    label: str
+    text: str
+    sentence: int
+    honorific: str | None = None
+    person_cue: bool = False
+    entity: int | None = None
+
+
+def org_kind(name: str) -> str | None:
+    words = [w.strip(".,").lower() for w in name.split()]
+    for kind, cues in _KINDS:
+        if kind in ("NewsOutlet", "Journal"):
+            if words and (words[-1] in cues or (kind == "Journal" and words[0] in cues)):
+                return kind
+        elif any(w in cues for w in words):
+            return kind
+    return None
+
+
+def _trim(doc: Any, start: int, end: int) -> tuple[int, int, str | None]:
+    honorific = None
+    while start < end and (doc[start].lower_ in _LEADING or doc[start].is_punct):
+        start += 1
+    while start < end - 1 and doc[start].lower_ in HONORIFICS and doc[start + 1].is_title:
+        honorific = doc[start].lower_
+        start += 1
+    while end > start and (doc[end - 1].lower_ in ("'s", "'", "\u2019s") or doc[end - 1].is_punct):
+        end -= 1
+    return start, end, honorific
+
+
+def _label(doc: Any, c: Cand, surnames_alone: set[str]) -> str | None:
+    tokens = doc[c.start:c.end]
+    last = tokens[-1]
+    after = doc[c.end] if c.end < len(doc) else None
+    if c.label == "PUBLICATION":
+        return c.label
+    if not tokens[0].text[:1].isupper() or c.label == "NORP":
+        return None
+    if len(tokens) > 1 and all(t.is_upper for t in tokens if t.is_alpha):
+        return None  # headline capitals
+    if after is not None and after.pos_ == "NOUN" and after.lower_ in GROUP_NOUNS:
+        return None
+    if last.lower_ in ORG_HEADS or (last.lower_ in OUTLET_CUES and last.is_title and len(tokens) > 1):
+        return "ORG"
+    if after is not None and after.lower_ in ORG_TYPE_NOUNS and after.is_lower:
+        return "ORG"
+    if c.honorific or c.person_cue:
+        return "PERSON"
+    if len(tokens) >= 2 and last.text in surnames_alone and c.label in ("ORG", "GPE", "WORK_OF_ART", "PERSON"):
+        if all(t.is_title for t in tokens):
+            return "PERSON"
+    if len(tokens) == 1 and c.label in ("PERSON", "GPE") and after is not None and after.pos_ == "NOUN" \
+            and after.is_lower and last.head.i == after.i:
+        return None  # a name used as an adjective: "its Ridgeback quarry"
+    if len(tokens) == 1 and not last.is_upper and after is not None and after.is_title and last.head.i == after.i \
+            and last.dep_ == "compound":
+        return None  # part of a title: "Interior Minister ..."
+    if c.label in ("PERSON", "ORG"):
+        return c.label
+    return None
+
+
+def _person_cue(doc: Any, start: int, end: int) -> bool:
+    """An apposition like ", a spokeswoman for ..." or a following ", who" marks a person."""
+    head = doc[start:end].root
+    if head.dep_ == "appos" and head.head.pos_ == "NOUN" and head.head.lower_ not in ORG_NOUNS | ORG_TYPE_NOUNS:
+        return True
+    for child in head.children:
+        if child.dep_ == "appos" and child.pos_ == "NOUN" and child.i > head.i \
+                and child.lower_ not in ORG_NOUNS | ORG_TYPE_NOUNS:
+            return True
+        if child.dep_ == "relcl" and any(t.lower_ == "who" for t in child.children):
+            return True
+    return False
+
+
+def candidates(doc: Any) -> list[Cand]:
+    sent_index = {}
+    for number, sent in enumerate(doc.sents):
+        sent_index[sent.start] = number
+    starts = sorted(sent_index)
+    out: list[Cand] = []
+    for ent in doc.ents:
+        if ent.label_ not in _KEEP:
+            continue
+        start, end, honorific = _trim(doc, ent.start, ent.end)
+        if start >= end:
+            continue
+        if honorific is None and start > 0 and doc[start - 1].lower_ in HONORIFICS:
+            honorific = doc[start - 1].lower_
+        sentence = sent_index[starts[bisect.bisect_right(starts, start) - 1]]
+        text = doc[start:end].text
+        out.append(Cand(start, end, ent.label_, text, sentence, honorific, _person_cue(doc, start, end)))
+    return out
+
+
+def relabel(doc: Any, cands: list[Cand]) -> list[Cand]:
+    surnames_alone = {c.text for c in cands if c.end - c.start == 1}
+    labels = [_label(doc, c, surnames_alone) for c in cands]
+    surnames = {doc[c.end - 1].text for c, label in zip(cands, labels, strict=True)
+                if label == "PERSON" and c.end - c.start > 1}
+    kept = []
+    for c, label in zip(cands, labels, strict=True):
+        if c.end - c.start == 1 and c.text in surnames and c.label != "PUBLICATION":
+            label = "PERSON"
+        if label is not None:
+            c.label = label
+            kept.append(c)
+    # one surface form, one label: the person/org decision made with the strongest cue wins
+    decided: dict[str, str] = {}
+    for c in kept:
+        if c.honorific or c.person_cue or c.end - c.start > 1:
+            decided.setdefault(c.text, c.label)
+    for c in kept:
+        c.label = decided.get(c.text, c.label)
+    return kept
+
+
+def _gender(word: str | None) -> str | None:
+    if word in MALE:
+        return "m"
+    if word in FEMALE:
+        return "f"
+    return None
+
+
+def link(doc: Any, cands: list[Cand], acronyms: dict[str, str], headings: set[int]) -> list[FoundEntity]:
+    """Group mentions into entities; single words join the full name they abbreviate."""
+    entities: list[FoundEntity] = []
+    by_name: dict[tuple[str, str], FoundEntity] = {}
+
+    def entity_for(kind: str, name: str) -> FoundEntity:
+        key = (kind, name.casefold())
+        if key not in by_name:
+            by_name[key] = FoundEntity(len(entities), kind, name)
+            entities.append(by_name[key])
+        return by_name[key]
+
+    kinds = {"PERSON": "person", "ORG": "organization", "PUBLICATION": "publication"}
+    full_people = [c for c in cands if c.label == "PERSON" and c.end - c.start > 1]
+    long_orgs = [c for c in cands if c.label == "ORG" and c.end - c.start > 1]
+    for c in sorted(cands, key=lambda c: (c.end - c.start == 1, c.start)):
+        name = c.text
+        if c.end - c.start == 1:
+            if c.text in acronyms:
+                name, c.label = acronyms[c.text], "ORG"
+            else:
+                person = _nearest(c, [p for p in full_people if doc[p.end - 1].text == c.text])
+                org = _nearest(c, [o for o in long_orgs if doc[o.start].text == c.text])
+                if person is not None:
+                    name, c.label = person.text, "PERSON"
+                elif org is not None:
+                    name, c.label = org.text, "ORG"
+                elif c.label == "PERSON" and not c.honorific:
+                    continue  # a lone first or last name nobody introduced
+        entity = entity_for(kinds[c.label], name)
+        c.entity = entity.key
+        if c.text != entity.name and c.text not in entity.aliases:
+            entity.aliases.append(c.text)
+        if c.honorific and c.honorific not in ("dr", "dr.", "professor", "prof", "prof."):
+            entity.gender = entity.gender or _gender(c.honorific)
+    body = {c.entity for c in cands if c.entity is not None and c.sentence not in headings}
+    return [e for e in entities if e.key in body]
+
+
+def _nearest(c: Cand, options: list[Cand]) -> Cand | None:
+    before = [o for o in options if o.start < c.start]
+    if before:
+        return before[-1]
+    return options[0] if options else None
+
+
+def mentions(doc: Any, norm: NormalText, original: str, cands: list[Cand],
+             entities: list[FoundEntity]) -> None:
+    """Attach each linked mention, with its exact span in the original text, to its entity."""
+    by_key = {e.key: e for e in entities}
+    for c in cands:
+        entity = by_key.get(c.entity) if c.entity is not None else None
+        if entity is None:
+            continue
+        start, end = norm.span(doc[c.start].idx, doc[c.end - 1].idx + len(doc[c.end - 1].text))
+        entity.mentions.append(Mention(Span(start, end, original[start:end]), c.label, c.sentence))
+    for entity in entities:
+        entity.mentions.sort(key=lambda m: m.span.start)
+        if entity.kind == "organization":
+            entity.org_kind = org_kind(entity.name)

@@ -1,0 +1,57 @@
+"""Quotation spans in normalised text: straight and curly double quotes, paired per paragraph.
+
+A quotation mark left open at the end of its paragraph (or a closing mark with no opening one) is
+reported as unbalanced and ignored: a guess at where it ends would attribute the wrong words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kg.extract.textnorm import PARAGRAPH_BREAK
+
+OPENING = "\u201c"
+CLOSING = "\u201d"
+STRAIGHT = '"'
+
+
+@dataclass(frozen=True)
+class Quote:
+    start: int  # offset of the opening mark
+    end: int  # offset just after the closing mark
+
+    @property
+    def inner(self) -> tuple[int, int]:
+        return self.start + 1, self.end - 1
+
+    def contains(self, start: int, end: int) -> bool:
+        return self.start <= start and end <= self.end
+
+
+def find_quotes(text: str) -> tuple[list[Quote], list[int]]:
+    """Quotes found, and the offsets of quote marks left unbalanced."""
+    quotes: list[Quote] = []
+    unbalanced: list[int] = []
+    position = 0
+    for paragraph in text.split(PARAGRAPH_BREAK):
+        open_at: int | None = None
+        for index, char in enumerate(paragraph):
+            offset = position + index
+            if char == OPENING or (char == STRAIGHT and open_at is None):
+                if open_at is not None:
+                    unbalanced.append(open_at)
+                open_at = offset
+            elif char in (CLOSING, STRAIGHT) and open_at is not None:
+                if offset - open_at > 1:
+                    quotes.append(Quote(open_at, offset + 1))
+                open_at = None
+            elif char == CLOSING:
+                unbalanced.append(offset)
+        if open_at is not None:
+            unbalanced.append(open_at)
+        position += len(paragraph) + len(PARAGRAPH_BREAK)
+    return quotes, unbalanced
+
+
+def line_of(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1

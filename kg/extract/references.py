@@ -1,0 +1,162 @@
+"""Who a word refers to: names, pronouns, "the company", "the study", "a spokeswoman for ...".
+
+Within one article only. Pronouns go to the most recent earlier person whose gender does not
+contradict them (gender is learnt from honorifics, role nouns and earlier pronouns); "the company"
+goes to the organization whose name holds that noun, else the most recent one that is not a news
+outlet; "the study" goes to the most recent publication, else a journal; a role noun ("the aide")
+goes to the person that role was given to by an apposition elsewhere in the article.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from typing import Any
+
+from kg.extract.lexicon import DOCUMENT_NOUNS, FEMALE, MALE, ORG_NOUNS, ORG_TYPE_NOUNS, SPOKES_NOUNS
+from kg.extract.mentions import Cand
+from kg.extract.model import FoundEntity
+
+_PERSON_PRONOUNS = {"he": "m", "she": "f", "him": "m", "her": "f"}
+_THING_PRONOUNS = {"it", "its"}
+_OWNER_NOUNS = SPOKES_NOUNS | {"office", "team", "campaign", "lawyers", "staff", "aides"}
+
+
+@dataclass
+class Resolved:
+    entity: int
+    via: str  # name | pronoun | noun | role
+
+
+class References:
+    def __init__(self, doc: Any, cands: list[Cand], entities: list[FoundEntity]) -> None:
+        self.doc = doc
+        self.entities = {e.key: e for e in entities}
+        self.token_entity: dict[int, int] = {}
+        self.positions: list[tuple[int, int]] = []  # (token start, entity key), sorted
+        for c in cands:
+            if c.entity is None or c.entity not in self.entities:
+                continue
+            for i in range(c.start, c.end):
+                self.token_entity[i] = c.entity
+            self.positions.append((c.start, c.entity))
+        self.positions.sort()
+        self.starts = [p for p, _ in self.positions]
+        self.sent_no = [0] * len(doc)
+        for number, sent in enumerate(doc.sents):
+            for i in range(sent.start, sent.end):
+                self.sent_no[i] = number
+        self.roles = self._role_nouns()
+        for entity in entities:
+            if entity.kind == "person" and entity.gender is None:
+                entity.gender = self._role_gender(entity.key)
+
+    def _role_nouns(self) -> dict[str, int | None]:
+        """"The aide, Thomas Wren" / "Thomas Wren, the aide": role noun -> person (None if ambiguous)."""
+        out: dict[str, int | None] = {}
+        for token in self.doc:
+            key = self.token_entity.get(token.i)
+            if key is None or self.entities[key].kind != "person" or token.dep_ != "appos":
+                continue
+            head = token.head
+            if head.pos_ == "NOUN":
+                lemma = head.lemma_.lower()
+                out[lemma] = key if out.get(lemma, key) == key else None
+        return out
+
+    def _role_gender(self, key: int) -> str | None:
+        for lemma, person in self.roles.items():
+            if person == key and (lemma in MALE or lemma in FEMALE):
+                return "m" if lemma in MALE else "f"
+        return None
+
+    def entity_of(self, token: Any) -> int | None:
+        return self.token_entity.get(token.i)
+
+    def kind(self, key: int) -> str:
+        return self.entities[key].kind
+
+    def _before(self, index: int) -> list[int]:
+        """Entity keys mentioned before token ``index``, most recent first."""
+        cut = bisect.bisect_left(self.starts, index)
+        return [key for _, key in reversed(self.positions[:cut])]
+
+    def _after(self, index: int) -> list[int]:
+        cut = bisect.bisect_right(self.starts, index)
+        return [key for _, key in self.positions[cut:]]
+
+    def resolve(self, token: Any) -> Resolved | None:
+        """The entity a subject/agent token stands for, or None."""
+        key = self.entity_of(token)
+        if key is not None:
+            return Resolved(key, "name")
+        for child in token.children:
+            if child.dep_ == "appos":
+                for sub in child.subtree:
+                    key = self.entity_of(sub)
+                    if key is not None:
+                        return Resolved(key, "name")
+        lower = token.lower_
+        if lower in _PERSON_PRONOUNS:
+            return self._pronoun(token, _PERSON_PRONOUNS[lower])
+        if lower in _THING_PRONOUNS:
+            return self._thing(token.i)
+        lemma = token.lemma_.lower()
+        if token.pos_ not in ("NOUN", "PROPN"):
+            return None
+        if lemma in _OWNER_NOUNS:
+            for child in token.children:
+                if child.dep_ == "poss" or (child.dep_ == "prep" and child.lower_ in ("for", "of", "at")):
+                    target = child if child.dep_ == "poss" else next(
+                        (t for t in child.children if t.dep_ == "pobj"), None)
+                    found = self.resolve(target) if target is not None else None
+                    if found and (self.kind(found.entity) == "organization" or lemma not in SPOKES_NOUNS):
+                        return Resolved(found.entity, "noun")
+        if lemma in DOCUMENT_NOUNS:
+            return self._document(token.i)
+        if lemma in ORG_NOUNS | ORG_TYPE_NOUNS:
+            return self._org(token.i, lemma)
+        person = self.roles.get(lemma)
+        if person is not None:
+            return Resolved(person, "role")
+        return None
+
+    def _pronoun(self, token: Any, gender: str) -> Resolved | None:
+        for key in self._before(token.i):
+            entity = self.entities[key]
+            if entity.kind != "person" or entity.gender not in (None, gender):
+                continue
+            entity.gender = gender
+            return Resolved(key, "pronoun")
+        return None
+
+    def _thing(self, index: int) -> Resolved | None:
+        for key in self._before(index):
+            if self.kind(key) != "person" and self.entities[key].org_kind != "NewsOutlet":
+                return Resolved(key, "pronoun")
+        return None
+
+    def _document(self, index: int) -> Resolved | None:
+        before = self._before(index)
+        for wanted in ("publication", "Journal"):
+            for key in before:
+                entity = self.entities[key]
+                if entity.kind == wanted or entity.org_kind == wanted:
+                    return Resolved(key, "noun")
+        return None
+
+    def _org(self, index: int, noun: str) -> Resolved | None:
+        orgs = [k for k in self._before(index) if self.kind(k) == "organization"]
+        later = [k for k in self._after(index) if self.kind(k) == "organization"]
+        for key in orgs + later:
+            if noun in self.entities[key].name.lower().split():
+                return Resolved(key, "noun")
+        for key in orgs:
+            if self.entities[key].org_kind != "NewsOutlet":
+                return Resolved(key, "noun")
+        for key in later:
+            if self.entities[key].org_kind != "NewsOutlet":
+                first = self.entities[key].mentions[0]
+                if first.sentence <= self.sent_no[index] + 3:
+                    return Resolved(key, "noun")
+        return None

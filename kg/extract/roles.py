@@ -1,0 +1,139 @@
+"""Roles from the ways English introduces people: appositions and title phrases.
+
+- "<Person>, a spokeswoman for <Org>" / "<Org>'s director of programmes, <Person>" /
+  "The head of <Org>, <Person>" (the role noun with its modifiers; "former", "then" dropped);
+- "<Org> spokesman <Person>" (a lower-case title between two names);
+- "<Person>, who chairs <Org>" (a relative clause with a role verb);
+- "<Person> ... as an auditor at <Org>";
+- "<Person> of <Org>" (an affiliation with no role).
+The organization may be named, an acronym, or "the company"/"its" resolved within the article.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from kg.extract.lexicon import ROLE_DROP, ROLE_VERBS
+from kg.extract.references import References
+
+_PREPS = {"of", "for", "at", "with", "in", "to"}
+
+
+@dataclass(frozen=True)
+class Role:
+    person: int
+    organization: int
+    role: str | None
+    start: int  # token range covering the evidence
+    end: int
+
+
+class RoleFinder:
+    def __init__(self, doc: Any, refs: References) -> None:
+        self.doc, self.refs = doc, refs
+
+    def org(self, token: Any | None) -> int | None:
+        if token is None:
+            return None
+        found = self.refs.resolve(token)
+        if found is not None and self.refs.kind(found.entity) == "organization":
+            return found.entity
+        return None
+
+    def org_in(self, noun: Any) -> tuple[int | None, list[Any]]:
+        """The organization a role noun belongs to (possessive or prepositional), and the role's
+        own prepositional words ("director *of programmes*")."""
+        extra: list[Any] = []
+        for child in noun.children:
+            if child.dep_ == "poss":
+                key = self.org(child)
+                if key is not None:
+                    return key, extra
+        for child in noun.children:
+            if child.dep_ == "prep" and child.lower_ in _PREPS:
+                pobj = next((t for t in child.children if t.dep_ == "pobj"), None)
+                key = self.org(pobj)
+                if key is not None:
+                    return key, extra
+                if pobj is not None and pobj.pos_ == "NOUN":
+                    deeper, _ = self.org_in(pobj)
+                    if deeper is not None:
+                        return deeper, extra
+                    extra = [child, pobj]
+        return None, extra
+
+    def role_words(self, noun: Any, extra: list[Any]) -> str:
+        words = [t for t in noun.lefts if t.dep_ in ("compound", "amod", "nmod") and t.lower_ not in ROLE_DROP
+                 and self.refs.entity_of(t) is None and not t.is_punct]
+        text = " ".join([t.lower_ for t in words] + [noun.lower_] + [t.lower_ for t in extra])
+        return text
+
+    def person_head(self, token: Any) -> int | None:
+        key = self.refs.entity_of(token)
+        return key if key is not None and self.refs.kind(key) == "person" else None
+
+    def find(self) -> list[Role]:
+        found: dict[tuple[int, int], Role] = {}
+        for token in self.doc:
+            person = self.person_head(token)
+            if person is None or (token.head.i != token.i and self.refs.entity_of(token.head) == person):
+                continue  # only the head token of a person mention
+            for role in self.around(token, person):
+                found.setdefault((role.person, role.organization), role)
+        return list(found.values())
+
+    def around(self, token: Any, person: int) -> list[Role]:
+        out = []
+        nouns = [c for c in token.children if c.dep_ == "appos" and c.pos_ == "NOUN"]
+        if token.dep_ == "appos" and token.head.pos_ == "NOUN":
+            nouns.append(token.head)
+        for noun in nouns:
+            key, extra = self.org_in(noun)
+            if key is not None:
+                out.append(self.make(person, key, self.role_words(noun, extra), token, noun))
+        sequence = self.title_before(token, person)
+        if sequence is not None:
+            out.append(sequence)
+        for child in token.children:
+            if child.dep_ == "relcl" and child.lemma_.lower() in ROLE_VERBS:
+                obj = next((t for t in child.children if t.dep_ == "dobj"), None)
+                key = self.org(obj)
+                if key is not None:
+                    out.append(self.make(person, key, ROLE_VERBS[child.lemma_.lower()], token, child))
+            if child.dep_ == "prep" and child.lower_ == "of":
+                key = self.org(next((t for t in child.children if t.dep_ == "pobj"), None))
+                if key is not None:
+                    out.append(self.make(person, key, None, token, child))
+        if token.dep_ == "nsubj":
+            for prep in token.head.children:
+                if prep.dep_ == "prep" and prep.lower_ == "as":
+                    noun = next((t for t in prep.children if t.dep_ == "pobj" and t.pos_ == "NOUN"), None)
+                    if noun is not None:
+                        key, extra = self.org_in(noun)
+                        if key is not None:
+                            out.append(self.make(person, key, self.role_words(noun, extra), token, noun))
+        return out
+
+    def title_before(self, token: Any, person: int) -> Role | None:
+        """"<Org> spokesman <Person>": lower-case words between an organization and the name."""
+        start = token.i
+        while start > 0 and self.refs.entity_of(self.doc[start - 1]) == person:
+            start -= 1
+        words = []
+        index = start - 1
+        while index >= 0 and self.doc[index].is_lower and self.doc[index].is_alpha and len(words) < 3:
+            words.insert(0, self.doc[index])
+            index -= 1
+        if not words or index < 0 or any(w.pos_ not in ("NOUN", "ADJ") for w in words):
+            return None
+        key = self.refs.entity_of(self.doc[index])
+        if key is None or self.refs.kind(key) != "organization":
+            return None
+        role = " ".join(w.lower_ for w in words if w.lower_ not in ROLE_DROP)
+        return Role(person, key, role or None, index, token.i + 1) if role else None
+
+    def make(self, person: int, org: int, role: str | None, a: Any, b: Any) -> Role:
+        low = min(a.i, b.i, min(t.i for t in b.subtree))
+        high = max(a.i, b.i, max(t.i for t in b.subtree)) + 1
+        return Role(person, org, role or None, low, high)

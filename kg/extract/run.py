@@ -1,0 +1,116 @@
+"""One article in, one :class:`Extraction` out; many articles through ``nlp.pipe`` in batches.
+
+The model is loaded once per process (:func:`kg.extract.nlp.load` is cached). Text that is not
+English is not sent through the English model at all: it gets a warning and no entities, rather
+than a page of nonsense names.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from kg.extract import nlp
+from kg.extract.attribution import Attributor, Draft
+from kg.extract.mentions import candidates, link, mentions, relabel
+from kg.extract.model import ArticleMeta, Extraction, FoundAffiliation, FoundClaim, Span
+from kg.extract.quotes import find_quotes, line_of
+from kg.extract.references import References
+from kg.extract.roles import RoleFinder
+from kg.extract.textnorm import PARAGRAPH_BREAK, NormalText, normalise
+
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+_TERMINAL = ('.', '!', '?', '"', "'", "\u201d", "\u2019", ":", ";", ")")
+MIN_ENGLISH_RATIO = 0.2
+
+
+def english_share(text: str, sample: int = 4000) -> tuple[float, int]:
+    """Share of words that are common English function words, and how many words were looked at."""
+    words = _WORD.findall(text[:sample].lower())
+    if not words:
+        return 0.0, 0
+    return sum(1 for w in words if w in STOP_WORDS) / len(words), len(words)
+
+
+def headings(doc: Any) -> set[int]:
+    """Sentences that are headlines, bylines or labels: they end a paragraph without punctuation."""
+    out = set()
+    text = doc.text
+    for number, sent in enumerate(doc.sents):
+        stripped = sent.text.strip()
+        ends_paragraph = text.startswith(PARAGRAPH_BREAK, sent.end_char) or sent.end_char >= len(text.rstrip()) \
+            or "\n" in sent.text_with_ws[len(sent.text.rstrip()):]
+        if stripped and ((ends_paragraph and not stripped.endswith(_TERMINAL)) or stripped.isupper()):
+            out.add(number)
+    return out
+
+
+def analyse(doc: Any, norm: NormalText, original: str, meta: ArticleMeta) -> Extraction:
+    """Entities, roles and claims of one parsed article, with offsets into ``original``."""
+    result = Extraction(original, meta, model=nlp.model_name(), model_version=nlp.model_version())
+    heads = headings(doc)
+    cands = relabel(doc, candidates(doc))
+    entities = link(doc, cands, dict(doc.user_data.get("kg_acronyms", {})), heads)
+    mentions(doc, norm, original, cands, entities)
+    result.entities = entities
+    refs = References(doc, cands, entities)
+    quotes, unbalanced = find_quotes(doc.text)
+    if unbalanced:
+        where = line_of(original, norm.span(unbalanced[0], unbalanced[0] + 1)[0])
+        result.warnings.append(f"{len(unbalanced)} unbalanced quotation mark(s), first at line {where}; "
+                               "text after it is attributed without that quotation")
+    for draft in Attributor(doc, refs, quotes, heads).drafts():
+        result.claims.append(_claim(doc, norm, original, refs, draft))
+    for role in RoleFinder(doc, refs).find():
+        first, last = doc[role.start], doc[role.end - 1]
+        start, end = norm.span(first.idx, last.idx + len(last.text))
+        result.affiliations.append(FoundAffiliation(role.person, role.organization, role.role,
+                                                    Span(start, end, original[start:end])))
+    return result
+
+
+def _claim(doc: Any, norm: NormalText, original: str, refs: References, draft: Draft) -> FoundClaim:
+    start, end = norm.span(draft.start, draft.end)
+    about: list[int] = []
+    span = doc.char_span(draft.start, draft.end, alignment_mode="expand")
+    for token in span if span is not None else []:
+        key = refs.entity_of(token)
+        if key is not None and key != draft.claimant and key not in about:
+            about.append(key)
+    return FoundClaim(draft.claimant, doc.text[draft.start:draft.end].replace(PARAGRAPH_BREAK, " "), draft.kind,
+                      Span(start, end, original[start:end]), quote=draft.quote, about=about,
+                      relayed_by=draft.relayed_by, hedged=draft.hedged, confidence=draft.confidence, cue=draft.cue)
+
+
+def _prepared(analysis: str, original: str, meta: ArticleMeta) -> tuple[NormalText, Extraction | None]:
+    norm = normalise(analysis)
+    share, words = english_share(norm.text)
+    if words >= 8 and share < MIN_ENGLISH_RATIO:
+        skipped = Extraction(original, meta, model=nlp.model_name(), model_version=nlp.model_version())
+        skipped.warnings.append(f"does not look like English ({share:.0%} common English words); "
+                                "no entities or claims extracted")
+        return norm, skipped
+    return norm, None
+
+
+def extract_text(original: str, meta: ArticleMeta | None = None, analysis: str | None = None) -> Extraction:
+    """Extract from one text. ``analysis`` (same length as ``original``) is what the model reads,
+    e.g. with Markdown markup blanked out; offsets always point into ``original``."""
+    return next(extract_many([(original, meta or ArticleMeta(), analysis)]))
+
+
+def extract_many(items: Iterable[tuple[str, ArticleMeta, str | None]], n_process: int = 1,
+                 batch_size: int = 32) -> Iterator[Extraction]:
+    """Extract from many texts in order, parsing them with ``nlp.pipe``."""
+    pipeline = nlp.load()
+    pending: list[tuple[str, ArticleMeta, NormalText, Extraction | None]] = []
+    for original, meta, analysis in items:
+        norm, skipped = _prepared(analysis if analysis is not None else original, original, meta)
+        pending.append((original, meta, norm, skipped))
+    texts = [norm.text for _, _, norm, skipped in pending if skipped is None]
+    docs = iter(pipeline.pipe(texts, n_process=n_process, batch_size=batch_size))
+    for original, meta, norm, skipped in pending:
+        yield skipped if skipped is not None else analyse(next(docs), norm, original, meta)

@@ -1,0 +1,180 @@
+"""Articles as sources: .txt, .md (YAML front matter) and .html, plus an optional sidecar.
+
+``read_article`` returns the text kg stores (evidence offsets count characters in it), the text
+the language model reads (same length: Markdown markup and front matter blanked out), and the
+article's metadata. A sidecar ``NAME.meta.yaml`` next to ``NAME.txt`` overrides what the file
+itself says; it may also name the file's ``encoding`` when it is not UTF-8.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kg.errors import InputError
+from kg.extract.model import ArticleMeta
+from kg.ingest.guard import read_source_bytes
+from kg.ingest.htmltext import reduce_html
+
+ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm")
+SIDECAR_SUFFIX = ".meta.yaml"
+MAX_ARTICLE_BYTES = 50 * 1024 * 1024
+MEDIA_TYPES = {".txt": "text/plain", ".md": "text/markdown", ".html": "text/html", ".htm": "text/html"}
+_META_FIELDS = ("title", "author", "publisher", "date", "url", "type", "language", "encoding")
+_FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?---[ \t]*(\r?\n|\Z)", re.DOTALL)
+_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_-]+)""", re.IGNORECASE)
+_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2}|\d{4}-\d{2}|\d{4})")
+_MARKUP = [re.compile(p, re.MULTILINE) for p in (
+    r"^```.*?^```", r"!\[[^\]\n]*\]\([^)\n]*\)", r"^\s{0,3}#{1,6}[ \t]+", r"^\s{0,3}>[ \t]?",
+    r"^\s{0,3}(?:[-*+]|\d{1,3}[.)])[ \t]+", r"\]\([^)\n]*\)", r"(?<!\w)\[", r"\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])",
+    r"`+", r"<[^>\n]{1,200}>", r"^[ \t]*(?:-{3,}|\*{3,}|_{3,})[ \t]*$")]
+
+
+@dataclass
+class Article:
+    path: Path
+    text: str  # stored text; evidence offsets index into it
+    analysis: str  # what the model reads, same length as text
+    meta: ArticleMeta
+    media_type: str
+    warnings: list[str] = field(default_factory=list)
+
+
+def sidecar_of(path: Path) -> Path:
+    return path.with_name(path.stem + SIDECAR_SUFFIX)
+
+
+def is_sidecar(path: Path) -> bool:
+    return path.name.lower().endswith(SIDECAR_SUFFIX)
+
+
+def _blank(text: str, start: int, end: int) -> str:
+    return text[:start] + "".join(ch if ch == "\n" else " " for ch in text[start:end]) + text[end:]
+
+
+def _meta_fields(path: Path, what: str, data: Any) -> dict[str, Any]:
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise InputError(f"{path}: {what} must be a mapping of {', '.join(_META_FIELDS)}")
+    unknown = sorted(str(k) for k in data if k not in _META_FIELDS)
+    if unknown:
+        raise InputError(f"{path}: {what}: unknown field {unknown[0]!r} (expected one of: {', '.join(_META_FIELDS)})")
+    return dict(data)
+
+
+def _load_yaml(path: Path, text: str, what: str) -> dict[str, Any]:
+    try:
+        return _meta_fields(path, what, yaml.safe_load(text))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark is not None else ""
+        raise InputError(f"{path}{line}: malformed YAML in {what}") from None
+
+
+def _decode(path: Path, data: bytes, encoding: str | None) -> str:
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16")
+    if b"\x00" in data[:65536]:
+        raise InputError(f"{path}: binary file (contains NUL bytes), expected text")
+    declared = encoding
+    if declared is None and path.suffix.lower() in (".html", ".htm"):
+        match = _CHARSET.search(data[:4096])
+        declared = match.group(1).decode("ascii") if match else None
+    try:
+        return data.decode(declared or "utf-8-sig")
+    except LookupError:
+        raise InputError(f"{path}: unknown text encoding {declared!r}") from None
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(f"{path}:{line}: not valid {declared or 'UTF-8'} (byte 0x{data[exc.start]:02x} at offset "
+                         f"{exc.start}); save it as UTF-8 or give its encoding in {sidecar_of(path).name}") from None
+
+
+def _markdown(path: Path, text: str) -> tuple[str, dict[str, Any]]:
+    analysis, meta = text, {}
+    match = _FRONT.match(text)
+    if match:
+        meta = _load_yaml(path, match.group(1) or "", "front matter")
+        analysis = _blank(analysis, 0, match.end())
+    for pattern in _MARKUP:
+        for found in list(pattern.finditer(analysis)):
+            analysis = _blank(analysis, found.start(), found.end())
+    return analysis, meta
+
+
+def _date(path: Path, value: Any, warnings: list[str]) -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.date):
+        return value.isoformat()[:10]
+    match = _DATE.match(str(value).strip())
+    if match is None:
+        warnings.append(f"date {value!r} is not YYYY-MM-DD; left out")
+        return None
+    return match.group(1)
+
+
+def _meta(path: Path, fields: dict[str, Any], text: str, warnings: list[str]) -> ArticleMeta:
+    authors = fields.get("author") or []
+    if isinstance(authors, str):
+        authors = [a.strip() for a in re.split(r"\s*(?:,|\band\b|;)\s*", authors) if a.strip()]
+    if not isinstance(authors, list) or not all(isinstance(a, str) for a in authors):
+        raise InputError(f"{path}: field 'author' must be a name or a list of names")
+    title = fields.get("title")
+    if not title:
+        first = next((line.strip(" #\t") for line in text.splitlines() if line.strip(" #\t")), None)
+        title = first[:200] if first else path.stem
+    return ArticleMeta(title=str(title).strip(), author=[str(a) for a in authors],
+                       publisher=str(fields["publisher"]).strip() if fields.get("publisher") else None,
+                       date=_date(path, fields.get("date"), warnings),
+                       url=str(fields["url"]).strip() if fields.get("url") else None,
+                       type=str(fields["type"]).strip() if fields.get("type") else None,
+                       language=str(fields["language"]).strip() if fields.get("language") else None)
+
+
+def read_article(path: Path, data: bytes | None = None) -> Article:
+    """Read one article and its sidecar. Raises InputError naming the file and the problem."""
+    suffix = path.suffix.lower()
+    if suffix not in ARTICLE_SUFFIXES:
+        raise InputError(f"{path}: not an article (expected {', '.join(ARTICLE_SUFFIXES)})")
+    try:
+        size = path.stat().st_size if data is None else len(data)
+    except OSError:
+        size = 0
+    if size > MAX_ARTICLE_BYTES:
+        raise InputError(f"{path}: file is {size:,} bytes, over the {MAX_ARTICLE_BYTES:,}-byte cap for articles")
+    if data is None:
+        data = read_source_bytes(path)
+    side: dict[str, Any] = {}
+    sidecar = sidecar_of(path)
+    if sidecar.is_file():
+        side = _load_yaml(sidecar, _decode(sidecar, read_source_bytes(sidecar), None), "sidecar")
+    encoding = side.get("encoding")
+    raw = _decode(path, data, str(encoding) if encoding else None)
+    warnings: list[str] = []
+    fields: dict[str, Any] = {}
+    if suffix in (".html", ".htm"):
+        text, found = reduce_html(raw)
+        analysis = text
+        fields.update({k: v for k, v in found.items() if k in _META_FIELDS})
+        if not any(ch.isalpha() for ch in text):
+            raise InputError(f"{path}: no article text left after removing scripts, styles and navigation")
+    elif suffix == ".md":
+        text = raw.removeprefix("\ufeff")
+        analysis, fields = _markdown(path, text)
+    else:
+        text = analysis = raw.removeprefix("\ufeff")
+    if not analysis.strip():
+        raise InputError(f"{path}: no article text (only front matter)" if suffix == ".md" else
+                         f"{path}: file is empty")
+    if not any(ch.isalpha() for ch in analysis):
+        raise InputError(f"{path}: no sentences: the text has no words")
+    fields.update({k: v for k, v in side.items() if k != "encoding" and v not in (None, "")})
+    return Article(path, text, analysis, _meta(path, fields, analysis, warnings), MEDIA_TYPES[suffix], warnings)
