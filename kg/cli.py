@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from kg import __version__, pipeline, stats
+from kg import __version__, cli_query, pipeline, stats
 from kg.errors import KgError, ViewTooLarge
 from kg.export import rdf
 from kg.export.subgraph import DEFAULT_NODE_LIMIT
@@ -149,6 +149,7 @@ COMMANDS: dict[str, tuple[Handler, str, str]] = {
              "kg view -o outputs/graph.html\n  kg view --around 'Sophia Bryskine' --hops 2 -o bryskine.html\n"
              "  kg view --types Person,Organization --source case.yaml"),
 }
+COMMANDS.update(cli_query.COMMANDS)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -196,6 +197,7 @@ def build_parser() -> argparse.ArgumentParser:
                       help=f"refuse to write a view with more nodes than this (default: {DEFAULT_NODE_LIMIT:,})")
     view.add_argument("--force", action="store_true", help="write the view even above --max-nodes")
     view.add_argument("--title", metavar="TEXT", help="page title (default: the store's source names)")
+    cli_query.add_arguments(parsers)
     return parser
 
 

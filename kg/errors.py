@@ -50,3 +50,29 @@ class OutputError(KgError):
 
 class ViewTooLarge(InputError):
     """The network view would exceed the node limit; narrow it (--around, --types) or --force."""
+
+
+class QueryError(KgError):
+    """A SPARQL query is malformed, refused for safety, or names a parameter that cannot be resolved."""
+
+    exit_code = 2
+
+
+class UnsafeQueryError(QueryError):
+    """A query uses a feature that would reach outside the store (SERVICE, LOAD) or is too large."""
+
+
+class AmbiguousNameError(QueryError):
+    """A name or alias matches several entities; the message lists the candidates."""
+
+
+class QueryTimeoutError(KgError):
+    """A query ran past its wall-clock limit; its worker process was killed."""
+
+    exit_code = 1
+
+
+class ServeError(KgError):
+    """The SPARQL endpoint cannot start (bad address, missing update token)."""
+
+    exit_code = 2

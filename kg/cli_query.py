@@ -1,0 +1,187 @@
+"""The query side of the command line: ``kg query``, ``kg ask``, ``kg path`` and ``kg serve``.
+
+Part of the CLI layer (with kg/cli.py, which registers these commands): argument parsing and
+printing only; the work is done by kg.query, kg.path and kg.serve.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.errors import QueryError
+from kg.query import formats, saved, table
+from kg.query.params import resolve
+from kg.query.runner import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, QueryEngine, Result
+from kg.query.safety import Term
+from kg.query.worker import StoreSpec
+from kg.store import DEFAULT_STORE
+
+OUTPUT_FORMATS = ["table", *formats.RESULT_FORMATS, *formats.GRAPH_FORMATS]
+
+
+def _store_path(args: argparse.Namespace) -> Path:
+    path = Path(args.store or os.environ.get("KG_STORE") or DEFAULT_STORE)
+    if not (path / "CURRENT").exists():
+        raise QueryError(f"{path}: no store here yet (run 'kg build' or 'kg ingest' first)")
+    return path
+
+
+def _engine(args: argparse.Namespace) -> QueryEngine:
+    return QueryEngine(StoreSpec(path=_store_path(args)), timeout=args.timeout, max_rows=args.max_rows)
+
+
+def _pairs(values: list[str] | None, option: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in values or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise QueryError(f"{option} {item!r}: expected KEY=VALUE")
+        out[key.strip()] = value
+    return out
+
+
+def _query_text(source: str) -> str:
+    if source == "-":
+        return sys.stdin.read()
+    path = Path(source)
+    if source.endswith(".rq") or (len(source) < 4096 and "\n" not in source and path.is_file()):
+        try:
+            return path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise QueryError(f"{source}: cannot read query file ({exc.strerror})") from None
+    return source
+
+
+def _emit(engine: QueryEngine, result: Result, args: argparse.Namespace) -> int:
+    fmt = args.format or ("ttl" if result.is_graph else "table")
+    if fmt == "table":
+        if result.is_graph:
+            raise QueryError(f"a {result.form} result is a graph: use --format ttl, nt or jsonld")
+        labels, base = ({}, None) if args.no_labels else table.lookup_labels(engine, result)
+        data = (table.render(result, labels, base, width=args.width) + "\n").encode("utf-8")
+    else:
+        data = formats.serialize(result, fmt)
+    if args.output and args.output != "-":
+        Path(args.output).write_bytes(data)
+        print(f"wrote {args.output} ({len(data):,} bytes)", file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    if result.truncated:
+        print(f"kg: warning: stopped at the row cap of {result.max_rows:,} rows; add LIMIT/filters or raise "
+              "--max-rows", file=sys.stderr)
+    return 0
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    text = _query_text(args.query)
+    with _engine(args) as engine:
+        bindings: dict[str, Term] = {}
+        for key, value in _pairs(args.param, "--param").items():
+            is_iri = value.startswith("<") and value.endswith(">")
+            bindings[key] = ox.NamedNode(value[1:-1]) if is_iri else ox.Literal(value)
+        for key, value in _pairs(args.entity, "--entity").items():
+            bindings[key] = resolve(engine, "entity", value, key)
+        return _emit(engine, engine.query(text, bindings), args)
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    if args.list or not args.name:
+        for question in saved.registry().values():
+            print(f"{question.name:<16} {question.description}")
+            for param in question.params:
+                need = "optional" if param.optional else "required"
+                print(f"{'':<16}   --param {param.name}=…  ({param.type}, {need}) {param.description}")
+        return 0 if args.list else 2
+    question = saved.get(args.name)
+    if args.show:
+        print(question.text, end="")
+        return 0
+    with _engine(args) as engine:
+        return _emit(engine, saved.ask(engine, args.name, _pairs(args.param, "--param")), args)
+
+
+def cmd_path(args: argparse.Namespace) -> int:
+    from kg import path as paths  # networkx is only needed here
+
+    store_path = _store_path(args)
+    with QueryEngine(StoreSpec(path=store_path), timeout=args.timeout) as engine:
+        start = resolve(engine, "entity", args.start, "A")
+        end = resolve(engine, "entity", args.end, "B")
+    net = paths.load(store_path)
+    found = paths.find_paths(net, start.value, end.value, args.max_hops, args.limit)
+    print(paths.render(net, found, args.start, args.end, args.max_hops))
+    return 0 if found else 1
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from kg import serve
+
+    config = serve.ServeConfig(store=_store_path(args), host=args.host, port=args.port, timeout=args.timeout,
+                               max_rows=args.max_rows, workers=args.workers, allow_update=args.allow_update,
+                               max_body=args.max_body)
+    return serve.run(config, log=lambda line: print(line, file=sys.stderr, flush=True))
+
+
+def _add_run_options(p: argparse.ArgumentParser, output: bool = True) -> None:
+    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                   help=f"wall-clock limit; the query's worker is killed after it (default: {DEFAULT_TIMEOUT:g})")
+    p.add_argument("--max-rows", type=int, default=DEFAULT_MAX_ROWS, metavar="N",
+                   help=f"row cap, reported when hit (default: {DEFAULT_MAX_ROWS:,})")
+    if output:
+        p.add_argument("--format", choices=OUTPUT_FORMATS, help="table (default for SELECT/ASK), csv, tsv, json, "
+                       "xml (W3C result formats); ttl (default for CONSTRUCT/DESCRIBE), nt, jsonld")
+        p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+        p.add_argument("--no-labels", action="store_true", help="table: show IRIs without looking up labels")
+        p.add_argument("--width", type=int, metavar="COLUMNS", help="table: total width (default: the terminal's)")
+
+
+def add_arguments(parsers: dict[str, argparse.ArgumentParser]) -> None:
+    query = parsers["query"]
+    query.add_argument("query", metavar="QUERY", help="SPARQL text, a .rq file, or '-' for stdin; prefixes kg:, "
+                       "schema:, prov:, skos:, oa:, rdf:, rdfs:, owl:, xsd:, dcterms: are predeclared")
+    query.add_argument("--param", action="append", metavar="VAR=VALUE",
+                       help="bind ?VAR to a literal, or to an IRI written <...> (never pasted into the text)")
+    query.add_argument("--entity", action="append", metavar="VAR=NAME",
+                       help="bind ?VAR to the entity with this name, alias or IRI")
+    _add_run_options(query)
+    ask = parsers["ask"]
+    ask.add_argument("name", nargs="?", metavar="NAME", help="a saved question (see --list)")
+    ask.add_argument("--list", action="store_true", help="list the saved questions and their parameters")
+    ask.add_argument("--show", action="store_true", help="print the question's SPARQL instead of running it")
+    ask.add_argument("--param", "-p", action="append", metavar="KEY=VALUE",
+                     help="a parameter: a name, alias (case-insensitive) or IRI, as the question says")
+    _add_run_options(ask)
+    path = parsers["path"]
+    path.add_argument("start", metavar="A", help="name, alias or IRI of the first entity")
+    path.add_argument("end", metavar="B", help="name, alias or IRI of the second entity")
+    path.add_argument("--max-hops", type=int, default=4, metavar="N", help="longest path to report (default: 4)")
+    path.add_argument("--limit", type=int, default=5, metavar="K", help="at most K shortest paths (default: 5)")
+    path.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS", help="for name lookups")
+    serve = parsers["serve"]
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1, loopback only)")
+    serve.add_argument("--port", type=int, default=7878, help="port (default: 7878; 0 picks a free one)")
+    serve.add_argument("--workers", type=int, default=2, metavar="N", help="query worker processes (default: 2)")
+    serve.add_argument("--max-body", type=int, default=1_000_000, metavar="BYTES",
+                       help="largest request body accepted (default: 1000000)")
+    serve.add_argument("--allow-update", action="store_true", help="accept SPARQL updates carrying "
+                       "'Authorization: Bearer $KG_UPDATE_TOKEN' (the variable must be set, 16+ characters)")
+    _add_run_options(serve, output=False)
+
+
+COMMANDS = {
+    "query": (cmd_query, "run a SPARQL query (argument, .rq file or stdin) and print the result",
+              "kg query 'SELECT ?name WHERE { ?p a schema:Person ; rdfs:label ?name }'\n"
+              "  kg query my-question.rq --format csv -o out.csv"),
+    "ask": (cmd_ask, "run a saved investigator question; --list shows them all",
+            "kg ask claims-about --param entity=CCP\n  kg ask --list"),
+    "path": (cmd_path, "shortest connections between two entities, each hop with its relation and sources",
+             "kg path 'Sophia Bryskine' 'Falun Gong' --max-hops 4"),
+    "serve": (cmd_serve, "a SPARQL 1.1 Protocol endpoint at /sparql with a query page at / (read-only)",
+              "kg serve --port 7878     # then open http://127.0.0.1:7878/"),
+}

@@ -1,0 +1,1 @@
+"""SPARQL for investigators: safe running (safety, worker, runner), result formats, saved questions."""

@@ -1,0 +1,129 @@
+"""Run SPARQL against a kg store safely: checked, bound, in a killable worker, with a row cap.
+
+Every query path (``kg query``, ``kg ask``, the endpoint) goes through :class:`QueryEngine`. The
+ontology's prefixes (``kg:``, ``schema:``, ``prov:`` ...) are predeclared. The default graph is the
+union of all source graphs unless the query's ``FROM`` clauses, or the protocol's
+``default-graph-uri``, pick graphs of the store itself.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from types import TracebackType
+
+import pyoxigraph as ox
+
+from kg.errors import QueryError
+from kg.iris import check_iri
+from kg.query.safety import Term, bind, check_query, check_update
+from kg.query.worker import Request, StoreSpec, WorkerPool
+from kg.store import KgStore
+
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_MAX_ROWS = 10_000
+
+Cell = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None
+
+
+@dataclass
+class Result:
+    """A query's answer: rows for SELECT, a boolean for ASK, triples for CONSTRUCT/DESCRIBE."""
+
+    form: str
+    variables: list[str] = field(default_factory=list)
+    rows: list[tuple[Cell, ...]] = field(default_factory=list)
+    boolean: bool | None = None
+    triples: list[ox.Triple] = field(default_factory=list)
+    truncated: bool = False
+    max_rows: int = DEFAULT_MAX_ROWS
+    seconds: float = 0.0
+
+    @property
+    def is_graph(self) -> bool:
+        return self.form in ("CONSTRUCT", "DESCRIBE")
+
+    def dicts(self) -> list[dict[str, Cell]]:
+        return [dict(zip(self.variables, row, strict=True)) for row in self.rows]
+
+    def column(self, name: str) -> list[str | None]:
+        """One column's values as plain strings (IRIs and literal lexical forms)."""
+        index = self.variables.index(name)
+        return [None if row[index] is None else _plain(row[index]) for row in self.rows]
+
+
+def _plain(term: Cell) -> str:
+    if isinstance(term, ox.Triple):
+        return str(term)
+    assert term is not None
+    return str(term.value)
+
+
+class QueryEngine:
+    """Queries (and, when opened for it, updates) through a pool of killable workers."""
+
+    def __init__(self, spec: StoreSpec, timeout: float = DEFAULT_TIMEOUT, max_rows: int = DEFAULT_MAX_ROWS,
+                 workers: int = 1, start_method: str | None = None, allow_update: bool = False) -> None:
+        if timeout <= 0 or max_rows <= 0:
+            raise QueryError("--timeout and --max-rows must be positive")
+        self.timeout, self.max_rows = timeout, max_rows
+        self.readers = WorkerPool(spec, workers, start_method)
+        self.writer: WorkerPool | None = None
+        if allow_update:
+            if spec.path is None:
+                raise QueryError("updates need a store on disk")
+            self.writer = WorkerPool(StoreSpec(path=spec.path, writable=True), 1, start_method)
+
+    @classmethod
+    def for_store(cls, store: KgStore, **options: object) -> QueryEngine:
+        spec = StoreSpec(memory=store.ox) if store.path is None else StoreSpec(path=store.path)
+        return cls(spec, **options)  # type: ignore[arg-type]
+
+    def query(self, text: str, bindings: dict[str, Term] | None = None, *, default_graph: list[str] | None = None,
+              named_graphs: list[str] | None = None, timeout: float | None = None,
+              max_rows: int | None = None) -> Result:
+        checked = check_query(text)
+        for iri in (default_graph or []) + (named_graphs or []):
+            check_iri(iri, "graph")
+        request = Request(bind(text, bindings or {}), union=not checked.has_dataset,
+                          default_graph=list(default_graph or []), named_graphs=named_graphs,
+                          max_rows=max_rows or self.max_rows)
+        started = time.perf_counter()
+        reply = self.readers.run(request, timeout or self.timeout)
+        result = Result(checked.form, max_rows=request.max_rows)
+        if reply[0] == "ask":
+            result.boolean = reply[1]
+        elif reply[0] == "select":
+            result.variables, result.rows, result.truncated = reply[1], reply[2], reply[3]
+        else:
+            result.triples, result.truncated = reply[1], reply[2]
+        result.seconds = time.perf_counter() - started
+        return result
+
+    def update(self, text: str, timeout: float | None = None) -> None:
+        if self.writer is None:
+            raise QueryError("this store is read-only here (updates need kg serve --allow-update)")
+        check_update(text)
+        self.writer.run(Request(text, update=True), timeout or self.timeout)
+        self.readers.restart()  # read-only handles see the store as it was when they opened
+
+    def start_writer(self) -> None:
+        """Open the writer now, so a locked store is reported at start-up, not at the first update."""
+        if self.writer is not None:
+            self.writer.run(Request("ASK {}", union=False), self.timeout)
+
+    def worker_pids(self) -> list[int]:
+        pids = self.readers.pids()
+        return pids + (self.writer.pids() if self.writer is not None else [])
+
+    def close(self) -> None:
+        self.readers.close()
+        if self.writer is not None:
+            self.writer.close()
+
+    def __enter__(self) -> QueryEngine:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()

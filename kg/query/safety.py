@@ -1,0 +1,125 @@
+"""What a query may do before it reaches the engine (DESIGN.md section 7, rules 1, 2 and 5).
+
+- ``SERVICE`` is refused: rdflib, pyoxigraph and oxrdflib all make the HTTP request it names (SSRF).
+- ``LOAD`` is refused everywhere, updates included: it fetches URLs and files.
+- ``FROM``/``FROM NAMED`` only ever select graphs already in the store (pyoxigraph never
+  dereferences them); the runner sees ``has_dataset`` and turns the union default graph off so the
+  clause means what SPARQL says it means.
+- Parameters are bound by a ``VALUES`` block written from term objects, never pasted text.
+
+The check reads the query with :mod:`kg.query.lexer`, which follows the grammar's terminals, so a
+keyword inside a string, IRI or comment is not code and a keyword in code is always seen.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pyoxigraph as ox
+
+from kg.errors import QueryError, UnsafeQueryError
+from kg.query.lexer import Token, keywords, tokenize, unescape_codepoints, word_pieces
+
+MAX_QUERY_CHARS = 200_000
+QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+UPDATE_FORMS = ("INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH")
+_NEVER = ("LOAD",)
+_VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+Term = ox.NamedNode | ox.Literal
+
+
+@dataclass(frozen=True)
+class CheckedQuery:
+    text: str
+    form: str  # SELECT | ASK | CONSTRUCT | DESCRIBE | UPDATE
+    has_dataset: bool  # a FROM or FROM NAMED clause selects the graphs
+
+
+def _form(tokens: list[Token]) -> str:
+    for token in tokens:
+        keyword = token.keyword
+        if keyword in QUERY_FORMS:
+            return keyword
+        if keyword in UPDATE_FORMS:
+            return "UPDATE"
+    raise QueryError("not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE")
+
+
+def _refuse(text: str, forbidden: tuple[str, ...]) -> None:
+    found = word_pieces(text)
+    unescaped = unescape_codepoints(text)
+    if unescaped != text:
+        try:
+            found |= word_pieces(unescaped)
+        except QueryError:  # an escaped quote broke a string: read the whole text loosely
+            found |= {w.upper() for w in re.findall(r"[A-Za-z]+", unescaped)}
+    for keyword in forbidden:
+        if keyword in found:
+            what = "calls another endpoint (SSRF)" if keyword == "SERVICE" else "reads files or URLs"
+            raise UnsafeQueryError(f"{keyword} is not allowed: it {what}. Query the store's own graphs "
+                                   f"(GRAPH, FROM) instead; a name spelling {keyword} in code position is "
+                                   "refused too, rename it")
+
+
+@lru_cache(maxsize=2048)
+def check_query(text: str, allow_service: bool = False) -> CheckedQuery:
+    """Refuse what could reach outside the store; return the query's form and dataset use."""
+    if len(text) > MAX_QUERY_CHARS:
+        raise UnsafeQueryError(f"query is {len(text):,} characters; the limit is {MAX_QUERY_CHARS:,}")
+    tokens = tokenize(text)
+    _refuse(text, _NEVER if allow_service else ("SERVICE", *_NEVER))
+    form = _form(tokens)
+    if form == "UPDATE":
+        raise QueryError("this is a SPARQL update, not a query; the store is read-only here")
+    return CheckedQuery(text, form, "FROM" in keywords(text))
+
+
+@lru_cache(maxsize=256)
+def check_update(text: str) -> CheckedQuery:
+    """Updates (only with ``kg serve --allow-update``): never LOAD, never SERVICE."""
+    if len(text) > MAX_QUERY_CHARS:
+        raise UnsafeQueryError(f"update is {len(text):,} characters; the limit is {MAX_QUERY_CHARS:,}")
+    tokens = tokenize(text)
+    _refuse(text, ("SERVICE", *_NEVER))
+    if _form(tokens) != "UPDATE":
+        raise QueryError("not a SPARQL update: expected INSERT, DELETE, CLEAR, DROP, CREATE, COPY, MOVE or ADD")
+    return CheckedQuery(text, "UPDATE", False)
+
+
+def _term_text(name: str, term: Term) -> str:
+    if not isinstance(term, ox.NamedNode | ox.Literal):
+        raise QueryError(f"parameter {name!r}: only IRIs and literals can be bound")
+    text = str(term)  # N-Triples syntax from the term object: escaped by pyoxigraph, valid SPARQL
+    tokens = tokenize(text)
+    allowed_tail = all(t.kind in ("iri", "word") or t.text in "^@" for t in tokens[1:])
+    if not tokens or tokens[0].kind not in ("iri", "string") or not allowed_tail:
+        raise QueryError(f"parameter {name!r}: cannot be written as one SPARQL term")
+    return text
+
+
+def bind(text: str, bindings: dict[str, Term]) -> str:
+    """Insert ``VALUES (?a ?b) { (<x> "y") }`` at the start of the query's WHERE group."""
+    if not bindings:
+        return text
+    return bind_rows(text, list(bindings), [tuple(bindings.values())])
+
+
+def bind_rows(text: str, names: list[str], rows: Sequence[tuple[Term, ...]]) -> str:
+    """Like :func:`bind`, with several rows of values (one solution each)."""
+    for name in names:
+        if not _VARIABLE.match(name):
+            raise QueryError(f"parameter name {name!r} is not a SPARQL variable name")
+    tokens = tokenize(text)
+    where = next((i for i, t in enumerate(tokens) if t.keyword == "WHERE"), None)
+    brace = None if where is None else next((t for t in tokens[where + 1:] if t.kind == "punct"), None)
+    if brace is None or brace.text != "{":
+        raise QueryError("a query with parameters needs an explicit WHERE { ... }")
+    head = " ".join(f"?{name}" for name in names)
+    body = " ".join("(" + " ".join(_term_text(n, t) for n, t in zip(names, row, strict=True)) + ")"
+                    for row in rows)
+    cut = brace.start + 1
+    return f"{text[:cut]} VALUES ({head}) {{ {body} }} {text[cut:]}"

@@ -1,0 +1,207 @@
+"""Killable query workers (DESIGN.md section 7, rule 4).
+
+Neither engine can be interrupted in-process (pyoxigraph ignores signals, rdflib has no timeout), so
+every query runs in a worker process that the parent kills when its wall-clock limit passes. A worker
+lives across queries (start-up is paid once), holds its own read-only handle on the store, and is
+replaced after a kill. A pool hands one idle worker to each caller, so the endpoint's threads never
+share one.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import queue
+import threading
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from kg import vocab
+from kg.errors import QueryError, QueryTimeoutError, StoreError
+
+
+@dataclass(frozen=True)
+class StoreSpec:
+    """Where a worker finds the store: a path it opens itself, or an in-memory store it inherits by fork."""
+
+    path: Path | None = None
+    memory: ox.Store | None = None
+    writable: bool = False
+
+
+@dataclass
+class Request:
+    text: str
+    update: bool = False
+    union: bool = True
+    default_graph: list[str] = field(default_factory=list)
+    named_graphs: list[str] | None = None
+    max_rows: int = 10_000
+
+
+def _open(spec: StoreSpec) -> Any:
+    if spec.memory is not None:
+        return spec.memory
+    assert spec.path is not None
+    if spec.writable:
+        from kg.store import KgStore  # the writer takes the store's lock in this process
+
+        return KgStore.open(spec.path)
+    return ox.Store.read_only(str(spec.path))
+
+
+def _execute(store: ox.Store, req: Request) -> tuple[Any, ...]:
+    if req.update:
+        store.update(req.text, prefixes=vocab.PREFIXES)
+        return ("updated",)
+    options: dict[str, Any] = {"prefixes": vocab.PREFIXES}
+    if req.default_graph or req.named_graphs is not None:
+        options["default_graph"] = [ox.NamedNode(g) for g in req.default_graph] or ox.DefaultGraph()
+        options["named_graphs"] = [ox.NamedNode(g) for g in (req.named_graphs or [])]
+    else:
+        options["use_default_graph_as_union"] = req.union
+    result = store.query(req.text, **options)
+    if isinstance(result, ox.QueryBoolean):
+        return ("ask", bool(result))
+    rows: list[Any] = []
+    if isinstance(result, ox.QuerySolutions):
+        names = [v.value for v in result.variables]
+        for solution in result:
+            if len(rows) == req.max_rows:
+                return ("select", names, rows, True)
+            rows.append(tuple(solution))
+        return ("select", names, rows, False)
+    for triple in result:
+        if len(rows) == req.max_rows:
+            return ("graph", rows, True)
+        rows.append(triple)
+    return ("graph", rows, False)
+
+
+def _serve(conn: Connection, spec: StoreSpec) -> None:
+    try:
+        opened = _open(spec)
+    except Exception as exc:  # report why the store cannot be opened, then stop
+        conn.send(("error", "StoreError", str(exc).splitlines()[0] if str(exc) else type(exc).__name__))
+        os._exit(1)
+    store = opened.ox if hasattr(opened, "ox") else opened
+    conn.send(("ready",))
+    while True:
+        try:
+            req = conn.recv()
+        except (EOFError, OSError):
+            break
+        try:
+            reply: tuple[Any, ...] = _execute(store, req)
+        except SyntaxError as exc:
+            reply = ("error", "QueryError", " ".join(str(exc).split()))
+        except Exception as exc:
+            reply = ("error", "StoreError", " ".join(str(exc).split()) or type(exc).__name__)
+        conn.send(reply)
+    if hasattr(opened, "close"):
+        opened.close()
+    os._exit(0)  # skip finalizers of anything inherited from the parent
+
+
+class Worker:
+    """One worker process and the pipe to it."""
+
+    def __init__(self, spec: StoreSpec, context: Any) -> None:
+        parent, child = mp.Pipe()
+        self.conn = parent
+        self.process = context.Process(target=_serve, args=(child, spec), daemon=True)
+        self.process.start()
+        child.close()
+        first = self.conn.recv() if self.conn.poll(60) else ("error", "StoreError", "worker did not start")
+        if first[0] != "ready":
+            self.kill()
+            raise StoreError(f"query worker: {first[2]}")
+
+    def run(self, req: Request, timeout: float) -> tuple[Any, ...]:
+        try:
+            self.conn.send(req)
+            ready = self.conn.poll(timeout)
+            reply: tuple[Any, ...] = self.conn.recv() if ready else ()
+        except (EOFError, OSError, BrokenPipeError):
+            self.kill()
+            raise StoreError("query worker died (out of memory?); the query was not answered") from None
+        if not ready:
+            self.kill()
+            raise QueryTimeoutError(f"query stopped after the {timeout:g} s time limit (its worker was killed); "
+                                    "narrow it or raise the limit with --timeout")
+        if reply[0] == "error":
+            if reply[1] == "QueryError":
+                raise QueryError(f"bad query: {reply[2]}")
+            raise StoreError(f"query failed: {reply[2]}")
+        return reply
+
+    @property
+    def alive(self) -> bool:
+        return bool(self.process.is_alive())
+
+    def kill(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(5)
+        self.conn.close()
+
+
+class WorkerPool:
+    """Up to ``size`` workers, started on demand; a killed worker is replaced on next use."""
+
+    def __init__(self, spec: StoreSpec, size: int = 1, start_method: str | None = None) -> None:
+        if spec.memory is not None and start_method not in (None, "fork"):
+            raise ValueError("an in-memory store reaches its workers only by fork")
+        method = start_method or "fork"
+        self.spec = spec
+        self.context = mp.get_context(method)
+        if method == "forkserver":
+            self.context.set_forkserver_preload(["kg.query.worker"])  # not the caller's __main__
+        self.size = size
+        self._idle: queue.LifoQueue[Worker | None] = queue.LifoQueue()
+        for _ in range(size):
+            self._idle.put(None)  # a slot; the worker starts when first used
+        self._all: set[Worker] = set()
+        self._lock = threading.Lock()
+
+    def run(self, req: Request, timeout: float) -> tuple[Any, ...]:
+        worker = self._idle.get()
+        try:
+            if worker is None or not worker.alive:
+                worker = Worker(self.spec, self.context)
+                with self._lock:
+                    self._all.add(worker)
+            return worker.run(req, timeout)
+        finally:
+            if worker is not None and not worker.alive:
+                with self._lock:
+                    self._all.discard(worker)
+                worker = None
+            self._idle.put(worker)
+
+    def pids(self) -> list[int]:
+        with self._lock:
+            return [w.process.pid for w in self._all if w.alive and w.process.pid is not None]
+
+    def restart(self) -> None:
+        """Stop idle workers so the next query opens a fresh view of the store (after an update)."""
+        stopped = []
+        for _ in range(self.size):
+            worker = self._idle.get()
+            if worker is not None:
+                worker.kill()
+                stopped.append(worker)
+            self._idle.put(None)
+        with self._lock:
+            self._all.difference_update(stopped)
+
+    def close(self) -> None:
+        with self._lock:
+            workers = list(self._all)
+            self._all.clear()
+        for worker in workers:
+            worker.kill()

@@ -1,0 +1,284 @@
+"""``kg serve``: a SPARQL 1.1 Protocol endpoint over the store, and an offline query page.
+
+``/sparql`` takes GET ``?query=``, POST ``application/x-www-form-urlencoded`` and POST
+``application/sparql-query``, with ``default-graph-uri``/``named-graph-uri``. Results are content
+negotiated (JSON, XML, CSV, TSV; Turtle, N-Triples, JSON-LD, RDF/XML for graphs), or picked with
+``format=``. A bad query is a 400 carrying the parser's message. Everything runs through
+:class:`kg.query.runner.QueryEngine` (no SERVICE, no LOAD, killable workers, row cap).
+
+Read-only unless started with ``allow_update`` and a token in ``$KG_UPDATE_TOKEN``; updates must
+carry ``Authorization: Bearer <token>``. Loopback by default; requests whose Host header is not a
+loopback name are refused then (DNS rebinding). Request lines, headers and bodies are size-capped.
+Standard library only (http.server): nothing to justify adding.
+"""
+
+from __future__ import annotations
+
+import hmac
+import ipaddress
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pyoxigraph as ox
+
+from kg.errors import KgError, QueryError, QueryTimeoutError, ServeError
+from kg.query import formats, saved
+from kg.query.page import page
+from kg.query.runner import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, QueryEngine, Result
+from kg.query.worker import StoreSpec
+
+TOKEN_ENV = "KG_UPDATE_TOKEN"
+MIN_TOKEN = 16
+_GRAPH_TYPES = {"ttl": "text/turtle", "nt": "application/n-triples", "jsonld": "application/ld+json",
+                "rdfxml": "application/rdf+xml"}
+_ALIASES = {"application/json": "json", "text/json": "json", "application/xml": "xml", "text/xml": "xml",
+            "text/plain": "nt", "application/x-turtle": "ttl", "text/n3": "ttl", "application/sparql-results+json":
+            "json", "application/sparql-results+xml": "xml", "text/csv": "csv", "text/tab-separated-values": "tsv",
+            **{v: k for k, v in _GRAPH_TYPES.items()}}
+_LOOPBACK_NAMES = {"localhost", "127.0.0.1", "[::1]", "::1"}
+
+
+@dataclass
+class ServeConfig:
+    store: Path
+    host: str = "127.0.0.1"
+    port: int = 7878
+    timeout: float = DEFAULT_TIMEOUT
+    max_rows: int = DEFAULT_MAX_ROWS
+    workers: int = 2
+    allow_update: bool = False
+    max_body: int = 1_000_000
+    token: str | None = field(default=None, repr=False)
+
+
+@dataclass
+class Response:
+    status: int
+    body: bytes = b""
+    content_type: str = "text/plain; charset=utf-8"
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def is_loopback(host: str) -> bool:
+    if host in _LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _accepted(accept: str) -> list[str]:
+    """Media types from an Accept header, best first (q-values honoured, q=0 dropped)."""
+    ranked = []
+    for index, part in enumerate(accept.split(",")):
+        media, *params = [p.strip() for p in part.split(";")]
+        q = 1.0
+        for param in params:
+            if param.startswith("q="):
+                try:
+                    q = float(param[2:])
+                except ValueError:
+                    q = 0.0
+        if media and q > 0:
+            ranked.append((-q, index, media.lower()))
+    return [media for _, _, media in sorted(ranked)]
+
+
+def negotiate(result: Result, accept: str, override: str | None) -> str:
+    """The short format name for ``result``: ``format=`` wins, then Accept, then the default."""
+    allowed = list(_GRAPH_TYPES) if result.is_graph else list(formats.RESULT_FORMATS)
+    if override:
+        name = _ALIASES.get(override.lower(), override.lower())
+        if name not in allowed:
+            raise QueryError(f"format {override!r} does not fit a {result.form} result (use {', '.join(allowed)})")
+        return name
+    for media in _accepted(accept):
+        found = _ALIASES.get(media)
+        if found in allowed:
+            return str(found)
+    return allowed[0]
+
+
+def _render(result: Result, fmt: str) -> bytes:
+    if fmt == "rdfxml":
+        triples = sorted(result.triples, key=str)
+        return ox.serialize(triples, format=ox.RdfFormat.RDF_XML) or b""
+    return formats.serialize(result, fmt)
+
+
+class Endpoint:
+    """The protocol logic, independent of the socket server (so it is easy to test and reason about)."""
+
+    def __init__(self, config: ServeConfig, engine: QueryEngine) -> None:
+        self.config = config
+        self.engine = engine
+        self.page, self.page_csp = page(saved.registry())
+
+    def handle(self, method: str, target: str, headers: dict[str, str], body: bytes) -> Response:
+        url = urlsplit(target)
+        if not self._host_ok(headers.get("host", "")):
+            return Response(403, b"Host header not allowed for a loopback endpoint (DNS rebinding guard)\n")
+        if url.path in ("/", "/index.html") and method in ("GET", "HEAD"):
+            return Response(200, self.page, "text/html; charset=utf-8", {"Content-Security-Policy": self.page_csp})
+        if url.path != "/sparql":
+            return Response(404, b"not found: the endpoint is /sparql, the query page is /\n")
+        if method == "OPTIONS":
+            return Response(204, headers={"Allow": "GET, POST, OPTIONS"})
+        if method not in ("GET", "POST"):
+            return Response(405, b"use GET or POST\n", headers={"Allow": "GET, POST, OPTIONS"})
+        try:
+            return self._sparql(method, url.query, headers, body)
+        except QueryTimeoutError as exc:
+            return Response(503, f"{exc}\n".encode())
+        except QueryError as exc:
+            return Response(400, f"{exc}\n".encode())
+        except KgError as exc:
+            return Response(500, f"{exc}\n".encode())
+
+    def _host_ok(self, host: str) -> bool:
+        if not is_loopback(self.config.host):
+            return True
+        name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+        return is_loopback(name) or name == ""
+
+    def _sparql(self, method: str, query_string: str, headers: dict[str, str], body: bytes) -> Response:
+        params = parse_qs(query_string, keep_blank_values=True)
+        kind = headers.get("content-type", "").split(";")[0].strip().lower()
+        text: str | None = None
+        update: str | None = None
+        if method == "POST":
+            if kind == "application/x-www-form-urlencoded":
+                form = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
+                for key, values in form.items():
+                    params.setdefault(key, []).extend(values)
+            elif kind == "application/sparql-query":
+                text = body.decode("utf-8", "replace")
+            elif kind == "application/sparql-update":
+                update = body.decode("utf-8", "replace")
+            else:
+                return Response(415, b"POST bodies must be application/x-www-form-urlencoded, "
+                                     b"application/sparql-query or application/sparql-update\n")
+        if "update" in params:
+            if method != "POST":
+                return Response(400, b"updates must be sent with POST\n")
+            update = params["update"][0]
+        if update is not None:
+            return self._update(update, headers)
+        if text is None:
+            if len(params.get("query", [])) != 1:
+                return Response(400, b"expected exactly one 'query' parameter (GET ?query=... or a POST form)\n")
+            text = params["query"][0]
+        result = self.engine.query(text, default_graph=params.get("default-graph-uri") or None,
+                                   named_graphs=params.get("named-graph-uri") or None)
+        chosen = params.get("format") or params.get("output")
+        override = chosen[0] if chosen else None
+        fmt = negotiate(result, headers.get("accept", ""), override)
+        extra = {"Vary": "Accept"}
+        if result.truncated:
+            extra["X-KG-Truncated"] = f"stopped at the row cap of {result.max_rows}"
+        media = _GRAPH_TYPES.get(fmt) or formats.MEDIA_TYPES[fmt]
+        charset = "" if fmt in ("json", "jsonld") else "; charset=utf-8"
+        return Response(200, _render(result, fmt), media + charset, extra)
+
+    def _update(self, text: str, headers: dict[str, str]) -> Response:
+        if not self.config.allow_update or not self.config.token:
+            return Response(403, b"this endpoint is read-only (start it with --allow-update and a token)\n")
+        sent = headers.get("authorization", "")
+        scheme, _, token = sent.partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip().encode(), self.config.token.encode()):
+            return Response(403, b"update refused: missing or wrong 'Authorization: Bearer' token\n")
+        self.engine.update(text)
+        return Response(200, b"update applied\n")
+
+
+def _handler(endpoint: Endpoint, max_body: int) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        server_version = "kg-sparql"
+        sys_version = ""
+
+        def _run(self) -> None:
+            length_text = self.headers.get("Content-Length") or "0"
+            try:
+                length = int(length_text)
+            except ValueError:
+                length = -1
+            if length < 0 or length > max_body:
+                self._send(Response(413 if length > max_body else 400,
+                                    f"request body over the {max_body:,}-byte limit\n".encode()), close=True)
+                return
+            if self.headers.get("Transfer-Encoding"):
+                self._send(Response(411, b"send a Content-Length\n"), close=True)
+                return
+            body = self.rfile.read(length) if length else b""
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            self._send(endpoint.handle(self.command, self.path, headers, body))
+
+        def _send(self, response: Response, close: bool = False) -> None:
+            self.send_response(response.status)
+            self.send_header("Content-Type", response.content_type)
+            self.send_header("Content-Length", str(len(response.body)))
+            self.send_header("X-Content-Type-Options", "nosniff")
+            for key, value in response.headers.items():
+                self.send_header(key, value)
+            if close:
+                self.send_header("Connection", "close")
+                self.close_connection = True
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(response.body)
+
+        do_GET = do_POST = do_OPTIONS = do_HEAD = do_PUT = do_DELETE = _run
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    return Handler
+
+
+def make_server(config: ServeConfig) -> tuple[ThreadingHTTPServer, QueryEngine]:
+    """Bind the socket and start the workers; the caller runs ``serve_forever``."""
+    if config.allow_update:
+        config.token = config.token or os.environ.get(TOKEN_ENV)
+        if not config.token or len(config.token) < MIN_TOKEN:
+            raise ServeError(f"--allow-update needs ${TOKEN_ENV} set to a secret of {MIN_TOKEN}+ characters")
+    if not 0 <= config.port < 65536:
+        raise ServeError(f"port {config.port} out of range")
+    engine = QueryEngine(StoreSpec(path=config.store), timeout=config.timeout, max_rows=config.max_rows,
+                         workers=max(config.workers, 1), start_method="forkserver", allow_update=config.allow_update)
+    try:
+        engine.query("ASK {}")  # opens the store in a worker now: a bad store fails here, not on first request
+        engine.start_writer()
+        server = ThreadingHTTPServer((config.host, config.port), _handler(Endpoint(config, engine), config.max_body))
+    except OSError as exc:
+        engine.close()
+        raise ServeError(f"cannot listen on {config.host}:{config.port} ({exc.strerror})") from None
+    except BaseException:
+        engine.close()
+        raise
+    server.daemon_threads = True
+    return server, engine
+
+
+def run(config: ServeConfig, log: Callable[[str], None]) -> int:
+    server, engine = make_server(config)
+    host, port = str(server.server_address[0]), int(server.server_address[1])
+    shown = f"[{host}]" if ":" in host else host
+    if not is_loopback(config.host):
+        log(f"kg: warning: listening on {config.host}, reachable from other machines; the graph is readable by "
+            "anyone who can connect (use the default 127.0.0.1 unless you mean it)")
+    mode = "read-write (token required)" if config.allow_update else "read-only"
+    log(f"kg: SPARQL endpoint http://{shown}:{port}/sparql ({mode}); query page http://{shown}:{port}/")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        log("kg: stopped")
+    finally:
+        server.server_close()
+        engine.close()
+    return 0
