@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from kg import __version__, cli_query, pipeline, stats
+from kg import __version__, cli_extract, cli_query, pipeline, stats
 from kg.errors import KgError, ViewTooLarge
 from kg.export import rdf
 from kg.export.subgraph import DEFAULT_NODE_LIMIT
@@ -150,6 +150,7 @@ COMMANDS: dict[str, tuple[Handler, str, str]] = {
              "  kg view --types Person,Organization --source case.yaml"),
 }
 COMMANDS.update(cli_query.COMMANDS)
+COMMANDS.update(cli_extract.COMMANDS)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -198,6 +199,7 @@ def build_parser() -> argparse.ArgumentParser:
     view.add_argument("--force", action="store_true", help="write the view even above --max-nodes")
     view.add_argument("--title", metavar="TEXT", help="page title (default: the store's source names)")
     cli_query.add_arguments(parsers)
+    cli_extract.add_arguments(parsers)
     return parser
 
 

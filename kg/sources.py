@@ -14,6 +14,8 @@ from pathlib import Path
 from kg import __version__, vocab
 from kg.build import case_triples
 from kg.errors import InputError
+from kg.ingest.article import ARTICLE_SUFFIXES, is_sidecar
+from kg.ingest.article import MEDIA_TYPES as ARTICLE_MEDIA_TYPES
 from kg.ingest.casefile import CASE_FILE_SUFFIXES, parse_case_text
 from kg.ingest.casemodel import read_case
 from kg.ingest.guard import decode_text, read_source_bytes
@@ -23,7 +25,7 @@ from kg.nt import TripleSink, literal
 
 CASE_MEDIA_TYPES = {".yaml": "application/yaml", ".yml": "application/yaml", ".json": "application/json",
                     ".csv": "text/csv"}
-SOURCE_SUFFIXES = tuple(CASE_FILE_SUFFIXES) + tuple(RDF_FORMATS)
+SOURCE_SUFFIXES = tuple(CASE_FILE_SUFFIXES) + tuple(RDF_FORMATS) + ARTICLE_SUFFIXES
 
 
 @dataclass
@@ -50,7 +52,7 @@ def discover(directory: Path) -> list[Path]:
         relative = path.relative_to(directory)
         if any(part.startswith(".") for part in relative.parts):
             continue
-        if path.is_file() and path.suffix.lower() in SOURCE_SUFFIXES:
+        if path.is_file() and path.suffix.lower() in SOURCE_SUFFIXES and not is_sidecar(path):
             found.append(path)
     return found
 
@@ -82,6 +84,14 @@ def prepare(path: Path, name: str, minter: Minter) -> PreparedSource:
         case_triples(case, minter, sink)
         title = case.title
         media_type = CASE_MEDIA_TYPES[suffix]
+    elif suffix in ARTICLE_SUFFIXES:
+        from kg.extract.source import article_triples, content_digest, load_article_source  # loads spaCy
+
+        digest = content_digest(path, data)
+        article = load_article_source(path, data, name)
+        article_triples(article, iri, digest, minter, sink)
+        title = article.article.meta.title
+        media_type = ARTICLE_MEDIA_TYPES[suffix]
     else:
         rdf_triples(path, data, iri, minter.skolem(digest), sink)
         media_type = MEDIA_TYPES[suffix]

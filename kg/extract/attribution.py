@@ -55,7 +55,7 @@ class Draft:
 class Attributor:
     def __init__(self, doc: Any, refs: References, quotes: list[Quote], headings: set[int]) -> None:
         self.doc, self.refs, self.quotes, self.headings = doc, refs, quotes, headings
-        self.text = doc.text
+        self.text: str = doc.text
 
     def quote_of(self, token: Any) -> Quote | None:
         for quote in self.quotes:
@@ -158,7 +158,8 @@ class Attributor:
 
     def _token_at(self, offset: int) -> int:
         span = self.doc.char_span(offset, offset + 1, alignment_mode="expand")
-        return span.start if span is not None else -1
+        start: int = span.start if span is not None else -1
+        return start
 
     def event_drafts(self, event: Event) -> list[Draft]:
         assert event.speaker is not None
@@ -201,7 +202,7 @@ class Attributor:
         return self.text.count(PARAGRAPH_BREAK, 0, offset)
 
     def continuations(self, loose: list[Quote], made: list[Draft]) -> list[Draft]:
-        out = []
+        out: list[Draft] = []
         for quote in loose:
             para = self.paragraph(quote.start)
             previous = [d for d in made + out if d.kind == "direct-quote" and d.end <= quote.start

@@ -29,6 +29,7 @@ from kg.extract.model import Extraction, FoundEntity
 from kg.ingest.article import ARTICLE_SUFFIXES, read_article
 
 GOLD_SUFFIX = ".gold.yaml"
+TARGETS = {"entities": 0.90, "claims": 0.80, "roles": 0.70}  # F1 below these fails `kg eval-extract`
 _ROLE_STOP = {"of", "the", "a", "an", "for", "at", "and", "chief", "senior", "deputy"}
 
 
@@ -155,9 +156,9 @@ def evaluate_dir(directory: Path) -> EvalReport:
         raise InputError(f"{directory}: not a directory")
     pairs = []
     for path in sorted(directory.iterdir()):
-        gold = path.with_name(path.stem + GOLD_SUFFIX)
-        if path.suffix.lower() in ARTICLE_SUFFIXES and gold.is_file():
-            pairs.append((read_article(path), load_gold(gold)))
+        gold_path = path.with_name(path.stem + GOLD_SUFFIX)
+        if path.suffix.lower() in ARTICLE_SUFFIXES and gold_path.is_file():
+            pairs.append((read_article(path), load_gold(gold_path)))
     if not pairs:
         raise InputError(f"{directory}: no articles with a {GOLD_SUFFIX} annotation")
     report = EvalReport(articles=len(pairs))

@@ -3,64 +3,69 @@ role nouns, hedges. These describe the language, never particular people or orga
 
 from __future__ import annotations
 
+
+def words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 # Verbs whose subject is a speaker and whose clausal complement is what was said.
-SPEECH_VERBS = frozenset("""
+SPEECH_VERBS = words("""
 say tell add warn argue claim insist state report find conclude confirm deny allege suggest note
-explain write announce acknowledge admit estimate predict testify maintain contend assert stress reply
-respond recall complain reveal disclose concede declare emphasise emphasize observe counter comment
-show indicate caution agree believe fear accuse describe call dismiss write tweet post
-""".split())
+explain write announce acknowledge admit estimate predict testify maintain contend assert stress
+reply respond recall complain reveal disclose concede declare emphasise emphasize observe counter
+comment show indicate caution agree believe fear accuse describe call dismiss write tweet post
+""")
 # Verbs that only count as speech when a quotation is their object ("called it 'a fabrication'").
 QUOTE_ONLY_VERBS = frozenset({"describe", "call", "dismiss", "accuse", "believe", "fear", "agree"})
 
 # Last words that make a name an organization ("Halvorsen Energy", "Patients First" excepted).
-ORG_HEADS = frozenset("""
-agency alliance association assembly authority bank board bureau campaign center centre chamber church
-coalition college commission committee company corporation council court department directorate energy
-federation forum foundation fund group guild holdings hospital inc institute institution league ltd llc
-ministry mining movement network office organisation organization parliament partners party plc police
-polymers press project railways school service services society trust tribunal union university
-watch airlines airways industries laboratories labs logistics motors pharmaceuticals systems
-technologies media television radio club army navy
-""".split())
+ORG_HEADS = words("""
+agency alliance association assembly authority bank board bureau campaign center centre chamber
+church coalition college commission committee company corporation council court department
+directorate energy federation forum foundation fund group guild holdings hospital inc institute
+institution league ltd llc ministry mining movement network office organisation organization
+parliament partners party plc police polymers press project railways school service services society
+trust tribunal union university watch airlines airways industries laboratories labs logistics motors
+pharmaceuticals systems technologies media television radio club army navy
+""")
 # Words after a name that say what kind of body it names ("the Green Dawn movement").
-ORG_TYPE_NOUNS = frozenset("""
-movement group party campaign coalition network alliance organisation organization charity company firm
-union militia sect church foundation network
-""".split())
-OUTLET_CUES = frozenset("""
-times news gazette herald post observer courier ledger standard tribune chronicle journal review wire
-telegraph guardian express mirror daily weekly monitor reporter dispatch bulletin register record
-examiner sentinel independent press broadcasting tv radio magazine
-""".split())
+ORG_TYPE_NOUNS = words("""
+movement group party campaign coalition network alliance organisation organization charity company
+firm union militia sect church foundation network
+""")
+OUTLET_CUES = words("""
+times news gazette herald post observer courier ledger standard tribune chronicle journal review
+wire telegraph guardian express mirror daily weekly monitor reporter dispatch bulletin register
+record examiner sentinel independent press broadcasting tv radio magazine
+""")
 JOURNAL_CUES = frozenset({"journal", "annals", "proceedings", "lancet", "bulletin", "review"})
 # Generic nouns standing for a document whose findings are reported ("the study found").
-DOCUMENT_NOUNS = frozenset("""
+DOCUMENT_NOUNS = words("""
 study report paper survey audit review analysis investigation inquiry research findings assessment
 document letter statement memo
-""".split())
+""")
 # Generic nouns that stand for an organization mentioned elsewhere ("the company said").
-ORG_NOUNS = frozenset("""
+ORG_NOUNS = words("""
 company firm group agency ministry council union board department hospital bank utility organisation
 organization office authority charity committee court government regulator trust association network
 institute university federation party movement campaign coalition department administration
-""".split())
+""")
 # People speaking for an organization ("a spokesperson for the Ministry said").
-SPOKES_NOUNS = frozenset("""
+SPOKES_NOUNS = words("""
 spokesperson spokesman spokeswoman representative official officials spokespeople
-""".split())
-HONORIFICS = frozenset("""
+""")
+HONORIFICS = words("""
 mr mr. mrs mrs. ms ms. miss dr dr. prof prof. professor sir dame lord lady judge justice father rev
 rev. reverend sister brother senator rep. president minister general colonel captain sheikh rabbi
 imam mayor governor
-""".split())
+""")
 MALE = frozenset({"mr", "mr.", "sir", "lord", "father", "brother", "spokesman", "he", "him", "his", "chairman"})
 FEMALE = frozenset({"mrs", "mrs.", "ms", "ms.", "miss", "dame", "lady", "sister", "spokeswoman", "she", "her",
                     "chairwoman"})
-HEDGES = frozenset("""
-reportedly allegedly apparently purportedly supposedly possibly probably perhaps likely unlikely
-may might could seemingly unconfirmed rumoured rumored suspected alleged presumably
-""".split())
+HEDGES = words("""
+reportedly allegedly apparently purportedly supposedly possibly probably perhaps likely unlikely may
+might could seemingly unconfirmed rumoured rumored suspected alleged presumably
+""")
 # Verbs in a relative clause that give a role ("who chairs the association").
 ROLE_VERBS = {"chair": "chair", "head": "head", "lead": "leader", "found": "founder", "direct": "director",
               "run": "head", "manage": "manager", "represent": "representative", "own": "owner"}
@@ -68,7 +73,7 @@ ROLE_VERBS = {"chair": "chair", "head": "head", "lead": "leader", "found": "foun
 ROLE_DROP = frozenset({"former", "then", "now", "current", "acting", "interim", "longtime", "new", "own", "its",
                        "his", "her", "their", "a", "an", "the", "ex"})
 # Nouns after a name that show the name is an adjective of a people ("Veyran families").
-GROUP_NOUNS = frozenset("""
+GROUP_NOUNS = words("""
 community communities families family people villagers minority minorities tribe tribes population
 refugees residents farmers workers women men children elders group groups descent origin
-""".split())
+""")

@@ -19,14 +19,23 @@ from dataclasses import dataclass
 from typing import Any
 
 from kg.extract.lexicon import (
-    FEMALE, GROUP_NOUNS, HONORIFICS, JOURNAL_CUES, MALE, ORG_HEADS, ORG_NOUNS, ORG_TYPE_NOUNS, OUTLET_CUES,
+    FEMALE,
+    GROUP_NOUNS,
+    HONORIFICS,
+    JOURNAL_CUES,
+    MALE,
+    ORG_HEADS,
+    ORG_NOUNS,
+    ORG_TYPE_NOUNS,
+    OUTLET_CUES,
 )
 from kg.extract.model import FoundEntity, Mention, Span
 from kg.extract.textnorm import NormalText
 
 _KEEP = {"PERSON", "ORG", "PUBLICATION", "GPE", "NORP", "WORK_OF_ART", "LOC", "FAC", "PRODUCT", "EVENT", "LAW"}
 _LEADING = {"the", "a", "an"}
-_KINDS = (("NewsOutlet", OUTLET_CUES - JOURNAL_CUES), ("Journal", JOURNAL_CUES), ("University", {"university", "college"}),
+_KINDS = (("NewsOutlet", OUTLET_CUES - JOURNAL_CUES), ("Journal", JOURNAL_CUES),
+          ("University", {"university", "college"}),
           ("Hospital", {"hospital", "clinic"}), ("Court", {"court", "tribunal"}), ("PoliticalParty", {"party"}),
           ("Company", {"inc", "ltd", "llc", "plc", "corp", "corporation", "holdings", "company", "mining",
                        "polymers", "logistics", "energy", "industries", "pharmaceuticals", "airlines"}),
@@ -86,9 +95,9 @@ def _label(doc: Any, c: Cand, surnames_alone: set[str]) -> str | None:
         return "ORG"
     if c.honorific or c.person_cue:
         return "PERSON"
-    if len(tokens) >= 2 and last.text in surnames_alone and c.label in ("ORG", "GPE", "WORK_OF_ART", "PERSON"):
-        if all(t.is_title for t in tokens):
-            return "PERSON"
+    if len(tokens) >= 2 and last.text in surnames_alone and c.label in ("ORG", "GPE", "WORK_OF_ART", "PERSON") \
+            and all(t.is_title for t in tokens):
+        return "PERSON"
     if len(tokens) == 1 and c.label in ("PERSON", "GPE") and after is not None and after.pos_ == "NOUN" \
             and after.is_lower and last.head.i == after.i:
         return None  # a name used as an adjective: "its Ridgeback quarry"

@@ -40,7 +40,7 @@ def _initials_match(name: str, acronym: str) -> bool:
     capitals = "".join(w[0] for w in words if w[0].isupper())
     every = "".join(w[0].upper() for w in words if w not in ("&",))
     letters = "".join(ch for ch in acronym if ch.isupper())
-    return letters in (capitals, every) or capitals.endswith(letters) and len(letters) >= 2
+    return letters in (capitals, every) or (capitals.endswith(letters) and len(letters) >= 2)
 
 
 def _register() -> None:

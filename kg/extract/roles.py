@@ -120,7 +120,7 @@ class RoleFinder:
         start = token.i
         while start > 0 and self.refs.entity_of(self.doc[start - 1]) == person:
             start -= 1
-        words = []
+        words: list[Any] = []
         index = start - 1
         while index >= 0 and self.doc[index].is_lower and self.doc[index].is_alpha and len(words) < 3:
             words.insert(0, self.doc[index])

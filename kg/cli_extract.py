@@ -1,0 +1,91 @@
+"""`kg extract` and `kg eval-extract`: article text -> case file, and scoring against gold.
+
+Kept apart from ``kg.cli`` so the spaCy model is imported only by the commands that need it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from kg.errors import InputError, KgError
+from kg.fsutil import atomic_output
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from kg.extract.casewriter import case_document, case_id_for, dump
+    from kg.extract.run import extract_many
+    from kg.ingest.article import Article, read_article
+
+    paths = [Path(p) for p in args.files]
+    if len(paths) > 1 and args.output != "-" and Path(args.output).suffix:
+        raise InputError(f"{args.output}: several articles need -o DIR (one case file each) or '-'")
+    articles: list[Article] = []
+    code = 0
+    for path in paths:
+        try:
+            articles.append(read_article(path))
+        except KgError as exc:
+            print(f"kg: error: {exc}", file=sys.stderr)
+            code = max(code, exc.exit_code)
+    results = extract_many([(a.text, a.meta, a.analysis) for a in articles], n_process=args.processes)
+    suffix = ".json" if args.format == "json" else ".yaml"
+    for article, result in zip(articles, results, strict=True):
+        warnings = article.warnings + result.warnings
+        document = case_document(result, case_id_for(article.path), warnings)
+        for warning in warnings:
+            print(f"kg: warning: {article.path}: {warning}", file=sys.stderr)
+        target = args.output
+        if len(paths) > 1 and target != "-":
+            target = str(Path(target) / (article.path.stem + ".case" + suffix))
+        with atomic_output(target) as handle:
+            if target == "-" and len(paths) > 1 and args.format == "yaml":
+                handle.write(b"---\n")
+            handle.write(dump(document, args.format).encode("utf-8"))
+        counts = ", ".join(f"{len(document.get(k, []))} {k}" for k in ("people", "organizations", "claims"))
+        where = "" if target == "-" else f" -> {target}"
+        print(f"extracted {article.path}: {counts}{where}", file=sys.stderr)
+    if code:
+        print(f"kg: {len(paths) - len(articles)} article(s) failed", file=sys.stderr)
+    return code
+
+
+def cmd_eval_extract(args: argparse.Namespace) -> int:
+    from kg.extract.evaluate import TARGETS, evaluate_dir, render
+
+    report = evaluate_dir(Path(args.directory))
+    print(render(report, verbose=args.verbose))
+    below = [f"{name} F1 {report.score(name).f1:.3f} < {target}" for name, target in TARGETS.items()
+             if report.score(name).f1 < target]
+    if below:
+        print(f"kg: below target: {'; '.join(below)}", file=sys.stderr)
+        return 1
+    print("targets met: " + ", ".join(f"{name} F1 >= {target}" for name, target in TARGETS.items()))
+    return 0
+
+
+COMMANDS: dict[str, tuple[Handler, str, str]] = {
+    "extract": (cmd_extract, "find people, organizations, roles and attributed claims in articles "
+                "(.txt, .md, .html) and write them as a case file to review and ingest",
+                "kg extract article.html -o article.case.yaml   # review, correct, then: kg ingest article.case.yaml\n"
+                "  kg extract news/*.txt -o extracted/            # one case file per article"),
+    "eval-extract": (cmd_eval_extract, "score extraction against hand-written gold annotations (NAME.gold.yaml)",
+                     "kg eval-extract tests/data/articles --verbose"),
+}
+
+
+def add_arguments(parsers: dict[str, argparse.ArgumentParser]) -> None:
+    extract = parsers["extract"]
+    extract.add_argument("files", nargs="+", metavar="FILE", help="articles: .txt, .md (front matter), .html; "
+                         "NAME.meta.yaml next to one adds or overrides its metadata")
+    extract.add_argument("--format", "-f", choices=["yaml", "json"], default="yaml", help="case-file syntax")
+    extract.add_argument("-o", "--output", default="-", metavar="OUT",
+                         help="output file, a folder for several articles, or '-' for stdout (default)")
+    extract.add_argument("--processes", type=int, default=1, metavar="N", help="parse with N processes")
+    evaluate = parsers["eval-extract"]
+    evaluate.add_argument("directory", metavar="DIR", help="folder of articles, each with NAME.gold.yaml")
+    evaluate.add_argument("--verbose", "-v", action="store_true", help="list every miss and false find")
