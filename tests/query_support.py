@@ -95,11 +95,36 @@ class Listener:
         self.server.server_close()
 
 
+class Served:
+    def __init__(self, url: str, process: subprocess.Popen[str]) -> None:
+        self.url = url
+        self.process = process
+
+    def workers(self) -> list[int]:
+        """Live query workers: children of the server's fork server (itself a child of the server)."""
+        children = _children(self.process.pid)
+        return sorted(pid for child in children for pid in _children(child))
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid and fields[0] != "Z":
+                found.append(int(entry.name))
+    return found
+
+
 @contextlib.contextmanager
-def serving(store: Path, *extra: str, env: dict[str, str] | None = None) -> Iterator[str]:
-    """Run the real ``kg serve`` on a free loopback port; yields the endpoint URL."""
+def serving(store: Path, *extra: str, env: dict[str, str] | None = None, host: str = "127.0.0.1") -> Iterator[Served]:
+    """Run the real ``kg serve`` on a free port; yields its URL and process."""
     port = free_port()
-    command = [sys.executable, "-m", "kg.cli", "--store", str(store), "serve", "--port", str(port), *extra]
+    command = [sys.executable, "-m", "kg.cli", "--store", str(store), "serve", "--host", host, "--port", str(port),
+               *extra]
     process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **(env or {})}, stderr=subprocess.PIPE,
                                stdout=subprocess.DEVNULL, text=True)
     try:
@@ -112,7 +137,7 @@ def serving(store: Path, *extra: str, env: dict[str, str] | None = None) -> Iter
             if time.monotonic() > deadline:
                 raise AssertionError("kg serve did not start")
             time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}/sparql"
+        yield Served(f"http://127.0.0.1:{port}/sparql", process)
     finally:
         process.terminate()
         try:
