@@ -38,8 +38,8 @@ def _one_line(error: object) -> str:
 def _writer(args: argparse.Namespace) -> KgStore:
     store = KgStore.open(_store_path(args), _base(args))
     for graph in store.recovered:
-        print(f"kg: rolled back an interrupted write of {graph} (its partial graph was removed; "
-              "ingest that source again)", file=sys.stderr)
+        print(f"kg: recovered from an interrupted write: removed the partial graph {graph}; "
+              "ingest that source again if it belongs in the store", file=sys.stderr)
     return store
 
 

@@ -1,6 +1,9 @@
 """Atomic file output: write a temp file beside the target, fsync, then rename over it.
 
-A crash or kill mid-write leaves the previous file intact (never a truncated one).
+A crash or kill mid-write leaves the previous file intact (never a truncated one). The temp file
+is named ``.NAME.PID.RANDOM.tmp``; an exception removes it, but SIGKILL or a power cut cannot, so
+the next write of the same target removes leftovers whose writer process is gone (a temp file of
+a live process, such as a concurrent export, is left alone).
 """
 
 from __future__ import annotations
@@ -26,7 +29,8 @@ def atomic_output(target: str | Path) -> Iterator[IO[bytes]]:
     path = Path(target)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        remove_stale_temp_files(path)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
         raise OutputError(f"{path}: cannot write ({exc.strerror})") from None
     try:
@@ -47,6 +51,36 @@ def atomic_output(target: str | Path) -> Iterator[IO[bytes]]:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def remove_stale_temp_files(path: Path) -> list[Path]:
+    """Delete ``.NAME.PID.*.tmp`` files beside ``path`` left by writers that no longer run."""
+    removed: list[Path] = []
+    prefix = f".{path.name}."
+    try:
+        candidates = [p for p in path.parent.iterdir() if p.name.startswith(prefix) and p.name.endswith(".tmp")]
+    except OSError:
+        return removed
+    for candidate in candidates:
+        pid_text = candidate.name[len(prefix):].split(".", 1)[0]
+        if not pid_text.isdigit() or _process_alive(int(pid_text)):
+            continue
+        with contextlib.suppress(OSError):
+            candidate.unlink()
+            removed.append(candidate)
+    return removed
+
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True  # someone else's process (or an absurd number): not ours to judge
+    return True
 
 
 def write_bytes_atomic(target: str | Path, data: bytes) -> None:

@@ -1,6 +1,10 @@
 """The embedded store: a pyoxigraph (RocksDB) dataset on disk, one named graph per source.
 
-Writers hold the lock next to the store. Writing a source is crash-safe: the source is marked
+Writers hold the lock next to the store and, when they close, publish a read snapshot
+(``kg.snapshot``); readers open that snapshot, never the live store, so they work while a writer
+holds the lock and see the state the last finished writer left.
+
+Writing a source is crash-safe: the source is marked
 pending in the store's log graph before its graph is touched and unmarked after; a writer that
 opens a store with a pending source (an interrupted write) removes that partial graph. Input is
 validated completely before any of this starts, so bad input never reaches the store.
@@ -20,6 +24,7 @@ from kg import vocab
 from kg.errors import InputError, StoreError
 from kg.iris import DEFAULT_BASE, Minter, check_base
 from kg.lock import WriterLock
+from kg.snapshot import Snapshot, acquire_current, publish
 from kg.sources import PreparedSource
 
 # Sources up to this many triples are written in one transaction; larger ones are bulk loaded.
@@ -53,6 +58,7 @@ class KgStore:
         self._lock = lock
         self.log_graph = _nn(minter.log_graph())
         self.recovered: list[str] = []
+        self._snapshot: Snapshot | None = None
 
     # -- opening --------------------------------------------------------------------------------
     @classmethod
@@ -77,24 +83,55 @@ class KgStore:
 
     @classmethod
     def open_read_only(cls, path: Path, base: str | None = None) -> KgStore:
-        """Open for reading; works while a writer holds the store."""
+        """Open the store's current read snapshot; works while a writer holds the store.
+
+        A store written before snapshots existed gets its first one here, unless a writer holds it
+        (then StoreLockedError: that writer publishes one when it finishes).
+        """
         if not (path / "CURRENT").exists():
             raise StoreError(f"{path}: no store here yet (run 'kg build' or 'kg ingest' first)")
+        snapshot = acquire_current(path)
+        if snapshot is None:
+            lock = WriterLock(path)
+            lock.acquire()
+            try:
+                live = ox.Store(str(path))
+                live.flush()
+                publish(live, path)
+                del live
+            except OSError as exc:
+                raise StoreError(f"{path}: cannot open store ({str(exc).splitlines()[0]})") from None
+            finally:
+                lock.release()
+            snapshot = acquire_current(path)
+            if snapshot is None:
+                raise StoreError(f"{path}: no read snapshot could be published")
         try:
-            store = ox.Store.read_only(str(path))
-        except OSError as exc:
+            store = ox.Store.read_only(str(snapshot.path))
+        except (OSError, RuntimeError) as exc:
+            snapshot.release()
             raise StoreError(f"{path}: cannot open store ({str(exc).splitlines()[0]})") from None
-        return cls(store, path, Minter(_stored_base(store) or base or DEFAULT_BASE), None)
+        opened = cls(store, path, Minter(_stored_base(store) or base or DEFAULT_BASE), None)
+        opened._snapshot = snapshot
+        return opened
 
     @classmethod
     def in_memory(cls, base: str = DEFAULT_BASE) -> KgStore:
         return cls(ox.Store(), None, Minter(base), None)
 
     def close(self) -> None:
+        """Writers flush and publish a read snapshot, then unlock; readers release their snapshot."""
         if self._lock is not None:
-            self.ox.flush()
-            self._lock.release()
-            self._lock = None
+            try:
+                self.ox.flush()
+                if self.path is not None:
+                    publish(self.ox, self.path)
+            finally:
+                self._lock.release()
+                self._lock = None
+        if self._snapshot is not None:
+            self._snapshot.release()
+            self._snapshot = None
 
     def __enter__(self) -> KgStore:
         return self
@@ -112,14 +149,27 @@ class KgStore:
                              "use a new store for a different base")
 
     def _recover(self) -> None:
-        """Roll back sources whose write was interrupted."""
+        """Roll back sources whose write (or retraction) was interrupted.
+
+        The partial graph is removed with its log entries, so the store holds every other source
+        intact and this one not at all; ``recovered`` lists the graphs for the caller to report
+        (the source must be ingested again).
+        """
         pending = list(self.ox.quads_for_pattern(None, _nn(vocab.PENDING), None, self.log_graph))
         for quad in pending:
             graph = quad.subject
-            assert isinstance(graph, ox.NamedNode)
+            if not isinstance(graph, ox.NamedNode):
+                self.ox.remove(quad)
+                continue
             self.ox.remove_graph(graph)
             self._forget(graph)
             self.recovered.append(graph.value)
+        if pending:
+            self.ox.flush()
+
+    def _mark_pending(self, graph: ox.NamedNode) -> None:
+        self.ox.add(ox.Quad(graph, _nn(vocab.PENDING), ox.Literal("true", datatype=_nn(vocab.XSD_BOOLEAN)),
+                            self.log_graph))
 
     # -- sources --------------------------------------------------------------------------------
     def sources(self) -> list[SourceInfo]:
@@ -194,6 +244,7 @@ class KgStore:
         """Remove everything one source contributed (its graph and its log entries)."""
         info = self.find_source(name_or_iri)
         graph = _nn(info.iri)
+        self._mark_pending(graph)  # a retraction cut short is finished by the next writer
         self.ox.remove_graph(graph)
         self._forget(graph)
         return info

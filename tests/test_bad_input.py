@@ -19,6 +19,8 @@ from typing import ClassVar
 import pyoxigraph as ox
 import pytest
 
+from kg.sources import SOURCE_SUFFIXES
+
 from conftest import SAMPLE_CASE, run_kg
 
 PUB = "publications:\n  - id: p\n    title: T\n"
@@ -31,6 +33,7 @@ RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 UNKNOWN_PUBLISHER = ("publications[0] 'p': field 'publisher': unknown id 'nope' "
                      "(no record with that id; expected organization)")
 PERSON_FIELDS = "id, name, aliases, affiliations, reliability, note, same_as, key"
+SUFFIXES = ", ".join(SOURCE_SUFFIXES)
 EVIDENCE_END = "claims[0].evidence[0] 'c': field 'end' minus 'start' is 2, but 'exact' has 5 characters"
 
 
@@ -213,8 +216,8 @@ CASES = [
     one("utf16.rdf", f'<?xml version="1.0" encoding="UTF-16"?>\n<!DOCTYPE r>\n<rdf:RDF xmlns:rdf="{RDF_NS}"/>'
         .encode("utf-16"), "utf16.rdf: binary file (contains NUL bytes), expected UTF-8 text"),
     # -- the file itself -------------------------------------------------------------------------------------
-    one("notes.txt", "people: []\n", "notes.txt: unsupported file type '.txt' (expected one of .yaml, .yml, .json, "
-        ".csv, .ttl, .trig, .nt, .nq, .jsonld, .rdf, .owl)"),
+    one("notes.docx", "people: []\n", f"notes.docx: unsupported file type '.docx' (expected one of {SUFFIXES})"),
+    one("README", "people: []\n", f"README: unsupported file type '(none)' (expected one of {SUFFIXES})"),
     Bad("missing", {}, "missing.yaml: no such file", arg="missing.yaml"),
     Bad("directory", {"folder.yaml/case.yaml": PUB.encode()}, "folder.yaml: is a directory, expected a file "
         "(use 'kg build DIR' for a folder)", arg="folder.yaml"),
