@@ -21,12 +21,17 @@ from kg.errors import OutputError
 
 @contextlib.contextmanager
 def atomic_output(target: str | Path) -> Iterator[IO[bytes]]:
-    """Yield a binary handle; ``-`` means standard output."""
+    """Yield a binary handle; ``-`` means standard output. OS errors become OutputError naming ``target``."""
     if str(target) == "-":
         yield sys.stdout.buffer
         sys.stdout.buffer.flush()
         return
     path = Path(target)
+    if path.is_dir():
+        raise OutputError(f"{path}: is a directory; give a file name")
+    existing = next((parent for parent in path.parents if parent.exists()), None)
+    if existing is not None and not existing.is_dir():
+        raise OutputError(f"{path}: cannot write ({existing} is a file, not a folder)")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         remove_stale_temp_files(path)
@@ -47,9 +52,11 @@ def atomic_output(target: str | Path) -> Iterator[IO[bytes]]:
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
+        if isinstance(exc, OSError):  # a full disk, a vanished folder: one line naming the target
+            raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from None
         raise
 
 

@@ -69,7 +69,7 @@ class KgStore:
         lock.acquire()
         try:
             store = ox.Store(str(path))
-        except OSError as exc:
+        except (OSError, RuntimeError) as exc:  # RocksDB reports corruption as RuntimeError
             lock.release()
             raise StoreError(f"{path}: cannot open store ({str(exc).splitlines()[0]})") from None
         try:
@@ -100,7 +100,7 @@ class KgStore:
                 live.flush()
                 publish(live, path)
                 del live
-            except OSError as exc:
+            except (OSError, RuntimeError) as exc:
                 raise StoreError(f"{path}: cannot open store ({str(exc).splitlines()[0]})") from None
             finally:
                 lock.release()

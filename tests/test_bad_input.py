@@ -179,6 +179,8 @@ CASES = [
     one("empty.ttl", "", "empty.ttl: file is empty"),
     one("blank.yaml", "  \n\t\n", "blank.yaml: file holds only whitespace"),
     one("blank.csv", "\n\n", "blank.csv: file holds only whitespace"),
+    one("empty.txt", "", "empty.txt: file is empty"),  # articles pass the same guard
+    one("blank.md", " \n\n", "blank.md: file holds only whitespace"),
     one("header.csv", "record,id,name\n", "header.csv: no records in CSV case file"),
     one("binary.yaml", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary.yaml: binary file (contains NUL bytes), "
         "expected UTF-8 text"),

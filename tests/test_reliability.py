@@ -200,6 +200,35 @@ def test_an_exception_mid_write_keeps_the_old_file_and_removes_the_temp(tmp_path
     assert temp_files(tmp_path, "graph.ttl") == []
 
 
+@pytest.mark.parametrize(("target", "expected"), [
+    ("folder", "folder: is a directory; give a file name"),
+    ("plain/graph.ttl", "plain/graph.ttl: cannot write (plain is a file, not a folder)"),
+    ("plain/sub/graph.ttl", "plain/sub/graph.ttl: cannot write (plain is a file, not a folder)"),
+])
+def test_an_unwritable_output_is_one_line_and_touches_nothing(target: str, expected: str, sample_store: Path,
+                                                              tmp_path: Path) -> None:
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "folder" / "kept.txt").write_text("kept")
+    (tmp_path / "plain").write_text("a file, not a folder")
+    result = run_kg("--store", str(sample_store), "export", "-o", target, cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr == f"kg: error: {expected}\n"
+    assert (tmp_path / "plain").read_text() == "a file, not a folder"
+    assert [p.name for p in (tmp_path / "folder").iterdir()] == ["kept.txt"]
+    assert list(tmp_path.glob(".*.tmp")) == []
+
+
+@pytest.mark.parametrize("command", [["ingest", "case.yaml"], ["stats"], ["export"]])
+def test_a_damaged_store_is_reported_in_one_line(command: list[str], tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    store.mkdir()
+    (store / "CURRENT").write_text("garbage\n")
+    shutil.copy(SAMPLE_CASE, tmp_path / "case.yaml")
+    result = run_kg("--store", "store", *command, cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr == "kg: error: store: cannot open store (Corruption: CURRENT file corrupted)\n"
+
+
 # -- (b) one writer at a time ---------------------------------------------------------------------------
 
 # Opens the store for writing, ingests the files named after it (if any), then waits for stdin to close.
