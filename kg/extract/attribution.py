@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from kg.extract.docindex import index
 from kg.extract.lexicon import HEDGES, QUOTE_ONLY_VERBS, SPEECH_VERBS
 from kg.extract.quotes import Quote
 from kg.extract.references import References, Resolved
@@ -56,6 +57,7 @@ class Attributor:
     def __init__(self, doc: Any, refs: References, quotes: list[Quote], headings: set[int]) -> None:
         self.doc, self.refs, self.quotes, self.headings = doc, refs, quotes, headings
         self.text: str = doc.text
+        self.index = index(doc)
 
     def quote_of(self, token: Any) -> Quote | None:
         for quote in self.quotes:
@@ -106,8 +108,7 @@ class Attributor:
         return found
 
     def governing_event(self, quote: Quote, events: dict[int, Event]) -> Event | None:
-        inside = [t for t in self.doc.char_span(*quote.inner, alignment_mode="expand") or []
-                  if not t.is_punct]
+        inside = [self.doc[i] for i in self.index.tokens(*quote.inner) if not self.doc[i].is_punct]
         for token in inside:
             head = token
             for _ in range(6):
@@ -118,11 +119,8 @@ class Attributor:
                     continue
                 if head.i in events:
                     return events[head.i]
-        sentence = self.doc.char_span(*quote.inner, alignment_mode="expand")
-        if sentence is None:
-            return None
-        sents = {t.sent.start for t in sentence}
-        near = [e for e in events.values() if e.verb.sent.start in sents and e.content is None]
+        sents = {self.index.sent_no[i] for i in self.index.tokens(*quote.inner)}
+        near = [e for e in events.values() if self.index.sent_no[e.verb.i] in sents and e.content is None]
         near.sort(key=lambda e: min(abs(e.verb.idx - quote.start), abs(e.verb.idx - quote.end)))
         return near[0] if near else None
 
@@ -157,9 +155,7 @@ class Attributor:
         return sorted(out, key=lambda d: d.start)
 
     def _token_at(self, offset: int) -> int:
-        span = self.doc.char_span(offset, offset + 1, alignment_mode="expand")
-        start: int = span.start if span is not None else -1
-        return start
+        return self.index.token_at(offset)
 
     def event_drafts(self, event: Event) -> list[Draft]:
         assert event.speaker is not None
@@ -226,7 +222,7 @@ class Attributor:
             found = self.refs.resolve(target) if target is not None else None
             if found is None:
                 continue
-            sent, phrase = token.sent, (token.left_edge.i, token.right_edge.i + 1)
+            sent, phrase = self.index.sent(token), (token.left_edge.i, token.right_edge.i + 1)
             before = (sent.start, phrase[0])
             after = (phrase[1], sent.end)
             start, end = max(before, after, key=lambda r: r[1] - r[0])
@@ -242,10 +238,10 @@ class Attributor:
 
     def unattributed(self, made: list[Draft], events: dict[int, Event]) -> list[Draft]:
         covered = [(d.start, d.end) for d in made]
-        spoken = {e.verb.sent.start for e in events.values() if e.content is not None or e.quotes}
+        spoken = {self.index.sent_no[e.verb.i] for e in events.values() if e.content is not None or e.quotes}
         out = []
-        for number, sent in enumerate(self.doc.sents):
-            if number in self.headings or sent.start in spoken or sent.root.pos_ not in ("VERB", "AUX"):
+        for number, sent in enumerate(self.index.sents):
+            if number in self.headings or number in spoken or sent.root.pos_ not in ("VERB", "AUX"):
                 continue
             start, end = sent.start_char, sent.end_char
             if any(s < end and start < e for s, e in covered) or any(q.start < end and start < q.end
@@ -260,11 +256,8 @@ class Attributor:
         return out
 
     def hedged(self, draft: Draft) -> bool:
-        span = self.doc.char_span(draft.start, draft.end, alignment_mode="expand")
-        if span is None:
-            return False
-        sentences = {t.sent.start: t.sent for t in span}
-        for sent in sentences.values():
+        numbers = {self.index.sent_no[i] for i in self.index.tokens(draft.start, draft.end)}
+        for sent in (self.index.sents[n] for n in sorted(numbers)):
             for token in sent:
                 if token.lower_ in HEDGES and (draft.start <= token.idx < draft.end or self.quote_of(token) is None):
                     return True

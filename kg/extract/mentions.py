@@ -14,10 +14,10 @@ single word that starts a longer organization name ("Carver" for "Carver Mining"
 
 from __future__ import annotations
 
-import bisect
 from dataclasses import dataclass
 from typing import Any
 
+from kg.extract.docindex import index
 from kg.extract.lexicon import (
     FEMALE,
     GROUP_NOUNS,
@@ -124,10 +124,7 @@ def _person_cue(doc: Any, start: int, end: int) -> bool:
 
 
 def candidates(doc: Any) -> list[Cand]:
-    sent_index = {}
-    for number, sent in enumerate(doc.sents):
-        sent_index[sent.start] = number
-    starts = sorted(sent_index)
+    sent_no = index(doc).sent_no
     out: list[Cand] = []
     for ent in doc.ents:
         if ent.label_ not in _KEEP:
@@ -137,7 +134,7 @@ def candidates(doc: Any) -> list[Cand]:
             continue
         if honorific is None and start > 0 and doc[start - 1].lower_ in HONORIFICS:
             honorific = doc[start - 1].lower_
-        sentence = sent_index[starts[bisect.bisect_right(starts, start) - 1]]
+        sentence = sent_no[start]
         text = doc[start:end].text
         out.append(Cand(start, end, ent.label_, text, sentence, honorific, _person_cue(doc, start, end)))
     return out
@@ -155,6 +152,8 @@ def relabel(doc: Any, cands: list[Cand]) -> list[Cand]:
         if label is not None:
             c.label = label
             kept.append(c)
+    kept += _bare_surnames(doc, kept)
+    kept.sort(key=lambda c: c.start)
     # one surface form, one label: the person/org decision made with the strongest cue wins
     decided: dict[str, str] = {}
     for c in kept:
@@ -163,6 +162,20 @@ def relabel(doc: Any, cands: list[Cand]) -> list[Cand]:
     for c in kept:
         c.label = decided.get(c.text, c.label)
     return kept
+
+
+def _bare_surnames(doc: Any, kept: list[Cand]) -> list[Cand]:
+    """Surnames the model did not tag ("... Lind said"): a capitalised proper noun equal to the last
+    word of a person's full name, outside any other mention, is a mention of that person."""
+    surnames = {doc[c.end - 1].text for c in kept if c.label == "PERSON" and c.end - c.start > 1}
+    taken = {i for c in kept for i in range(c.start, c.end)}
+    sentence_of = index(doc).sent_no
+    out = []
+    for token in doc:
+        if token.text in surnames and token.i not in taken and token.pos_ == "PROPN":
+            honorific = doc[token.i - 1].lower_ if token.i and doc[token.i - 1].lower_ in HONORIFICS else None
+            out.append(Cand(token.i, token.i + 1, "PERSON", token.text, sentence_of[token.i], honorific))
+    return out
 
 
 def _gender(word: str | None) -> str | None:

@@ -13,6 +13,7 @@ import bisect
 from dataclasses import dataclass
 from typing import Any
 
+from kg.extract.docindex import index
 from kg.extract.lexicon import DOCUMENT_NOUNS, FEMALE, MALE, ORG_NOUNS, ORG_TYPE_NOUNS, SPOKES_NOUNS
 from kg.extract.mentions import Cand
 from kg.extract.model import FoundEntity
@@ -42,10 +43,7 @@ class References:
             self.positions.append((c.start, c.entity))
         self.positions.sort()
         self.starts = [p for p, _ in self.positions]
-        self.sent_no = [0] * len(doc)
-        for number, sent in enumerate(doc.sents):
-            for i in range(sent.start, sent.end):
-                self.sent_no[i] = number
+        self.sent_no = index(doc).sent_no
         self.roles = self._role_nouns()
         for entity in entities:
             if entity.kind == "person" and entity.gender is None:
@@ -114,6 +112,10 @@ class References:
                         return Resolved(found.entity, "noun")
         if lemma in DOCUMENT_NOUNS:
             return self._document(token.i)
+        if any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in token.children):
+            named = self._named_org(token.i, lemma)
+            if named is not None:
+                return named
         if lemma in ORG_NOUNS | ORG_TYPE_NOUNS:
             return self._org(token.i, lemma)
         person = self.roles.get(lemma)
@@ -145,12 +147,20 @@ class References:
                     return Resolved(key, "noun")
         return None
 
-    def _org(self, index: int, noun: str) -> Resolved | None:
-        orgs = [k for k in self._before(index) if self.kind(k) == "organization"]
-        later = [k for k in self._after(index) if self.kind(k) == "organization"]
-        for key in orgs + later:
+    def _named_org(self, index: int, noun: str) -> Resolved | None:
+        """"The society" -> the organization whose name holds that word, earlier first."""
+        orgs = [k for k in self._before(index) + self._after(index) if self.kind(k) == "organization"]
+        for key in orgs:
             if noun in self.entities[key].name.lower().split():
                 return Resolved(key, "noun")
+        return None
+
+    def _org(self, index: int, noun: str) -> Resolved | None:
+        named = self._named_org(index, noun)
+        if named is not None:
+            return named
+        orgs = [k for k in self._before(index) if self.kind(k) == "organization"]
+        later = [k for k in self._after(index) if self.kind(k) == "organization"]
         for key in orgs:
             if self.entities[key].org_kind != "NewsOutlet":
                 return Resolved(key, "noun")

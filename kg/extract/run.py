@@ -7,6 +7,7 @@ than a page of nonsense names.
 
 from __future__ import annotations
 
+import multiprocessing
 import re
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -15,6 +16,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from kg.extract import nlp
 from kg.extract.attribution import Attributor, Draft
+from kg.extract.docindex import index
 from kg.extract.mentions import candidates, link, mentions, relabel
 from kg.extract.model import ArticleMeta, Extraction, FoundAffiliation, FoundClaim, Span
 from kg.extract.quotes import find_quotes, line_of
@@ -39,7 +41,7 @@ def headings(doc: Any) -> set[int]:
     """Sentences that are headlines, bylines or labels: they end a paragraph without punctuation."""
     out = set()
     text = doc.text
-    for number, sent in enumerate(doc.sents):
+    for number, sent in enumerate(index(doc).sents):
         stripped = sent.text.strip()
         ends_paragraph = text.startswith(PARAGRAPH_BREAK, sent.end_char) or sent.end_char >= len(text.rstrip()) \
             or "\n" in sent.text_with_ws[len(sent.text.rstrip()):]
@@ -75,9 +77,8 @@ def analyse(doc: Any, norm: NormalText, original: str, meta: ArticleMeta) -> Ext
 def _claim(doc: Any, norm: NormalText, original: str, refs: References, draft: Draft) -> FoundClaim:
     start, end = norm.span(draft.start, draft.end)
     about: list[int] = []
-    span = doc.char_span(draft.start, draft.end, alignment_mode="expand")
-    for token in span if span is not None else []:
-        key = refs.entity_of(token)
+    for i in index(doc).tokens(draft.start, draft.end):
+        key = refs.entity_of(doc[i])
         if key is not None and key != draft.claimant and key not in about:
             about.append(key)
     return FoundClaim(draft.claimant, doc.text[draft.start:draft.end].replace(PARAGRAPH_BREAK, " "), draft.kind,
@@ -102,15 +103,29 @@ def extract_text(original: str, meta: ArticleMeta | None = None, analysis: str |
     return next(extract_many([(original, meta or ArticleMeta(), analysis)]))
 
 
-def extract_many(items: Iterable[tuple[str, ArticleMeta, str | None]], n_process: int = 1,
-                 batch_size: int = 32) -> Iterator[Extraction]:
-    """Extract from many texts in order, parsing them with ``nlp.pipe``."""
+Item = tuple[str, ArticleMeta, str | None]
+
+
+def _work(chunk: list[Item]) -> list[Extraction]:
+    return list(extract_many(chunk))
+
+
+def extract_many(items: Iterable[Item], n_process: int = 1, batch_size: int = 32) -> Iterator[Extraction]:
+    """Extract from many texts in order, parsing them with ``nlp.pipe``. With ``n_process`` > 1,
+    whole extractions (parse and rules) run in forked workers that share the loaded model."""
     pipeline = nlp.load()
+    if n_process > 1:
+        listed = list(items)
+        chunks = [listed[i:i + batch_size] for i in range(0, len(listed), batch_size)]
+        with multiprocessing.get_context("fork").Pool(n_process) as pool:
+            for done in pool.imap(_work, chunks):
+                yield from done
+        return
     pending: list[tuple[str, ArticleMeta, NormalText, Extraction | None]] = []
     for original, meta, analysis in items:
         norm, skipped = _prepared(analysis if analysis is not None else original, original, meta)
         pending.append((original, meta, norm, skipped))
     texts = [norm.text for _, _, norm, skipped in pending if skipped is None]
-    docs = iter(pipeline.pipe(texts, n_process=n_process, batch_size=batch_size))
+    docs = iter(pipeline.pipe(texts, batch_size=batch_size))
     for original, meta, norm, skipped in pending:
         yield skipped if skipped is not None else analyse(next(docs), norm, original, meta)

@@ -1,0 +1,104 @@
+"""Extraction throughput: kg's full article extraction vs bare ``nlp.pipe`` of the same model.
+
+    python bench/extract.py [--articles 240] [--seed 3] [--processes 1 2]
+
+Generates a seeded corpus of fictional news articles (wire reports, statements, study coverage,
+denials; quotes, reported speech, "according to", roles), then times, in one run and on the same
+texts: the unmodified en_core_web_sm pipeline through ``nlp.pipe`` and kg's extraction
+(normalisation, kg's pipeline components, linking, attribution, roles), with 1 and 2 processes.
+Prints words/s, articles/s, kg's share of bare spaCy's throughput, and peak RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import resource
+import time
+from collections.abc import Callable
+
+from kg.extract import nlp
+from kg.extract.model import ArticleMeta
+from kg.extract.run import extract_many
+
+SYL = ["ka", "lo", "ren", "mar", "vel", "to", "sa", "nik", "dor", "bel", "an", "ri", "os", "ter", "mun", "ga"]
+ORG_TAIL = ["Trust", "Group", "Institute", "Council", "Holdings", "Network", "Foundation", "Union", "Agency"]
+OUTLETS = ["Herald", "Courier", "Gazette", "Ledger", "Times"]
+ROLES = ["spokeswoman", "spokesman", "director", "chief executive", "chairman", "researcher", "lawyer"]
+TOPICS = ["the contract", "the payments", "the closure", "the audit", "the merger", "the permit", "the inquiry"]
+CLAIMS = ["{t} had been approved without a tender", "{t} broke no rules", "the figures in {t} were wrong",
+          "nobody had been told about {t}", "{t} would cost far more than planned", "{t} was politically motivated"]
+
+
+def _name(rng: random.Random, parts: int) -> str:
+    return " ".join("".join(rng.choice(SYL) for _ in range(rng.randint(2, 3))).title() for _ in range(parts))
+
+
+def article(rng: random.Random) -> str:
+    orgs = [f"{_name(rng, 1)} {rng.choice(ORG_TAIL)}" for _ in range(3)]
+    people = [_name(rng, 2) for _ in range(4)]
+    outlet = f"The {_name(rng, 1)} {rng.choice(OUTLETS)}"
+    topic = rng.choice(TOPICS)
+
+    def claim() -> str:
+        return rng.choice(CLAIMS).format(t=topic)
+
+    p, o = people, orgs
+    paragraphs = [
+        f"{o[0]} faces questions over {topic}",
+        f"{o[0]} said on {rng.choice(['Monday', 'Tuesday', 'Friday'])} that {claim()}, according to documents "
+        f"seen by {outlet}.",
+        f'"{claim().capitalize()}," said {p[0]}, a {rng.choice(ROLES)} for {o[0]}. "We will publish '
+        f'everything," {p[0].split()[1]} added.',
+        f"{p[1]}, {rng.choice(ROLES)} of {o[1]}, told reporters that {claim()}. She said the group had "
+        f"written to the regulator twice.",
+        f"According to {o[2]}, {claim()}. A study by the {o[2]} found that {claim()}.",
+        f"{o[1]} {rng.choice(ROLES)} {p[2]} warned that {claim()}. \"This is not the end of it,\" he said.",
+        f"{p[3]} denied the allegations. \"{claim().capitalize()},\" {p[3].split()[1]} told {outlet}.",
+        f"The company reportedly plans to appeal. {o[0]} did not respond to a request for comment.",
+    ]
+    body = paragraphs[1:] + rng.sample(paragraphs[1:], 4)
+    rng.shuffle(body)
+    return "\n\n".join([paragraphs[0], *body]) + "\n"
+
+
+def _timed(run: Callable[[], int]) -> tuple[float, int]:
+    start = time.perf_counter()
+    count = run()
+    return time.perf_counter() - start, count
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--articles", type=int, default=240)
+    parser.add_argument("--seed", type=int, default=3)
+    parser.add_argument("--processes", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--repeat", type=int, default=2, help="runs of each, best kept (default: 2)")
+    args = parser.parse_args()
+    rng = random.Random(args.seed)
+    texts = [article(rng) for _ in range(args.articles)]
+    words = sum(len(t.split()) for t in texts)
+    bare, _ = nlp.bare(), nlp.load()  # load once, outside the timings
+    list(bare.pipe(texts[:4]))
+    list(extract_many([(t, ArticleMeta(), None) for t in texts[:4]]))
+    print(f"corpus: {len(texts)} articles, {words:,} words (seed {args.seed}); model {nlp.model_name()} "
+          f"{nlp.model_version()}")
+    print(f"{'processes':>9} {'bare words/s':>13} {'kg words/s':>11} {'kg/bare':>8} {'kg articles/s':>14} "
+          f"{'claims':>7}")
+    for processes in args.processes:
+        bare_s = kg_s = float("inf")
+        for _ in range(args.repeat):  # alternate, keep the best of each: the machine is shared
+            seconds, _ = _timed(lambda n=processes: sum(1 for _ in bare.pipe(texts, n_process=n, batch_size=16)))
+            bare_s = min(bare_s, seconds)
+            seconds, claims = _timed(lambda n=processes: sum(len(r.claims) for r in extract_many(
+                [(t, ArticleMeta(), None) for t in texts], n_process=n, batch_size=16)))
+            kg_s = min(kg_s, seconds)
+        print(f"{processes:>9} {words / bare_s:>13,.0f} {words / kg_s:>11,.0f} {bare_s / kg_s:>8.1%} "
+              f"{len(texts) / kg_s:>14.1f} {claims:>7}")
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"peak RSS: {own:,.0f} MB (this process), {children:,.0f} MB (largest worker process)")
+
+
+if __name__ == "__main__":
+    main()

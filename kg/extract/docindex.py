@@ -1,0 +1,42 @@
+"""Per-document lookups computed once: sentences, the sentence of each token, token by offset.
+
+spaCy recomputes ``doc.sents`` and ``token.sent`` on every access (a scan of the document each
+time); the rules ask those questions hundreds of times per article, so they ask this index.
+"""
+
+from __future__ import annotations
+
+import bisect
+from typing import Any
+
+
+class DocIndex:
+    def __init__(self, doc: Any) -> None:
+        self.doc = doc
+        self.sents: list[Any] = list(doc.sents)
+        self.sent_no = [0] * len(doc)
+        for number, sent in enumerate(self.sents):
+            for i in range(sent.start, sent.end):
+                self.sent_no[i] = number
+        self.starts = [token.idx for token in doc]
+
+    def sent(self, token: Any) -> Any:
+        return self.sents[self.sent_no[token.i]]
+
+    def token_at(self, offset: int) -> int:
+        """Index of the token containing character ``offset`` (or the one before it)."""
+        return max(0, bisect.bisect_right(self.starts, offset) - 1)
+
+    def tokens(self, start: int, end: int) -> range:
+        """Indices of the tokens overlapping the character span ``[start, end)``."""
+        if start >= end or not self.starts:
+            return range(0)
+        return range(self.token_at(start), bisect.bisect_left(self.starts, end))
+
+
+def index(doc: Any) -> DocIndex:
+    cached = doc.user_data.get("kg_index")
+    if not isinstance(cached, DocIndex):
+        cached = DocIndex(doc)
+        doc.user_data["kg_index"] = cached
+    return cached

@@ -1,0 +1,96 @@
+"""Extraction quality on the hand-written articles, and evidence that re-reads exactly.
+
+The articles and their gold annotations live in tests/data/articles (fictional people and
+organizations). A drop below the targets fails here, and so in CI.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from kg.extract.casewriter import case_document, case_id_for
+from kg.extract.evaluate import TARGETS, evaluate_dir, render
+from kg.extract.run import extract_many
+from kg.extract.source import raw_case
+from kg.extract.textnorm import normalise
+from kg.ingest.article import ARTICLE_SUFFIXES, read_article
+from kg.ingest.casemodel import read_case
+
+ARTICLES = Path(__file__).parent / "data" / "articles"
+PATHS = sorted(p for p in ARTICLES.iterdir() if p.suffix in ARTICLE_SUFFIXES)
+
+
+def test_there_are_enough_articles_with_gold() -> None:
+    assert len(PATHS) >= 12
+    for path in PATHS:
+        assert path.with_name(path.stem + ".gold.yaml").is_file(), path
+
+
+def test_scores_meet_targets() -> None:
+    report = evaluate_dir(ARTICLES)
+    for name, target in TARGETS.items():
+        assert report.score(name).f1 >= target, render(report, verbose=True)
+
+
+@pytest.fixture(scope="module")
+def extracted() -> list[tuple[Path, object]]:
+    articles = [read_article(p) for p in PATHS]
+    results = list(extract_many([(a.text, a.meta, a.analysis) for a in articles]))
+    return list(zip(PATHS, zip(articles, results, strict=True), strict=True))
+
+
+def test_every_span_rereads_from_the_stored_text(extracted: list[tuple[Path, object]]) -> None:
+    checked = 0
+    for path, (article, result) in extracted:  # type: ignore[misc]
+        text = article.text
+        spans = [m.span for e in result.entities for m in e.mentions]
+        spans += [c.evidence for c in result.claims] + [a.evidence for a in result.affiliations]
+        for span in spans:
+            assert text[span.start:span.end] == span.exact, (path.name, span)
+            checked += 1
+        assert result.claims, path.name
+    assert checked > 200
+
+
+def test_case_file_output_ingests_unchanged(extracted: list[tuple[Path, object]]) -> None:
+    for path, (article, result) in extracted:  # type: ignore[misc]
+        document = case_document(result, case_id_for(path))
+        case = read_case(raw_case(path, document))
+        assert case.claims
+        for claim in case.claims:
+            assert claim.evidence is not None and claim.evidence.start is not None
+            assert article.text[claim.evidence.start:claim.evidence.end] == claim.evidence.exact
+
+
+def test_claims_are_attributed_by_the_right_rule() -> None:
+    text = ('The Osgood Trust hired Mara Lind in 2020. "We acted lawfully," Lind said, "and we will prove it."\n\n'
+            "Lind added that the audit was flawed. According to the Osgood Trust, the payments were legal.")
+    result = next(extract_many([(text, read_meta(), None)]))
+    people = {e.key: e.name for e in result.entities}
+    said = [(people.get(c.claimant), c.kind, c.text) for c in result.claims]
+    assert ("Mara Lind", "direct-quote", 'We acted lawfully," Lind said, "and we will prove it.') in said
+    assert ("Mara Lind", "reported-speech", "the audit was flawed") in said
+    assert ("Osgood Trust", "reported-speech", "the payments were legal") in said
+
+
+def read_meta():  # type: ignore[no-untyped-def]
+    from kg.extract.model import ArticleMeta
+    return ArticleMeta(title="t")
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_normalised_offsets_map_back(seed: int) -> None:
+    rng = random.Random(seed)
+    original = "".join(rng.choice(["a", "b", " ", "\n", "\t", "  ", "\n\n", "é", "\u201c"]) for _ in range(200))
+    norm = normalise(original)
+    assert len(norm.text) == len(norm.origin)
+    for _ in range(50):
+        start = rng.randrange(0, max(1, len(norm.text)))
+        end = rng.randrange(start, len(norm.text) + 1)
+        a, b = norm.span(start, end)
+        piece = norm.text[start:end]
+        if piece.strip():
+            assert " ".join(original[a:b].split()) == " ".join(piece.split())
