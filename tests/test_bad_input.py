@@ -91,6 +91,18 @@ CASES = [
         "files; write the value out"),
     one("deep.json", '{"people": ' + "[" * 100_000 + "]" * 100_000 + "}",
         "deep.json: malformed JSON: nested too deeply"),
+    one("deep.yaml", "people: " + "[" * 100_000 + "]" * 100_000 + "\n", "deep.yaml:1: malformed YAML: exceeded "
+        "maximum nesting depth (while increasing flow level started on line 1)"),
+    one("digits.json", '{"people": [{"id": "x", "name": 1' + "0" * 5000 + "}]}", "digits.json: malformed JSON: "
+        "Exceeds the limit (4300 digits) for integer string conversion: value has 5001 digits"),
+    one("digits.jsonld", '{"@id": "http://a/s", "http://a/p": 1' + "0" * 5000 + "}", "digits.jsonld: malformed "
+        "JSON-LD: Exceeds the limit (4300 digits) for integer string conversion: value has 5001 digits"),
+    one("twice.yaml", "people:\n  - id: x\n    name: A\n    name: B\n", "twice.yaml:4: malformed YAML: found "
+        "duplicate key 'name' (while constructing a mapping started on line 2)"),
+    one("sections.yaml", "people:\n  - id: x\n    name: A\npeople:\n  - id: y\n    name: B\n", "sections.yaml:4: "
+        "malformed YAML: found duplicate key 'people' (while constructing a mapping started on line 1)"),
+    one("twice.json", '{"people": [{"id": "x", "name": "A", "name": "B"}]}', "twice.json: malformed JSON: "
+        "duplicate key 'name' in one object"),
     one("list.yaml", "- 1\n- 2\n", "list.yaml: a case file must be a mapping with sections publications, "
         "organizations, people, affiliations, claims"),
     # -- unknown reference: record, field and missing id ---------------------------------------------
@@ -156,6 +168,7 @@ CASES = [
         "not a number between 0 and 1"),
     one("section.json", '{"people": {"x": 1}}', "section.json: section 'people' must be a list of records"),
     one("record.yaml", "people:\n  - just a name\n", "record.yaml: people[0]: a record must be a mapping, not str"),
+    one("nothing.yaml", "people:\n  -\n", "nothing.yaml: people[0]: a record must be a mapping, not nothing"),
     # -- bad dates -----------------------------------------------------------------------------------------
     one("date.yaml", PUB + "    date: 2020-13-45\n", "date.yaml:2: publications[0] 'p': field 'date' '2020-13-45' "
         "is not a valid calendar date"),
@@ -170,6 +183,10 @@ CASES = [
         f"evidence.json: {EVIDENCE_END}"),
     one("evidence.csv", csv_rows(CSV_PUB, "claim,c,,,p,p,t,unattributed,,,hello,3,5"),
         f"evidence.csv:3: {EVIDENCE_END}"),
+    one("infinite.json", claim_json(evidence={"exact": "hello", "start": float("inf"), "end": 5}),
+        "infinite.json: claims[0].evidence[0] 'c': field 'start' inf is not a whole number"),
+    one("fraction.yaml", PUB + CLAIM + "    evidence:\n      exact: hello\n      start: 1.5\n      end: 6.5\n",
+        "fraction.yaml:5: claims[0].evidence[0] 'c': field 'start' 1.5 is not a whole number"),
     one("half.yaml", PUB + CLAIM + "    evidence:\n      exact: hello\n      start: 3\n",
         "half.yaml:5: claims[0].evidence[0] 'c': field 'start' and 'end' must be given together"),
     # -- empty, whitespace, binary, encoding, size ------------------------------------------------------

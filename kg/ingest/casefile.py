@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from kg.errors import InputError
+from kg.ingest.guard import json_reason
 
 SECTIONS = ("publications", "organizations", "people", "affiliations", "claims")
 CSV_RECORD_TYPES = {
@@ -68,6 +69,14 @@ class _LineLoader(_BaseLoader):  # type: ignore[valid-type,misc]
         return super().construct_object(node, deep=deep)
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[str] = set()
+        for key_node, _ in node.value:  # a repeated field would silently win over the first one
+            if isinstance(key_node, yaml.ScalarNode):
+                if key_node.value in seen:
+                    raise yaml.constructor.ConstructorError(
+                        "while constructing a mapping", node.start_mark,
+                        f"found duplicate key {key_node.value!r}", key_node.start_mark)
+                seen.add(key_node.value)
         mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
         mapping[_LINE_KEY] = node.start_mark.line + 1
         return mapping
@@ -99,13 +108,24 @@ def _yaml_document(path: Path, text: str) -> Any:
         raise InputError(f"{path}: malformed YAML: {exc}") from None
 
 
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise ValueError(f"duplicate key {key!r} in one object")
+        result[key] = value
+    return result
+
+
 def _json_document(path: Path, text: str) -> Any:
     try:
-        return json.loads(text)
+        return json.loads(text, object_pairs_hook=_unique_keys)
     except json.JSONDecodeError as exc:
         raise InputError(f"{path}:{exc.lineno}: malformed JSON: {exc.msg} (column {exc.colno})") from None
     except RecursionError:
         raise InputError(f"{path}: malformed JSON: nested too deeply") from None
+    except ValueError as exc:  # a repeated key, or an integer of thousands of digits
+        raise InputError(f"{path}: malformed JSON: {json_reason(exc)}") from None
 
 
 def _from_document(path: Path, document: Any) -> RawCase:
@@ -127,7 +147,8 @@ def _from_document(path: Path, document: Any) -> RawCase:
             raise InputError(f"{path}: section {section!r} must be a list of records")
         for index, item in enumerate(items):
             if not isinstance(item, dict):
-                raise InputError(f"{path}: {section}[{index}]: a record must be a mapping, not {type(item).__name__}")
+                kind = "nothing" if item is None else type(item).__name__
+                raise InputError(f"{path}: {section}[{index}]: a record must be a mapping, not {kind}")
             line = item.pop(_LINE_KEY, None)
             case.records.append(RawRecord(section, index, line, _strip_lines(item)))
     if not case.records:

@@ -244,8 +244,11 @@ class _Fields:
             raise self.error(name, f"{value!r} is not a whole number")
         try:
             number = int(value)
-        except (TypeError, ValueError):
-            raise self.error(name, f"{value!r} is not a whole number") from None
+            whole = not isinstance(value, float) or number == value
+        except (TypeError, ValueError, OverflowError):
+            whole = False
+        if not whole:
+            raise self.error(name, f"{value!r} is not a whole number")
         if number < 0:
             raise self.error(name, f"{number} must not be negative")
         return number

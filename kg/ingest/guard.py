@@ -77,6 +77,13 @@ def decode_text(path: Path, data: bytes) -> str:
     return text
 
 
+def json_reason(exc: BaseException) -> str:
+    """One line for a JSON failure that is not a syntax error (deep nesting, huge numbers, repeated keys)."""
+    if isinstance(exc, RecursionError):
+        return "nested too deeply"
+    return " ".join(str(exc).split()).split("; use sys.set_int_max_str_digits()")[0]
+
+
 def refuse_dtd(path: Path, data: bytes) -> None:
     """XML with a DOCTYPE or ENTITY declaration is refused before parsing (entity bombs)."""
     match = _DOCTYPE.search(data)

@@ -16,7 +16,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.errors import InputError
-from kg.ingest.guard import DEFAULT_MAX_LITERAL_CHARS, decode_text, refuse_dtd
+from kg.ingest.guard import DEFAULT_MAX_LITERAL_CHARS, decode_text, json_reason, refuse_dtd
 from kg.nt import TripleSink
 
 RDF_FORMATS: dict[str, ox.RdfFormat] = {
@@ -55,6 +55,8 @@ def _check_jsonld(path: Path, data: bytes) -> None:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"{path}:{exc.lineno}: malformed JSON-LD: {exc.msg} (column {exc.colno})") from None
+    except (ValueError, RecursionError) as exc:  # huge integers, deep nesting
+        raise InputError(f"{path}: malformed JSON-LD: {json_reason(exc)}") from None
     remote = _remote_context(document)
     if remote is not None:
         raise InputError(f"{path}: JSON-LD with a remote @context {remote!r} is refused (kg never fetches "
