@@ -11,11 +11,12 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from kg import __version__, cli_extract, cli_query, pipeline, stats, synth
+from kg import __version__, cli_entities, cli_extract, cli_query, pipeline, stats, synth
 from kg.errors import KgError, ViewTooLarge
 from kg.export import rdf
 from kg.export.subgraph import DEFAULT_NODE_LIMIT
 from kg.export.viewspec import ViewSpec, default_title, make_view
+from kg.resolve.curation import CURATION_FILE
 from kg.store import DEFAULT_STORE, KgStore
 from kg.validate import validate
 
@@ -48,6 +49,8 @@ def _reader(args: argparse.Namespace) -> KgStore:
 
 
 def _print_report(report: pipeline.Report) -> int:
+    for note in report.notes:
+        print(f"kg: warning: {_one_line(note)}", file=sys.stderr)
     for outcome in report.outcomes:
         if outcome.status == "failed":
             print(f"kg: error: {_one_line(outcome.error)}", file=sys.stderr)
@@ -84,7 +87,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_ingest(args: argparse.Namespace) -> int:
     root = Path(args.root) if args.root else None
     with _writer(args) as store:
-        return _print_report(pipeline.ingest(store, [Path(p) for p in args.files], root))
+        curation = root / CURATION_FILE if root else None
+        return _print_report(pipeline.ingest(store, [Path(p) for p in args.files], root, curation))
 
 
 def cmd_retract(args: argparse.Namespace) -> int:
@@ -161,6 +165,7 @@ COMMANDS: dict[str, tuple[Handler, str, str]] = {
 }
 COMMANDS.update(cli_query.COMMANDS)
 COMMANDS.update(cli_extract.COMMANDS)
+COMMANDS.update(cli_entities.COMMANDS)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -216,6 +221,7 @@ def build_parser() -> argparse.ArgumentParser:
                                   help="folder to create (must not exist or be empty)")
     cli_query.add_arguments(parsers)
     cli_extract.add_arguments(parsers)
+    cli_entities.add_arguments(parsers)
     return parser
 
 

@@ -13,7 +13,10 @@ from pathlib import Path
 
 from kg.errors import KgError
 from kg.parallel import prepare_in_order
-from kg.sources import discover, source_name
+from kg.resolve.buildstep import apply_to_source, resolve_sources
+from kg.resolve.curation import CURATION_FILE
+from kg.resolve.stored import context_mentions, stored_entities
+from kg.sources import PreparedSource, discover, source_name
 from kg.store import KgStore
 
 
@@ -28,6 +31,7 @@ class Outcome:
 @dataclass
 class Report:
     outcomes: list[Outcome] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # warnings: curation decisions that matched nothing
 
     @property
     def failed(self) -> list[Outcome]:
@@ -42,9 +46,15 @@ class Report:
         return ", ".join(parts) or "nothing to do"
 
 
-def ingest(store: KgStore, paths: Iterable[Path], root: Path | None = None) -> Report:
-    """Add or replace each file's source graph; failures are collected, not raised."""
+def ingest(store: KgStore, paths: Iterable[Path], root: Path | None = None, curation: Path | None = None,
+           leaving: frozenset[str] = frozenset()) -> Report:
+    """Add or replace each file's source graph; failures are collected, not raised.
+
+    All files are prepared first, then their entities are resolved together (with the entities of
+    the other sources in the store, except those ``leaving`` it, and the decisions in ``curation``),
+    then each is written."""
     report = Report()
+    waiting: list[tuple[int, PreparedSource]] = []
     for path, name, ready in prepare_in_order(paths, root, store.minter):
         try:
             prepared = ready()  # parsed and validated ahead, in worker processes, for large builds
@@ -57,9 +67,27 @@ def ingest(store: KgStore, paths: Iterable[Path], root: Path | None = None) -> R
             report.outcomes.append(Outcome(name, "failed", error=KgError(
                 f"{path}: could not be read ({type(exc).__name__}: {detail}); this is a bug in kg, please report it")))
             continue
-        status = store.write_source(prepared)
-        report.outcomes.append(Outcome(name, status, len(prepared.sink)))
+        waiting.append((len(report.outcomes), prepared))
+        report.outcomes.append(Outcome(name, "failed"))  # until written below
+    _resolve_and_write(store, report, waiting, curation, leaving)
     return report
+
+
+def _resolve_and_write(store: KgStore, report: Report, ready: list[tuple[int, PreparedSource]],
+                       curation: Path | None, leaving: frozenset[str]) -> None:
+    names = {prepared.name for _, prepared in ready}
+    others = {info.name for info in store.sources()} - names - leaving
+    context = context_mentions(stored_entities(store, names | leaving)) if others else []
+    resolution = resolve_sources([prepared for _, prepared in ready], curation, context)
+    report.notes.extend(resolution.notes)
+    for index, prepared in ready:
+        try:
+            apply_to_source(prepared, store.minter, resolution)
+        except KgError as exc:
+            report.outcomes[index] = Outcome(prepared.name, "failed", error=exc)
+            continue
+        status = store.write_source(prepared)
+        report.outcomes[index] = Outcome(prepared.name, status, len(prepared.sink))
 
 
 def build(store: KgStore, directory: Path, prune: bool = True) -> Report:
@@ -67,9 +95,10 @@ def build(store: KgStore, directory: Path, prune: bool = True) -> Report:
     and (with ``prune``) retract sources whose file is gone. A file that fails keeps its last
     good version in the store."""
     paths = discover(directory)
-    report = ingest(store, paths, directory)
+    present = {source_name(p, directory) for p in paths}
+    leaving = frozenset(i.name for i in store.sources() if i.name not in present) if prune else frozenset()
+    report = ingest(store, paths, directory, directory / CURATION_FILE, leaving)
     if prune:
-        present = {source_name(p, directory) for p in paths}
         for info in store.sources():
             if info.name not in present:
                 store.retract(info.iri)

@@ -17,11 +17,12 @@ from kg.errors import InputError
 from kg.ingest.article import ARTICLE_SUFFIXES, is_sidecar
 from kg.ingest.article import MEDIA_TYPES as ARTICLE_MEDIA_TYPES
 from kg.ingest.casefile import CASE_FILE_SUFFIXES, parse_case_text
-from kg.ingest.casemodel import read_case
+from kg.ingest.casemodel import Case, read_case
 from kg.ingest.guard import decode_text, read_source_bytes
 from kg.ingest.rdf import MEDIA_TYPES, RDF_FORMATS, rdf_triples
 from kg.iris import Minter
 from kg.nt import TripleSink, literal
+from kg.resolve.curation import CURATION_FILE
 
 CASE_MEDIA_TYPES = {".yaml": "application/yaml", ".yml": "application/yaml", ".json": "application/json",
                     ".csv": "text/csv"}
@@ -41,6 +42,8 @@ class PreparedSource:
     sink: TripleSink
     content_triples: int
     title: str | None = None
+    case: Case | None = None  # the validated records (case files, articles), for entity resolution
+    resolution_digest: str | None = None  # what entity resolution decided for them (kg.resolve.buildstep)
 
 
 def discover(directory: Path) -> list[Path]:
@@ -51,6 +54,8 @@ def discover(directory: Path) -> list[Path]:
     for path in sorted(directory.rglob("*")):
         relative = path.relative_to(directory)
         if any(part.startswith(".") for part in relative.parts):
+            continue
+        if relative.as_posix() == CURATION_FILE:  # the investigator's decisions, not a source
             continue
         if path.is_file() and path.suffix.lower() in SOURCE_SUFFIXES and not is_sidecar(path):
             found.append(path)
@@ -79,6 +84,7 @@ def prepare(path: Path, name: str, minter: Minter) -> PreparedSource:
     iri = minter.source(name)
     sink = TripleSink()
     title = None
+    case: Case | None = None
     if suffix in CASE_FILE_SUFFIXES:
         case = read_case(parse_case_text(path, decode_text(path, data)))
         case_triples(case, minter, sink)
@@ -91,11 +97,12 @@ def prepare(path: Path, name: str, minter: Minter) -> PreparedSource:
         article = load_article_source(path, data, name)
         article_triples(article, iri, digest, minter, sink)
         title = article.article.meta.title
+        case = article.case
         media_type = ARTICLE_MEDIA_TYPES[suffix]
     else:
         rdf_triples(path, data, iri, minter.skolem(digest), sink)
         media_type = MEDIA_TYPES[suffix]
-    prepared = PreparedSource(name, path, iri, digest, len(data), media_type, sink, len(sink), title)
+    prepared = PreparedSource(name, path, iri, digest, len(data), media_type, sink, len(sink), title, case)
     describe(prepared, minter)
     return prepared
 

@@ -199,8 +199,8 @@ class KgStore:
         names = ", ".join(i.name for i in known[:10]) or "none"
         raise InputError(f"no source named {name_or_iri!r} in the store (sources: {names})")
 
-    def stored_hash(self, iri: str) -> str | None:
-        for quad in self.ox.quads_for_pattern(_nn(iri), _nn(vocab.CONTENT_HASH), None, _nn(iri)):
+    def stored_hash(self, iri: str, predicate: str = vocab.CONTENT_HASH, graph: str | None = None) -> str | None:
+        for quad in self.ox.quads_for_pattern(_nn(iri), _nn(predicate), None, _nn(graph or iri)):
             return _text(quad.object)
         return None
 
@@ -209,7 +209,8 @@ class KgStore:
         if self._lock is None and self.path is not None:
             raise StoreError("store is open read-only")
         old_hash = self.stored_hash(source.iri)
-        if old_hash == source.content_hash:
+        if old_hash == source.content_hash and \
+                self.stored_hash(source.iri, vocab.RESOLUTION_DIGEST, self.log_graph.value) == source.resolution_digest:
             return "unchanged"
         graph = _nn(source.iri)
         started = _now()
@@ -224,6 +225,9 @@ class KgStore:
         else:
             self.ox.bulk_load(data, ox.RdfFormat.N_QUADS)
         self._finish(graph, started)
+        if source.resolution_digest:  # bookkeeping, like the ingest times: kept out of the exported graph
+            self.ox.add(ox.Quad(graph, _nn(vocab.RESOLUTION_DIGEST), ox.Literal(source.resolution_digest),
+                                self.log_graph))
         return "added" if old_hash is None else "replaced"
 
     def _finish(self, graph: ox.NamedNode, started: str) -> None:

@@ -142,6 +142,7 @@ MODEL_VERSION = KG.term("modelVersion")
 SOURCE_TEXT = KG.term("sourceText")
 PENDING = KG.term("pending")
 BASE_IRI = KG.term("baseIri")
+RESOLUTION_DIGEST = KG.term("resolutionDigest")
 
 DIRECT_QUOTE = KG.term("DirectQuote")
 REPORTED_SPEECH = KG.term("ReportedSpeech")

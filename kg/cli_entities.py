@@ -1,0 +1,161 @@
+"""`kg entities`, `kg merge`, `kg split`, `kg reject`, `kg rename`, `kg retype`: reviewing entities
+and recording the investigator's decisions in the curation file (applied by the next `kg build`)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from kg.errors import InputError
+from kg.resolve import curation
+from kg.resolve.refs import KINDS, RefIndex, short_path
+from kg.resolve.stored import context_mentions, stored_entities
+from kg.resolve.suggest import suggest
+from kg.store import DEFAULT_STORE, KgStore
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _store_path(args: argparse.Namespace) -> Path:
+    return Path(args.store or os.environ.get("KG_STORE") or DEFAULT_STORE)
+
+
+def _curation_path(args: argparse.Namespace) -> Path:
+    return Path(args.curation or os.environ.get("KG_CURATION") or Path("data") / curation.CURATION_FILE)
+
+
+def _short(store: KgStore, iri: str) -> str:
+    return iri[len(store.minter.base):] if iri.startswith(store.minter.base) else iri
+
+
+def cmd_entities(args: argparse.Namespace) -> int:
+    kind = KINDS.get(args.type.casefold()) if args.type else None
+    if args.type and kind is None:
+        raise InputError(f"--type {args.type!r}: expected person, organization or publication")
+    with KgStore.open_read_only(_store_path(args), args.base) as store:
+        entities = [e for e in stored_entities(store) if kind is None or e.kind == kind]
+        if args.suggest:
+            found = suggest(entities, threshold=args.min_score, limit=args.limit)
+            for s in found:
+                a, b = _short(store, s.a.iri), _short(store, s.b.iri)
+                print(f"{s.score:.2f}  {a}  <->  {b}  ({'; '.join(s.reasons)})")
+                for line in s.evidence():
+                    print(f"      {_short(store, line)}")
+                print(f"      accept: kg merge {a} {b} --reason '...'   keep apart: kg split {a} {b} --reason '...'")
+            print(f"{len(found)} suggestion(s) among {len(entities):,} entities")
+            return 0
+        for e in entities[: args.limit]:
+            print(f"{e.kind:<12} {e.label}  [{_short(store, e.iri)}]  sources: {len(e.sources)}  claims: {e.claims}")
+            if e.aliases:
+                print(f"{'':<12}   aliases: {', '.join(e.aliases)}")
+        print(f"{len(entities):,} entities")
+    return 0
+
+
+def _check_refs(args: argparse.Namespace, refs: list[str]) -> list[str]:
+    """Normalise IRIs to ``person/slug`` and make sure each reference names something in the store."""
+    out = [short_path(ref) or ref.strip() for ref in refs]
+    path = _store_path(args)
+    if args.no_check or not (path / "CURRENT").exists():
+        return out
+    with KgStore.open_read_only(path, args.base) as store:
+        entities = stored_entities(store)
+        sources = {s.name for s in store.sources()}
+    index = RefIndex(context_mentions(entities))
+    hits: list[set[str]] = []
+    for ref in out:
+        record_source = ref.split("#", 1)[0] if "#" in ref and not short_path(ref) else None
+        if record_source is not None:
+            if record_source not in sources:
+                raise InputError(f"{ref!r}: no source {record_source!r} in the store (see 'kg stats --sources')")
+            hits.append({ref})
+            continue
+        found = index.lookup(ref)
+        if not found:
+            raise InputError(f"{ref!r} matches no entity in the store (see 'kg entities'; "
+                             "use --no-check to record it anyway)")
+        hits.append({index.mentions[i].id for i in found})
+    if len(hits) == 2 and hits[0] == hits[1] and args.action == "merge":
+        raise InputError(f"{out[0]!r} and {out[1]!r} are already one entity")
+    return out
+
+
+def _record(args: argparse.Namespace, refs: list[str], name: str | None = None, kind: str | None = None) -> int:
+    decision = curation.new_decision(args.action, _check_refs(args, refs), args.reason or "", name, kind,
+                                     args.author)
+    path = _curation_path(args)
+    number = curation.append(path, decision)
+    print(f"recorded decision {number} in {path}: {decision.action} {' + '.join(decision.entities)}"
+          f" ({decision.author}, {decision.date}); 'kg build' applies it")
+    return 0
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    return _record(args, [args.a, args.b])
+
+
+def cmd_split(args: argparse.Namespace) -> int:
+    return _record(args, [args.a, args.b])
+
+
+def cmd_reject(args: argparse.Namespace) -> int:
+    return _record(args, [args.entity])
+
+
+def cmd_rename(args: argparse.Namespace) -> int:
+    return _record(args, [args.entity], name=args.name)
+
+
+def cmd_retype(args: argparse.Namespace) -> int:
+    return _record(args, [args.entity], kind=args.type)
+
+
+COMMANDS: dict[str, tuple[Handler, str, str]] = {
+    "entities": (cmd_entities, "list entities (type, aliases, sources, claims), or likely duplicates with --suggest",
+                 "kg entities --type person\n  kg entities --suggest --limit 20"),
+    "merge": (cmd_merge, "record that two entities are one (curation file; applied by the next build)",
+              "kg merge person/jinato-liu 'person:Mr. Liu' --reason 'same detainee, per the interview'"),
+    "split": (cmd_split, "record that two entities must stay apart even if their names match",
+              "kg split a.yaml#john-smith b.yaml#js --reason 'different men: MP and reporter'"),
+    "reject": (cmd_reject, "record that something is not an entity (dropped, with references to it)",
+               "kg reject 'person:He' --reason 'pronoun tagged as a person'"),
+    "rename": (cmd_rename, "record a better name for an entity (its IRI is kept)",
+               "kg rename org/ccp 'Chinese Communist Party'"),
+    "retype": (cmd_retype, "record the right type of an entity (person, organization, publication)",
+               "kg retype 'person:Falun Gong' organization --reason 'a movement, not a person'"),
+}
+
+
+def _decision_options(parser: argparse.ArgumentParser, reason_required: bool) -> None:
+    parser.add_argument("--reason", required=reason_required, metavar="TEXT", help="why (kept for the audit trail)"
+                        + ("" if reason_required else "; optional"))
+    parser.add_argument("--author", metavar="NAME", help="who decides (default: $KG_AUTHOR or the OS user)")
+    parser.add_argument("--curation", metavar="FILE", help="curation file (default: $KG_CURATION or "
+                        "data/curation.yaml; 'kg build DIR' reads DIR/curation.yaml)")
+    parser.add_argument("--no-check", action="store_true", help="record even if the store has no such entity")
+
+
+def add_arguments(parsers: dict[str, argparse.ArgumentParser]) -> None:
+    ref_help = ("an entity: person/slug or its IRI (as 'kg entities' shows), 'person:Name', a name, "
+                "or SOURCE#ID for one record")
+    entities = parsers["entities"]
+    entities.add_argument("--suggest", action="store_true", help="list likely duplicates not merged, best first")
+    entities.add_argument("--type", metavar="T", help="only person, organization or publication")
+    entities.add_argument("--limit", type=int, metavar="N", help="show at most N")
+    entities.add_argument("--min-score", type=float, default=0.6, metavar="S", help="suggestion threshold (0.6)")
+    for name in ("merge", "split"):
+        parsers[name].add_argument("a", metavar="A", help=ref_help)
+        parsers[name].add_argument("b", metavar="B", help="the other entity")
+        _decision_options(parsers[name], True)
+    parsers["reject"].add_argument("entity", metavar="ENTITY", help=ref_help)
+    _decision_options(parsers["reject"], True)
+    parsers["rename"].add_argument("entity", metavar="ENTITY", help=ref_help)
+    parsers["rename"].add_argument("name", metavar="NEW", help="the new name")
+    _decision_options(parsers["rename"], False)
+    parsers["retype"].add_argument("entity", metavar="ENTITY", help=ref_help)
+    parsers["retype"].add_argument("type", metavar="TYPE", help="person, organization or publication")
+    _decision_options(parsers["retype"], False)
+    for name in COMMANDS:
+        parsers[name].set_defaults(action=name)

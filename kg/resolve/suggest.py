@@ -1,0 +1,158 @@
+"""Likely duplicates that resolution did not merge, for the investigator to review (``kg entities
+--suggest``). Nothing here changes the graph: accepting a suggestion is a ``kg merge``.
+
+Candidates come from blocks -- entities sharing a rare word, the same words in another order, the
+same consonant skeleton ("Mohammed"/"Muhammad", "Müller"/"Mueller"), initial plus surname, or an
+acronym -- so only entities with something in common are ever compared. Blocks larger than
+``MAX_BLOCK`` are not compared all-against-all but in a sliding window over their sorted names, which
+keeps the cost near linear. Each pair is scored on name similarity (rapidfuzz), shared neighbours
+(the same people and organizations around them) and shared sources, and comes with its evidence:
+which source uses which name.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import JaroWinkler
+
+from kg.resolve.canonical import Resolution
+from kg.resolve.forms import classify, person_weak
+from kg.resolve.normalize import STOPWORDS, acronyms
+from kg.resolve.stored import StoredEntity
+
+MAX_BLOCK = 40
+WINDOW = 6
+MAX_NAMES = 6
+THRESHOLD = 0.6
+_VOWELS = str.maketrans("", "", "aeiouy")
+
+
+@dataclass
+class Suggestion:
+    a: StoredEntity
+    b: StoredEntity
+    score: float
+    reasons: list[str]
+
+    def evidence(self) -> list[str]:
+        return [_where(self.a), _where(self.b)]
+
+
+def _where(entity: StoredEntity) -> str:
+    uses = "; ".join(f"{', '.join(repr(n) for n in sorted(names)) or repr(entity.label)} in {source}"
+                     for source, names in sorted(entity.names.items()))
+    return f"{entity.iri}: {uses}"
+
+
+def _names(entity: StoredEntity) -> list[str]:
+    names = {entity.label} | {n for names in entity.names.values() for n in names}
+    keys = sorted({classify(n, entity.kind)[0] for n in names if n} - {""}, key=lambda k: (-len(k), k))
+    return keys[:MAX_NAMES]
+
+
+def _skeleton(key: str) -> str:
+    words = []
+    for word in key.split():
+        squeezed = "".join(c for i, c in enumerate(word) if i == 0 or c != word[i - 1])
+        words.append(squeezed[0] + squeezed[1:].translate(_VOWELS).replace("h", ""))
+    return " ".join(words)
+
+
+def _blocks(entity: StoredEntity, keys: list[str]) -> Iterable[str]:
+    kind = entity.kind
+    for key in keys:
+        words = key.split()
+        yield f"{kind}|sorted|{' '.join(sorted(words))}"
+        yield f"{kind}|skeleton|{_skeleton(key)}"
+        for word in words:
+            if len(word) > 2 and word not in STOPWORDS:
+                yield f"{kind}|word|{word}"
+        if kind == "person" and len(words) > 1:
+            yield f"{kind}|initial|{words[0][0]} {words[-1]}"
+        if kind != "person":
+            for acronym in acronyms(key) | ({key} if len(words) == 1 else set()):
+                yield f"{kind}|acronym|{acronym}"
+
+
+def _name_score(kind: str, a: list[str], b: list[str]) -> tuple[float, str]:
+    best, why = 0.0, ""
+    for x in a:
+        for y in b:
+            score = max(fuzz.token_sort_ratio(x, y) / 100, JaroWinkler.similarity(x, y))
+            reason = f"names {x!r} ~ {y!r} ({score:.2f})"
+            if kind == "person" and (person_weak(x) or person_weak(y)):  # a surname or initials: never certain
+                short, long = sorted((x.split(), y.split()), key=len)
+                fits = short[-1] == long[-1] and all(any(w.startswith(s) for w in long[:-1]) for s in short[:-1])
+                score = 0.8 if fits else min(score, 0.5)
+                reason = f"{' '.join(short)!r} could be {' '.join(long)!r} (surname)" if fits else reason
+            if kind != "person" and (x in acronyms(y) or y in acronyms(x)):
+                score, reason = max(score, 0.85), f"{x!r} / {y!r} (acronym)"
+            if score > best:
+                best, why = score, reason
+    return best, why
+
+
+def score_pair(a: StoredEntity, b: StoredEntity, names: dict[str, list[str]]) -> Suggestion:
+    similarity, why = _name_score(a.kind, names[a.iri], names[b.iri])
+    reasons = [why]
+    shared = a.neighbours & b.neighbours
+    neighbourhood = min(1.0, len(shared) / 2)
+    if shared:
+        reasons.append(f"{len(shared)} shared neighbour(s)")
+    together = set(a.names) & set(b.names)
+    if together:
+        reasons.append(f"both in {', '.join(sorted(together)[:3])}")
+    score = 0.75 * similarity + 0.15 * neighbourhood + 0.10 * (1.0 if together else 0.0)
+    return Suggestion(a, b, round(score, 3), reasons)
+
+
+def suggest(entities: list[StoredEntity], threshold: float = THRESHOLD, apart: set[frozenset[str]] | None = None,
+            limit: int | None = None) -> list[Suggestion]:
+    """Pairs of entities of one type scoring at least ``threshold``, best first (ties by IRI)."""
+    names = {e.iri: _names(e) for e in entities}
+    blocks: dict[str, list[int]] = defaultdict(list)
+    for index, entity in enumerate(entities):
+        for block in set(_blocks(entity, names[entity.iri])):
+            blocks[block].append(index)
+    pairs: set[tuple[int, int]] = set()
+    for members in blocks.values():
+        if len(members) < 2:
+            continue
+        if len(members) <= MAX_BLOCK:
+            pairs.update((x, y) for i, x in enumerate(members) for y in members[i + 1:])
+            continue
+        ordered = sorted(members, key=lambda i: names[entities[i].iri][0] if names[entities[i].iri] else "")
+        for i, x in enumerate(ordered):
+            pairs.update((min(x, y), max(x, y)) for y in ordered[i + 1:i + 1 + WINDOW])
+    out = []
+    for x, y in pairs:
+        a, b = entities[x], entities[y]
+        if apart and frozenset((a.iri, b.iri)) in apart:
+            continue
+        suggestion = score_pair(a, b, names)
+        if suggestion.score >= threshold:
+            out.append(suggestion)
+    out.sort(key=lambda s: (-s.score, s.a.iri, s.b.iri))
+    return out[:limit] if limit is not None else out
+
+
+def entities_of(resolution: Resolution) -> list[StoredEntity]:
+    """Resolved clusters as entities (IRI-like ids ``kind/key``), to suggest before anything is stored."""
+    out = []
+    for cluster in resolution.clusters:
+        entity = StoredEntity(f"{cluster.kind}/{cluster.key}", cluster.kind, cluster.label)
+        refs = {m.ref for m in cluster.members}
+        for member in cluster.members:
+            entity.names.setdefault(member.source, set()).update({member.name, *member.aliases})
+            entity.neighbours.update(f"{member.source}#{n}" for n in member.neighbours)
+        entity.neighbours -= refs
+        entity.claims = sum(m.claims for m in cluster.members)
+        out.append(entity)
+    by_ref = {f"{m.source}#{m.id}": f"{c.kind}/{c.key}" for c in resolution.clusters for m in c.members}
+    for entity in out:
+        entity.neighbours = {by_ref.get(n, n) for n in entity.neighbours}
+    return out
