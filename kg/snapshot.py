@@ -24,6 +24,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import StoreError
+from kg.fsutil import remove_stale_temp_files
 
 CURRENT = "current"
 
@@ -41,6 +42,7 @@ def publish(store: ox.Store, store_path: Path) -> Path:
         folder.mkdir(exist_ok=True)
         (folder / f"{ident}.lock").touch()
         store.backup(str(target))
+        remove_stale_temp_files(folder / CURRENT)  # links left by writers that were killed here
         link = folder / f".{CURRENT}.{os.getpid()}.tmp"
         with contextlib.suppress(FileNotFoundError):
             link.unlink()

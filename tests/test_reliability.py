@@ -21,7 +21,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg.fsutil import atomic_output
-from kg.store import TRANSACTION_LIMIT
+from kg.store import TRANSACTION_LIMIT, KgStore
 
 from conftest import SAMPLE_CASE, run_kg
 
@@ -324,6 +324,8 @@ def test_an_interrupted_ingest_is_rolled_back_by_the_next_writer(size: int, samp
     interrupted = dump(sample_store)
     assert len(source_quads(interrupted, "big.nt")) == int(loaded) > 0  # a partial graph is in the store
     assert [q for q in interrupted if "pending" in q and q.startswith(f"<{BASE}source/big.nt> ")]
+    readers = ok(run_kg("--store", str(sample_store), "stats", "--sources")).stdout
+    assert "big.nt" not in readers and "case.yaml" in readers  # readers never see the partial graph
 
     (tmp_path / "extra.yaml").write_text("people:\n  - id: x\n    name: Extra Person\n", encoding="utf-8")
     result = run_kg("--store", str(sample_store), "ingest", "extra.yaml", cwd=tmp_path)
@@ -457,3 +459,26 @@ def test_a_reader_of_a_store_without_a_snapshot_publishes_one(sample_store: Path
     assert re.search(r"people\s+2\n", stats.stdout)
     assert (snapshots / "current").is_symlink()
     assert len(list(snapshots.glob("*.lock"))) == 1
+
+
+def test_old_snapshots_are_pruned_but_never_under_a_reader(sample_store: Path, tmp_path: Path) -> None:
+    snapshots = sample_store.with_name("store.snapshots")
+
+    def published() -> list[str]:
+        return sorted(p.name for p in snapshots.iterdir() if p.is_dir() and not p.is_symlink())
+
+    [first] = published()
+    before = len(dump(sample_store))
+    reader = KgStore.open_read_only(sample_store)
+    try:
+        assert reader.ox.query("ASK { GRAPH ?g { ?s ?p ?o } }")
+        (tmp_path / "extra.yaml").write_text("people:\n  - id: x\n    name: Extra Person\n", encoding="utf-8")
+        ok(run_kg("--store", str(sample_store), "ingest", "extra.yaml", cwd=tmp_path))
+        held = published()
+        assert len(held) == 2 and first in held  # the reader's snapshot survives the writer
+        assert os.readlink(snapshots / "current") != first
+        assert len(list(reader.ox.quads_for_pattern(None, None, None, None))) == before < len(dump(sample_store))
+    finally:
+        reader.close()
+    ok(run_kg("--store", str(sample_store), "ingest", str(SAMPLE_CASE)))
+    assert first not in published() and len(published()) == 1
