@@ -94,3 +94,39 @@ def test_normalised_offsets_map_back(seed: int) -> None:
         piece = norm.text[start:end]
         if piece.strip():
             assert " ".join(original[a:b].split()) == " ".join(piece.split())
+
+
+def _by_name(extracted: list[tuple[Path, object]], name: str):  # type: ignore[no-untyped-def]
+    for path, (_, result) in extracted:  # type: ignore[misc]
+        if path.name == name:
+            return result
+    raise AssertionError(name)
+
+
+def test_nested_attribution_keeps_who_relayed_it(extracted: list[tuple[Path, object]]) -> None:
+    result = _by_name(extracted, "nested.txt")
+    names = {e.key: e.name for e in result.entities}
+    relayed = [(names[c.claimant], names[c.relayed_by]) for c in result.claims if c.relayed_by is not None]
+    assert ("Julia Carrick", "Thomas Wren") in relayed
+    result = _by_name(extracted, "interview.md")
+    names = {e.key: e.name for e in result.entities}
+    stop = [c for c in result.claims if "stop digging" in c.text]
+    assert [(names[c.claimant], names[c.relayed_by]) for c in stop] == [("Gavin Sutherland", "Anton Reyes")]
+
+
+def test_hedges_denials_and_outlet_claims_are_marked(extracted: list[tuple[Path, object]]) -> None:
+    passive = _by_name(extracted, "passive.txt")
+    outlet = [c for c in passive.claims if c.kind == "unattributed"]
+    assert any(c.hedged and "reportedly considering legal action" in c.text for c in outlet)
+    assert all(c.claimant is None for c in outlet)
+    police = _by_name(extracted, "police_statement.txt")
+    assert any(c.text.startswith("deny: officers had used excessive force") for c in police.claims)
+
+
+def test_speaker_labels_and_surnames_link_to_the_full_name(extracted: list[tuple[Path, object]]) -> None:
+    qa = _by_name(extracted, "qa_transcript.md")
+    names = {e.key: e.name for e in qa.entities}
+    assert any(names.get(c.claimant) == "Rosa Imbert" and c.cue == "speaker label" for c in qa.claims)
+    honorifics = _by_name(extracted, "honorifics.txt")
+    people = {e.name: set(e.aliases) for e in honorifics.entities if e.kind == "person"}
+    assert "Osei" in people["Clara Osei"] and "Brandt" in people["Martin Brandt"]

@@ -12,6 +12,7 @@ something about a named entity without any attribution are the outlet's own, una
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +24,8 @@ from kg.extract.textnorm import PARAGRAPH_BREAK
 
 _BASE_CONFIDENCE = {"direct-quote": 0.9, "reported-speech": 0.8, "unattributed": 0.5}
 _PENALTY = {"name": 0.0, "pronoun": 0.1, "noun": 0.2, "role": 0.2, "outlet": 0.0}
+_NAME_WORD = r"[A-Z][\w'\u2019.-]+"
+_SPEAKER_LABEL = re.compile(rf"(?:^|\n\n)[ \t]*({_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,2}})[ \t]*:[ \t]+(?=\S)")
 _EDGE_WORDS = {"that", ",", ":", ";", "-", "\u2014", "\u2013", "and"}
 
 
@@ -48,6 +51,7 @@ class Draft:
     hedged: bool = False
     verb: int | None = None
     label: str = ""  # put before the text: "deny: " for what was denied
+    subject: int | None = None  # what an outlet's statement is about when named only as "the hospital"
 
     @property
     def confidence(self) -> float:
@@ -155,6 +159,7 @@ class Attributor:
         self.relay(events, by_verb, out)
         out.extend(self.continuations(loose, out))
         out.extend(self.according())
+        out.extend(self.speaker_labels(out))
         out = [d for d in out if d.start < d.end]
         out.extend(self.unattributed(out, events))
         for draft in out:
@@ -238,6 +243,28 @@ class Attributor:
                              quote=self.text[start:end], relayed_by=source.relayed_by))
         return out
 
+    def speaker_labels(self, made: list[Draft]) -> list[Draft]:
+        """Transcripts: a paragraph that starts "IMBERT:" or "Rosa Imbert:" is that person speaking."""
+        people = {}
+        for entity in self.refs.entities.values():
+            if entity.kind == "person":
+                for name in [entity.name, *entity.aliases, entity.name.split()[-1]]:
+                    people[name.casefold()] = entity.key
+        out = []
+        for match in _SPEAKER_LABEL.finditer(self.text):
+            key = people.get(match.group(1).casefold())
+            if key is None:
+                continue
+            start = match.end()
+            end = self.text.find(PARAGRAPH_BREAK, start)
+            end = len(self.text) if end < 0 else end
+            while end > start and self.text[end - 1].isspace():
+                end -= 1
+            if start < end and not any(d.start < end and start < d.end for d in made):
+                out.append(Draft(start, end, "direct-quote", key, "name", "speaker label",
+                                 quote=self.text[start:end]))
+        return out
+
     def standalone(self, quote: Quote) -> bool:
         """A quotation that is a sentence of its own (nothing but punctuation around it)."""
         numbers = {self.index.sent_no[i] for i in self.index.tokens(quote.start, quote.end)}
@@ -284,10 +311,13 @@ class Attributor:
                 continue
             if any(t.lower_ == "according" for t in sent) or sent.text.rstrip().endswith("?"):
                 continue
-            if not any(self.refs.entity_of(t) is not None for t in sent):
+            subject = next((t for t in sent.root.children if t.dep_ in ("nsubj", "nsubjpass")), None)
+            resolved = self.refs.resolve(subject) if subject is not None else None
+            if resolved is None and not any(self.refs.entity_of(t) is not None for t in sent):
                 continue
             end = start + len(sent.text.rstrip())
-            out.append(Draft(start, end, "unattributed", None, "outlet", "outlet's own statement"))
+            out.append(Draft(start, end, "unattributed", None, "outlet", "outlet's own statement",
+                             subject=resolved.entity if resolved is not None else None))
         return out
 
     def hedged(self, draft: Draft) -> bool:

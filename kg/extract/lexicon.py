@@ -34,7 +34,9 @@ pharmaceuticals systems technologies media television radio club army navy
 # Words after a name that say what kind of body it names ("the Green Dawn movement").
 ORG_TYPE_NOUNS = words("""
 movement group party campaign coalition network alliance organisation organization charity company
-firm union militia sect church foundation network
+firm union militia sect church foundation network site website supplier manufacturer lender insurer
+retailer broadcaster outlet newspaper magazine startup subsidiary conglomerate consultancy agency
+nonprofit ngo charity
 """)
 OUTLET_CUES = words("""
 times news gazette herald post observer courier ledger standard tribune chronicle journal review

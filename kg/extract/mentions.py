@@ -93,6 +93,11 @@ def _label(doc: Any, c: Cand, surnames_alone: set[str]) -> str | None:
         return "ORG"
     if after is not None and after.lower_ in ORG_TYPE_NOUNS and after.is_lower:
         return "ORG"
+    before = doc[c.start - 1] if c.start else None
+    root = tokens.root
+    if (before is not None and before.is_lower and before.lower_ in ORG_TYPE_NOUNS) or (
+            root.dep_ == "appos" and root.head.lower_ in ORG_TYPE_NOUNS | ORG_NOUNS):
+        return "ORG"  # "the investigative site Lantern Files", "the supplier, Arvex Biologics"
     if c.honorific or c.person_cue:
         return "PERSON"
     if len(tokens) >= 2 and last.text in surnames_alone and c.label in ("ORG", "GPE", "WORK_OF_ART", "PERSON") \
@@ -140,15 +145,30 @@ def candidates(doc: Any) -> list[Cand]:
     return out
 
 
+def _repeated_in_full(doc: Any, cands: list[Cand]) -> set[str]:
+    """Multi-word names used in full again and again but never by their last word alone: news
+    style shortens people to surnames, not organizations ("Arvex Biologics said ...")."""
+    counts: dict[str, int] = {}
+    for c in cands:
+        if c.end - c.start > 1:
+            counts[c.text] = counts.get(c.text, 0) + 1
+    inside = {i for c in cands if c.end - c.start > 1 for i in range(c.start, c.end)}
+    alone = {t.text for t in doc if t.i not in inside}
+    return {name for name, n in counts.items() if n >= 2 and name.split()[-1] not in alone}
+
+
 def relabel(doc: Any, cands: list[Cand]) -> list[Cand]:
     surnames_alone = {c.text for c in cands if c.end - c.start == 1}
     labels = [_label(doc, c, surnames_alone) for c in cands]
     surnames = {doc[c.end - 1].text for c, label in zip(cands, labels, strict=True)
                 if label == "PERSON" and c.end - c.start > 1}
+    repeated = _repeated_in_full(doc, cands)
     kept = []
     for c, label in zip(cands, labels, strict=True):
         if c.end - c.start == 1 and c.text in surnames and c.label != "PUBLICATION":
             label = "PERSON"
+        if label == "PERSON" and c.text in repeated and not (c.honorific or c.person_cue):
+            label = "ORG"
         if label is not None:
             c.label = label
             kept.append(c)

@@ -20,6 +20,7 @@ from kg.extract.model import FoundEntity
 
 _PERSON_PRONOUNS = {"he": "m", "she": "f", "him": "m", "her": "f"}
 _THING_PRONOUNS = {"it", "its"}
+_MEDIA = {"NewsOutlet", "Journal"}  # outlets report; "the company" is never the newspaper
 _OWNER_NOUNS = SPOKES_NOUNS | {"office", "team", "campaign", "lawyers", "staff", "aides"}
 
 
@@ -193,10 +194,10 @@ class References:
         orgs = [k for k in self._before(index) if self.kind(k) == "organization"]
         later = [k for k in self._after(index) if self.kind(k) == "organization"]
         for key in orgs:
-            if self.entities[key].org_kind != "NewsOutlet":
+            if self.entities[key].org_kind not in _MEDIA:
                 return Resolved(key, "noun")
         for key in later:
-            if self.entities[key].org_kind != "NewsOutlet":
+            if self.entities[key].org_kind not in _MEDIA:
                 first = self.entities[key].mentions[0]
                 if first.sentence <= self.sent_no[index] + 3:
                     return Resolved(key, "noun")

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from kg.extract.lexicon import ROLE_DROP, ROLE_VERBS
+from kg.extract.lexicon import HONORIFICS, ROLE_DROP, ROLE_VERBS
 from kg.extract.references import References
 
 _PREPS = {"of", "for", "at", "with", "in", "to"}
@@ -49,7 +49,10 @@ class RoleFinder:
         extra: list[Any] = []
         for child in noun.children:
             if child.dep_ == "poss":
-                key = self.org(child)
+                owner = child
+                if child.lower_ == "whose":  # "the Union, whose president, <Person>, ..."
+                    owner = next((a for a in child.ancestors if a.dep_ == "relcl"), child).head
+                key = self.org(owner)
                 if key is not None:
                     return key, extra
         for child in noun.children:
@@ -105,6 +108,11 @@ class RoleFinder:
                 if key is not None:
                     title = self.title_words(token, person)
                     out.append(self.make(person, key, " ".join(w.lower_ for w in title) or None, token, child))
+        if token.dep_ == "nsubj" and token.head.lemma_ == "be":  # "<Person> is a hydrologist at <Org>"
+            for attr in (t for t in token.head.children if t.dep_ == "attr" and t.pos_ == "NOUN"):
+                key, extra = self.org_in(attr)
+                if key is not None:
+                    out.append(self.make(person, key, self.role_words(attr, extra), token, attr))
         if token.dep_ == "nsubj":
             for prep in token.head.children:
                 if prep.dep_ == "prep" and prep.lower_ == "as":
@@ -149,6 +157,8 @@ class RoleFinder:
         start = token.i
         while start > 0 and self.refs.entity_of(self.doc[start - 1]) == person:
             start -= 1
+        while start > 0 and self.doc[start - 1].lower_ in HONORIFICS and self.doc[start - 1].is_title:
+            start -= 1  # "MPH spokesperson Dr. Nadia Roussel"
         words: list[Any] = []
         index = start - 1
         while index >= 0 and self.doc[index].is_lower and self.doc[index].is_alpha and len(words) < 3:

@@ -76,7 +76,7 @@ def analyse(doc: Any, norm: NormalText, original: str, meta: ArticleMeta) -> Ext
 
 def _claim(doc: Any, norm: NormalText, original: str, refs: References, draft: Draft) -> FoundClaim:
     start, end = norm.span(draft.start, draft.end)
-    about: list[int] = []
+    about: list[int] = [draft.subject] if draft.subject is not None else []
     for i in index(doc).tokens(draft.start, draft.end):
         key = refs.entity_of(doc[i])
         if key is not None and key != draft.claimant and key not in about:
