@@ -10,6 +10,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from kg import __version__, cli_entities, cli_extract, cli_query, pipeline, stats, synth
 from kg.errors import KgError, ViewTooLarge
@@ -168,8 +169,15 @@ COMMANDS.update(cli_extract.COMMANDS)
 COMMANDS.update(cli_entities.COMMANDS)
 
 
+class _OneLineParser(argparse.ArgumentParser):
+    """Usage mistakes are one line too (argparse would print the whole usage first); exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {_one_line(message)} (see '{self.prog} --help')\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _OneLineParser(
         prog="kg", description="Build and explore a knowledge graph of people, organizations, publications "
         "and attributed claims.", epilog="example:\n  kg build data/ && kg stats",
         formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -178,7 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--base", metavar="IRI", help="base IRI for minted identifiers (default: $KG_BASE or "
                         "the store's, else https://kg.example/)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    parsers = {}
+    parsers: dict[str, argparse.ArgumentParser] = {}
     for name, (handler, summary, example) in COMMANDS.items():
         p = sub.add_parser(name, help=summary, description=summary, epilog=f"example:\n  {example}",
                            formatter_class=argparse.RawDescriptionHelpFormatter)

@@ -389,3 +389,22 @@ def test_jsonld_with_an_inline_context_is_accepted(tmp_path: Path, store_path: P
     result = run_kg("--store", str(store_path), "ingest", "inline.jsonld", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert '<http://a.example/s> <http://schema.org/name> "x"' in "\n".join(dump(store_path))
+
+
+USAGE = [
+    (["export", "--format", "xyz"], "kg export: error: argument --format/-f: invalid choice: 'xyz' (choose from "
+     "'ttl', 'trig', 'nt', 'nq', 'jsonld') (see 'kg export --help')"),
+    (["ingest"], "kg ingest: error: the following arguments are required: FILE (see 'kg ingest --help')"),
+    (["stats", "--everything"], "kg: error: unrecognized arguments: --everything (see 'kg --help')"),
+    (["retract", "nope.yaml"], "kg: error: no source named 'nope.yaml' in the store (sources: case.yaml)"),
+    (["retract", "case"], "kg: error: no source named 'case' in the store (sources: case.yaml)"),
+]
+
+
+@pytest.mark.parametrize(("args", "expected"), USAGE, ids=[" ".join(a) for a, _ in USAGE])
+def test_a_wrong_command_line_is_one_line_and_exit_2(args: list[str], expected: str, store_copy: Path,
+                                                     tmp_path: Path) -> None:
+    result = run_kg("--store", str(store_copy), *args, cwd=tmp_path)
+    assert result.stderr == expected + "\n"
+    assert result.returncode == 2
+    assert result.stdout == ""
