@@ -55,6 +55,8 @@ class Resolution:
 
 
 def _label(members: list[Mention], forms: dict[str, Forms]) -> str:
+    if len(members) == 1:
+        return forms[members[0].ref].name
     strong = [m for m in members if not forms[m.ref].weak] or members
     keys = Counter(forms[m.ref].key for m in strong)
     best = min(keys, key=lambda k: (-keys[k], -len(k), k))
@@ -74,11 +76,14 @@ def name_clusters(groups: list[list[Mention]], forms: dict[str, Forms], kinds: d
         surface = {m.name for m in members} | {a for m in members for a in m.aliases}
         clusters.append(Cluster(kinds[first.ref], key, label, members, sorted(surface - {label})))
     by_iri: dict[tuple[str, str], list[Cluster]] = defaultdict(list)
+    slugs: dict[int, str] = {}
     for cluster in clusters:
-        by_iri[(cluster.kind, slug(cluster.key))].append(cluster)
+        slugs[id(cluster)] = slug(cluster.key)
+        by_iri[(cluster.kind, slugs[id(cluster)])].append(cluster)
     for same in by_iri.values():
         if len(same) > 1:
             for cluster in same:
                 cluster.key = f"{cluster.key} {min(m.ref for m in cluster.members)}"
-    clusters.sort(key=lambda c: (c.kind, slug(c.key), c.key))
+                slugs[id(cluster)] = slug(cluster.key)
+    clusters.sort(key=lambda c: (c.kind, slugs[id(c)], c.key))
     return clusters

@@ -8,6 +8,7 @@ articles or a generated benchmark.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -30,7 +31,7 @@ class Mention:
     neighbours: tuple[str, ...] = field(default=(), compare=False)  # ids in the same source
     claims: int = field(default=0, compare=False)  # claims made by or about it
 
-    @property
+    @functools.cached_property
     def ref(self) -> str:
         return f"{self.source}#{self.id}"
 

@@ -6,6 +6,7 @@ what is shown is always a name as some source wrote it.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -29,6 +30,8 @@ _ACRONYM_TEXT = re.compile(r"^(?:[A-Z0-9]\.?){2,10}$|^[A-Z][A-Za-z0-9]{1,9}$")
 
 def fold(text: str) -> str:
     """Case-folded, accents and special letters folded to ASCII where Unicode allows it."""
+    if text.isascii():
+        return text.lower()
     text = unicodedata.normalize("NFKC", text).casefold().translate(_FOLD)
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
@@ -48,6 +51,7 @@ def tokens(name: str, person: bool = False) -> list[str]:
     return words
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def normalize(name: str, person: bool = False) -> str:
     """The comparison key of a name: ``"Dr. José  Martí"`` -> ``"jose marti"`` (person=True)."""
     return " ".join(tokens(name, person))

@@ -7,14 +7,16 @@ so they can never meet, the investigator's merges are applied, then automatic me
    unless their organization kind / publication type, date, URL, publisher or explicit key differ
    (a journal and its publisher of the same name stay apart);
 2. *weak names*: an acronym or a surname is attached to an entity only when exactly one candidate
-   fits, looking first in the same source, then at declared aliases anywhere, then (acronyms only)
-   at long names whose initials match. A surname is never matched across sources.
+   fits, looking first in the same source, then (acronyms only) everywhere, at declared aliases and
+   at long names whose initials match together: "CCP" declared by the Chinese Communist Party stays
+   apart while a Cuban Communist Party is also in the graph. A surname is never matched across sources.
 
 Everything is blocked by key (dictionaries), so the cost is near linear in the number of mentions.
 """
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -177,7 +179,7 @@ class _Resolver:
             else:
                 told, initials = declared[(kind, f.key)], computed[(kind, f.key)]
                 here = [j for j in told + initials if self.mentions[j].source == source]
-                tiers = [here, told, initials]
+                tiers = [here, told + initials]
             for tier in tiers:
                 roots = {self.uf.find(j) for j in tier}
                 if len(roots) == 1 and self.uf.union(roots.pop(), i):
@@ -213,4 +215,10 @@ class _Resolver:
 
 def resolve(mentions: list[Mention], plan: Plan | None = None) -> Resolution:
     """Resolve ``mentions`` (in a stable order: sources sorted, records in file order)."""
-    return _Resolver(mentions, plan or Plan()).run()
+    collecting = gc.isenabled()
+    gc.disable()  # millions of small acyclic objects: the cycle collector would rescan them again and again
+    try:
+        return _Resolver(mentions, plan or Plan()).run()
+    finally:
+        if collecting:
+            gc.enable()

@@ -3,29 +3,29 @@
 
 Candidates come from blocks -- entities sharing a rare word, the same words in another order, the
 same consonant skeleton ("Mohammed"/"Muhammad", "Müller"/"Mueller"), initial plus surname, or an
-acronym -- so only entities with something in common are ever compared. Blocks larger than
-``MAX_BLOCK`` are not compared all-against-all but in a sliding window over their sorted names, which
-keeps the cost near linear. Each pair is scored on name similarity (rapidfuzz), shared neighbours
-(the same people and organizations around them) and shared sources, and comes with its evidence:
-which source uses which name.
+acronym -- so only entities with something in common are ever compared, each with at most
+``PER_ENTITY`` others from its most specific blocks, which keeps the cost linear. Each pair is
+scored on name similarity (rapidfuzz), shared neighbours (the same people and organizations around
+them) and shared sources, and comes with its evidence: which source uses which name.
 """
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
-from rapidfuzz.distance import JaroWinkler
 
 from kg.resolve.canonical import Resolution
 from kg.resolve.forms import classify, person_weak
 from kg.resolve.normalize import STOPWORDS, acronyms
 from kg.resolve.stored import StoredEntity
 
-MAX_BLOCK = 40
-WINDOW = 6
+MAX_BLOCK = 20
+WINDOW = 3
+PER_ENTITY = 12
 MAX_NAMES = 6
 THRESHOLD = 0.6
 _VOWELS = str.maketrans("", "", "aeiouy")
@@ -78,26 +78,27 @@ def _blocks(entity: StoredEntity, keys: list[str]) -> Iterable[str]:
                 yield f"{kind}|acronym|{acronym}"
 
 
-def _name_score(kind: str, a: list[str], b: list[str]) -> tuple[float, str]:
+def _name_score(kind: str, a: list[str], b: list[str], initials: dict[str, set[str]]) -> tuple[float, str]:
     best, why = 0.0, ""
     for x in a:
         for y in b:
-            score = max(fuzz.token_sort_ratio(x, y) / 100, JaroWinkler.similarity(x, y))
+            score = fuzz.token_sort_ratio(x, y) / 100
             reason = f"names {x!r} ~ {y!r} ({score:.2f})"
             if kind == "person" and (person_weak(x) or person_weak(y)):  # a surname or initials: never certain
                 short, long = sorted((x.split(), y.split()), key=len)
                 fits = short[-1] == long[-1] and all(any(w.startswith(s) for w in long[:-1]) for s in short[:-1])
                 score = 0.8 if fits else min(score, 0.5)
                 reason = f"{' '.join(short)!r} could be {' '.join(long)!r} (surname)" if fits else reason
-            if kind != "person" and (x in acronyms(y) or y in acronyms(x)):
+            if kind != "person" and (x in initials[y] or y in initials[x]):
                 score, reason = max(score, 0.85), f"{x!r} / {y!r} (acronym)"
             if score > best:
                 best, why = score, reason
     return best, why
 
 
-def score_pair(a: StoredEntity, b: StoredEntity, names: dict[str, list[str]]) -> Suggestion:
-    similarity, why = _name_score(a.kind, names[a.iri], names[b.iri])
+def score_pair(a: StoredEntity, b: StoredEntity, names: dict[str, list[str]],
+               initials: dict[str, set[str]]) -> Suggestion:
+    similarity, why = _name_score(a.kind, names[a.iri], names[b.iri], initials)
     reasons = [why]
     shared = a.neighbours & b.neighbours
     neighbourhood = min(1.0, len(shared) / 2)
@@ -113,27 +114,62 @@ def score_pair(a: StoredEntity, b: StoredEntity, names: dict[str, list[str]]) ->
 def suggest(entities: list[StoredEntity], threshold: float = THRESHOLD, apart: set[frozenset[str]] | None = None,
             limit: int | None = None) -> list[Suggestion]:
     """Pairs of entities of one type scoring at least ``threshold``, best first (ties by IRI)."""
-    names = {e.iri: _names(e) for e in entities}
+    collecting = gc.isenabled()
+    gc.disable()  # see kg.resolve.resolver.resolve
+    try:
+        return _suggest(entities, threshold, apart, limit)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _candidates(entities: list[StoredEntity], names: dict[str, list[str]]) -> set[tuple[int, int]]:
+    """Pairs to score: each entity is paired with at most ``PER_ENTITY`` others, from its most
+    specific (smallest) blocks first; in a block above ``MAX_BLOCK`` only its ``WINDOW`` neighbours by
+    name count. So the work is linear in the number of entities however dense the names get."""
     blocks: dict[str, list[int]] = defaultdict(list)
+    mine: list[list[str]] = []
     for index, entity in enumerate(entities):
-        for block in set(_blocks(entity, names[entity.iri])):
+        keys = sorted(set(_blocks(entity, names[entity.iri])))
+        mine.append(keys)
+        for block in keys:
             blocks[block].append(index)
+    position: dict[str, dict[int, int]] = {}
+    ordered: dict[str, list[int]] = {}
+    for block, members in blocks.items():
+        if len(members) > MAX_BLOCK:
+            ordered[block] = sorted(members, key=lambda i: (names[entities[i].iri] or [""])[0])
+            position[block] = {item: at for at, item in enumerate(ordered[block])}
     pairs: set[tuple[int, int]] = set()
-    for members in blocks.values():
-        if len(members) < 2:
-            continue
-        if len(members) <= MAX_BLOCK:
-            pairs.update((x, y) for i, x in enumerate(members) for y in members[i + 1:])
-            continue
-        ordered = sorted(members, key=lambda i: names[entities[i].iri][0] if names[entities[i].iri] else "")
-        for i, x in enumerate(ordered):
-            pairs.update((min(x, y), max(x, y)) for y in ordered[i + 1:i + 1 + WINDOW])
+    for index, keys in enumerate(mine):
+        found = 0
+        for block in sorted(keys, key=lambda b: (len(blocks[b]), b)):
+            members = blocks[block]
+            if len(members) < 2:
+                continue
+            if block in ordered:
+                at = position[block][index]
+                members = ordered[block][max(0, at - WINDOW):at + WINDOW + 1]
+            for other in members:
+                if other != index:
+                    pairs.add((min(index, other), max(index, other)))
+                    found += 1
+            if found >= PER_ENTITY:
+                break
+    return pairs
+
+
+def _suggest(entities: list[StoredEntity], threshold: float, apart: set[frozenset[str]] | None,
+             limit: int | None) -> list[Suggestion]:
+    names = {e.iri: _names(e) for e in entities}
+    initials = {key: acronyms(key) for keys in names.values() for key in keys}
+    pairs = _candidates(entities, names)
     out = []
     for x, y in pairs:
         a, b = entities[x], entities[y]
         if apart and frozenset((a.iri, b.iri)) in apart:
             continue
-        suggestion = score_pair(a, b, names)
+        suggestion = score_pair(a, b, names, initials)
         if suggestion.score >= threshold:
             out.append(suggestion)
     out.sort(key=lambda s: (-s.score, s.a.iri, s.b.iri))
