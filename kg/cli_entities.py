@@ -11,7 +11,7 @@ from pathlib import Path
 from kg.errors import InputError
 from kg.resolve import curation
 from kg.resolve.refs import KINDS, RefIndex, short_path
-from kg.resolve.stored import context_mentions, stored_entities
+from kg.resolve.stored import StoredEntity, context_mentions, stored_entities
 from kg.resolve.suggest import suggest
 from kg.store import DEFAULT_STORE, KgStore
 
@@ -37,7 +37,7 @@ def cmd_entities(args: argparse.Namespace) -> int:
     with KgStore.open_read_only(_store_path(args), args.base) as store:
         entities = [e for e in stored_entities(store) if kind is None or e.kind == kind]
         if args.suggest:
-            found = suggest(entities, threshold=args.min_score, limit=args.limit)
+            found = suggest(entities, threshold=args.min_score, apart=_kept_apart(args, entities), limit=args.limit)
             for s in found:
                 a, b = _short(store, s.a.iri), _short(store, s.b.iri)
                 print(f"{s.score:.2f}  {a}  <->  {b}  ({'; '.join(s.reasons)})")
@@ -52,6 +52,21 @@ def cmd_entities(args: argparse.Namespace) -> int:
                 print(f"{'':<12}   aliases: {', '.join(e.aliases)}")
         print(f"{len(entities):,} entities")
     return 0
+
+
+def _kept_apart(args: argparse.Namespace, entities: list[StoredEntity]) -> set[frozenset[str]]:
+    """Pairs of entity IRIs that split decisions in the curation file keep apart: never suggested."""
+    splits = [d for d in curation.load(_curation_path(args)) if d.action == "split"]
+    if not splits:
+        return set()
+    mentions = context_mentions(entities)
+    iri_of = {f"{e.kind}/{e.iri.rstrip('/').rsplit('/', 1)[-1]}": e.iri for e in entities}
+    index = RefIndex(mentions)
+    apart: set[frozenset[str]] = set()
+    for decision in splits:
+        sides = [{iri_of[mentions[i].id] for i in index.lookup(ref)} for ref in decision.entities]
+        apart.update(frozenset((a, b)) for a in sides[0] for b in sides[1] if a != b)
+    return apart
 
 
 def _check_refs(args: argparse.Namespace, refs: list[str]) -> list[str]:
@@ -145,6 +160,8 @@ def add_arguments(parsers: dict[str, argparse.ArgumentParser]) -> None:
     entities.add_argument("--type", metavar="T", help="only person, organization or publication")
     entities.add_argument("--limit", type=int, metavar="N", help="show at most N")
     entities.add_argument("--min-score", type=float, default=0.6, metavar="S", help="suggestion threshold (0.6)")
+    entities.add_argument("--curation", metavar="FILE", help="pairs split there are not suggested (default: "
+                          "$KG_CURATION or data/curation.yaml)")
     for name in ("merge", "split"):
         parsers[name].add_argument("a", metavar="A", help=ref_help)
         parsers[name].add_argument("b", metavar="B", help="the other entity")
