@@ -199,6 +199,7 @@ class Endpoint:
 def _handler(endpoint: Endpoint, max_body: int) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # headers and body go out as separate writes: no 40 ms delayed-ACK stalls
         server_version = "kg-sparql"
         sys_version = ""
 
@@ -250,7 +251,7 @@ def make_server(config: ServeConfig) -> tuple[ThreadingHTTPServer, QueryEngine]:
     if not 0 <= config.port < 65536:
         raise ServeError(f"port {config.port} out of range")
     engine = QueryEngine(StoreSpec(path=config.store), timeout=config.timeout, max_rows=config.max_rows,
-                         workers=max(config.workers, 1), start_method="forkserver", allow_update=config.allow_update)
+                         workers=max(config.workers, 1), start_method="subprocess", allow_update=config.allow_update)
     try:
         engine.query("ASK {}")  # opens the store in a worker now: a bad store fails here, not on first request
         engine.start_writer()

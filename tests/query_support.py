@@ -101,9 +101,15 @@ class Served:
         self.process = process
 
     def workers(self) -> list[int]:
-        """Live query workers: children of the server's fork server (itself a child of the server)."""
-        children = _children(self.process.pid)
-        return sorted(pid for child in children for pid in _children(child))
+        """Live query worker processes of the server (``python -m kg.query.worker``)."""
+        return sorted(pid for pid in _children(self.process.pid) if b"kg.query.worker" in _cmdline(pid))
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return (Path("/proc") / str(pid) / "cmdline").read_bytes()
+    except OSError:
+        return b""
 
 
 def _children(pid: int) -> list[int]:

@@ -6,13 +6,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from query_support import AJT_REPORT_PREFIX, CBN, HARBOR_FILES, SAMPLE_FILES, build_store, column, plain
 
 from kg.errors import AmbiguousNameError, QueryError
 from kg.query import saved
 from kg.query.runner import QueryEngine
 from kg.query.worker import StoreSpec
-
-from query_support import AJT_REPORT_PREFIX, CBN, HARBOR_FILES, SAMPLE_FILES, build_store, column, plain
 
 CLAIM = "claim/organ-harvesting-coverage/"
 
@@ -230,9 +229,10 @@ def test_parameter_errors_are_clear(sample: QueryEngine, name: str, params: dict
 
 
 def test_every_term_in_the_saved_questions_is_declared() -> None:
+    from test_vocab import _declared
+
     from kg import vocab
     from kg.query.lexer import tokenize
-    from test_vocab import _declared
 
     declared = _declared()
     used = set()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from kg.errors import QueryError
 
@@ -32,6 +33,7 @@ _TOKEN = re.compile("|".join(f"(?P<{kind}{i}>{pattern})" for i, (kind, pattern) 
                     re.DOTALL)
 _CODEPOINT = re.compile(_UCHAR)
 _LETTERS = re.compile(r"[A-Za-z]+")
+_CACHE_CHARS = 20_000  # longer texts are tokenized every time rather than kept in memory
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,12 @@ class Token:
 
 def tokenize(query: str) -> list[Token]:
     """Every token of ``query`` except whitespace and comments, in order."""
+    return list(_tokenize(query) if len(query) <= _CACHE_CHARS else _tokenize.__wrapped__(query))
+
+
+@lru_cache(maxsize=1024)
+def _tokenize(query: str) -> tuple[Token, ...]:
+    """Cached: saved questions and repeated endpoint queries are read once."""
     tokens: list[Token] = []
     pos, end = 0, len(query)
     while pos < end:
@@ -74,7 +82,7 @@ def tokenize(query: str) -> list[Token]:
         if kind not in ("ws", "comment"):
             tokens.append(Token(kind, match.group(), pos))
         pos = match.end()
-    return tokens
+    return tuple(tokens)
 
 
 def unescape_codepoints(query: str) -> str:

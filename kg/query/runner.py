@@ -16,7 +16,7 @@ import pyoxigraph as ox
 
 from kg.errors import QueryError
 from kg.iris import check_iri
-from kg.query.safety import Term, bind, check_query, check_update
+from kg.query.safety import Term, bind, check_query, check_update, projected
 from kg.query.worker import Request, StoreSpec, WorkerPool
 from kg.store import KgStore
 
@@ -79,18 +79,31 @@ class QueryEngine:
         spec = StoreSpec(memory=store.ox) if store.path is None else StoreSpec(path=store.path)
         return cls(spec, **options)  # type: ignore[arg-type]
 
-    def query(self, text: str, bindings: dict[str, Term] | None = None, *, default_graph: list[str] | None = None,
-              named_graphs: list[str] | None = None, timeout: float | None = None,
-              max_rows: int | None = None) -> Result:
+    def prepare(self, text: str, bindings: dict[str, Term] | None = None, *,
+                default_graph: list[str] | None = None, named_graphs: list[str] | None = None,
+                max_rows: int | None = None) -> tuple[str, Request]:
+        """Check and bind: the query's form and exactly what the worker will run."""
         checked = check_query(text)
         for iri in (default_graph or []) + (named_graphs or []):
             check_iri(iri, "graph")
-        request = Request(bind(text, bindings or {}), union=not checked.has_dataset,
+        bindings = bindings or {}
+        substitute = checked.form == "SELECT" and bool(bindings) and set(bindings) <= projected(text)
+        if substitute:
+            for name, term in bindings.items():
+                bind("SELECT * WHERE { }", {name: term})  # the same checks on names and terms as VALUES gets
+        request = Request(text if substitute else bind(text, bindings), union=not checked.has_dataset,
                           default_graph=list(default_graph or []), named_graphs=named_graphs,
-                          max_rows=max_rows or self.max_rows)
+                          max_rows=max_rows or self.max_rows, substitutions=bindings if substitute else {})
+        return checked.form, request
+
+    def query(self, text: str, bindings: dict[str, Term] | None = None, *, default_graph: list[str] | None = None,
+              named_graphs: list[str] | None = None, timeout: float | None = None,
+              max_rows: int | None = None) -> Result:
+        form, request = self.prepare(text, bindings, default_graph=default_graph, named_graphs=named_graphs,
+                                     max_rows=max_rows)
         started = time.perf_counter()
         reply = self.readers.run(request, timeout or self.timeout)
-        result = Result(checked.form, max_rows=request.max_rows)
+        result = Result(form, max_rows=request.max_rows)
         if reply[0] == "ask":
             result.boolean = reply[1]
         elif reply[0] == "select":

@@ -90,6 +90,30 @@ def check_update(text: str) -> CheckedQuery:
     return CheckedQuery(text, "UPDATE", False)
 
 
+def projected(text: str) -> set[str]:
+    """Variables a SELECT query projects by name (``SELECT ?a ?b (... AS ?c)`` gives a, b; c is computed).
+
+    Those can be bound with pyoxigraph's substitutions, which it applies inside the algebra (faster
+    than a VALUES join when the variable sits in UNION branches); others get a VALUES block.
+    """
+    tokens = tokenize(text)
+    start = next((i for i, t in enumerate(tokens) if t.keyword == "SELECT"), None)
+    if start is None:
+        return set()
+    names: set[str] = set()
+    depth = 0
+    for token in tokens[start + 1:]:
+        if token.keyword == "WHERE" or (token.text == "{" and depth == 0):
+            break
+        if token.text == "(":
+            depth += 1
+        elif token.text == ")":
+            depth -= 1
+        elif token.kind == "var" and depth == 0:
+            names.add(token.text[1:])
+    return names
+
+
 def _term_text(name: str, term: Term) -> str:
     if not isinstance(term, ox.NamedNode | ox.Literal):
         raise QueryError(f"parameter {name!r}: only IRIs and literals can be bound")

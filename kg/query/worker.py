@@ -12,6 +12,9 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import queue
+import socket
+import subprocess
+import sys
 import threading
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
@@ -41,6 +44,7 @@ class Request:
     default_graph: list[str] = field(default_factory=list)
     named_graphs: list[str] | None = None
     max_rows: int = 10_000
+    substitutions: dict[str, ox.NamedNode | ox.Literal] = field(default_factory=dict)
 
 
 def _open(spec: StoreSpec) -> Any:
@@ -59,6 +63,8 @@ def _execute(store: ox.Store, req: Request) -> tuple[Any, ...]:
         store.update(req.text, prefixes=vocab.PREFIXES)
         return ("updated",)
     options: dict[str, Any] = {"prefixes": vocab.PREFIXES}
+    if req.substitutions:
+        options["substitutions"] = {ox.Variable(name): term for name, term in req.substitutions.items()}
     if req.default_graph or req.named_graphs is not None:
         options["default_graph"] = [ox.NamedNode(g) for g in req.default_graph] or ox.DefaultGraph()
         options["named_graphs"] = [ox.NamedNode(g) for g in (req.named_graphs or [])]
@@ -82,7 +88,9 @@ def _execute(store: ox.Store, req: Request) -> tuple[Any, ...]:
     return ("graph", rows, False)
 
 
-def _serve(conn: Connection, spec: StoreSpec) -> None:
+def _serve(conn: Connection, spec: StoreSpec, inherited: int | None = None) -> None:
+    if inherited is not None:  # a forked child holds the parent's end too: close it, or EOF never comes
+        os.close(inherited)
     try:
         opened = _open(spec)
     except Exception as exc:  # report why the store cannot be opened, then stop
@@ -108,25 +116,50 @@ def _serve(conn: Connection, spec: StoreSpec) -> None:
 
 
 class Worker:
-    """One worker process and the pipe to it."""
+    """One worker process and the socket to it.
 
-    def __init__(self, spec: StoreSpec, context: Any) -> None:
-        parent, child = mp.Pipe()
-        self.conn = parent
-        self.process = context.Process(target=_serve, args=(child, spec), daemon=True)
-        self.process.start()
-        child.close()
-        first = self.conn.recv() if self.conn.poll(60) else ("error", "StoreError", "worker did not start")
+    ``fork`` (the CLI, the library, in-memory stores) starts instantly; ``subprocess`` runs
+    ``python -m kg.query.worker`` instead, for processes with threads (the endpoint), where forking
+    could copy a lock some other thread holds.
+    """
+
+    def __init__(self, spec: StoreSpec, method: str) -> None:
+        ours, theirs = socket.socketpair()
+        self.conn = Connection(ours.detach())
+        self.process: subprocess.Popen[bytes] | Any
+        if method == "subprocess":
+            assert spec.path is not None
+            fd = theirs.fileno()
+            command = [sys.executable, "-m", "kg.query.worker", str(fd), str(spec.path)]
+            if spec.writable:
+                command.append("--writable")
+            self.process = subprocess.Popen(command, pass_fds=[fd], stdin=subprocess.DEVNULL)
+            theirs.close()
+        else:
+            child = Connection(theirs.detach())
+            self.process = mp.get_context("fork").Process(target=_serve, args=(child, spec, self.conn.fileno()),
+                                                          daemon=True)
+            self.process.start()
+            child.close()
+        try:
+            first = self.conn.recv() if self.conn.poll(60) else ("error", "StoreError", "did not start in 60 s")
+        except (EOFError, OSError):
+            first = ("error", "StoreError", "exited while starting")
         if first[0] != "ready":
             self.kill()
             raise StoreError(f"query worker: {first[2]}")
+
+    @property
+    def pid(self) -> int | None:
+        pid: int | None = self.process.pid
+        return pid
 
     def run(self, req: Request, timeout: float) -> tuple[Any, ...]:
         try:
             self.conn.send(req)
             ready = self.conn.poll(timeout)
             reply: tuple[Any, ...] = self.conn.recv() if ready else ()
-        except (EOFError, OSError, BrokenPipeError):
+        except (EOFError, OSError):
             self.kill()
             raise StoreError("query worker died (out of memory?); the query was not answered") from None
         if not ready:
@@ -141,12 +174,17 @@ class Worker:
 
     @property
     def alive(self) -> bool:
+        if isinstance(self.process, subprocess.Popen):
+            return self.process.poll() is None
         return bool(self.process.is_alive())
 
     def kill(self) -> None:
-        if self.process.is_alive():
+        if self.alive:
             self.process.kill()
-        self.process.join(5)
+        if isinstance(self.process, subprocess.Popen):
+            self.process.wait(5)
+        else:
+            self.process.join(5)
         self.conn.close()
 
 
@@ -156,11 +194,10 @@ class WorkerPool:
     def __init__(self, spec: StoreSpec, size: int = 1, start_method: str | None = None) -> None:
         if spec.memory is not None and start_method not in (None, "fork"):
             raise ValueError("an in-memory store reaches its workers only by fork")
-        method = start_method or "fork"
+        if start_method not in (None, "fork", "subprocess"):
+            raise ValueError(f"unknown start method {start_method!r}")
         self.spec = spec
-        self.context = mp.get_context(method)
-        if method == "forkserver":
-            self.context.set_forkserver_preload(["kg.query.worker"])  # not the caller's __main__
+        self.method = start_method or "fork"
         self.size = size
         self._idle: queue.LifoQueue[Worker | None] = queue.LifoQueue()
         for _ in range(size):
@@ -172,7 +209,7 @@ class WorkerPool:
         worker = self._idle.get()
         try:
             if worker is None or not worker.alive:
-                worker = Worker(self.spec, self.context)
+                worker = Worker(self.spec, self.method)
                 with self._lock:
                     self._all.add(worker)
             return worker.run(req, timeout)
@@ -185,7 +222,7 @@ class WorkerPool:
 
     def pids(self) -> list[int]:
         with self._lock:
-            return [w.process.pid for w in self._all if w.alive and w.process.pid is not None]
+            return [w.pid for w in self._all if w.alive and w.pid is not None]
 
     def restart(self) -> None:
         """Stop idle workers so the next query opens a fresh view of the store (after an update)."""
@@ -205,3 +242,12 @@ class WorkerPool:
             self._all.clear()
         for worker in workers:
             worker.kill()
+
+
+def main(argv: list[str]) -> None:
+    """``python -m kg.query.worker FD STORE [--writable]``: serve queries on the inherited socket FD."""
+    _serve(Connection(int(argv[0])), StoreSpec(path=Path(argv[1]), writable="--writable" in argv[2:]))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,230 @@
+"""Query benchmark: the saved questions through kg vs the same SPARQL on bare pyoxigraph and rdflib.
+
+    python bench/query.py [--sizes 100000,1000000] [--seed 1] [--repeat 5] [--rdflib-max 100000]
+                          [--out outputs/bench-query.md]
+
+For each size, ``kg.synth`` writes a seeded case and ``kg.pipeline.build`` stores it on disk. Each
+saved question gets parameters picked from the data (the busiest entity, claimant, organization,
+relayed claim, largest source), resolved once; then, side by side in one run:
+
+  kg lib     ``QueryEngine.query`` (safety check, VALUES binding, killable worker, row cap, results
+             back to the caller), on the on-disk store;
+  ox disk    the same bound SPARQL on ``pyoxigraph.Store.read_only`` of the same store, in-process,
+             solutions consumed into tuples;
+  ox mem     the same on an in-memory pyoxigraph store holding the same quads;
+  rdflib     the same on rdflib's in-memory Dataset (default graph = union), in a child process
+             killed after --rdflib-timeout seconds; only up to --rdflib-max triples (it is slow);
+             "error" where rdflib's engine rejects or fails on the query;
+  kg ask     ``saved.ask`` including the name/alias lookups of its parameters;
+  kg CLI     ``kg ask NAME --param ... --format csv`` as a subprocess, end to end.
+
+Medians of --repeat runs after one warm-up. The CLI's fixed start-up cost (``kg query 'ASK {}'``)
+is reported separately, and the endpoint's requests/s for a simple lookup against the Oxigraph
+server (PyPI package ``oxigraph``, ``serve-read-only`` on the same store) on loopback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+from endpoint_load import endpoint_rates  # noqa: E402
+
+from kg import pipeline, vocab  # noqa: E402
+from kg.query import saved  # noqa: E402
+from kg.query.runner import QueryEngine  # noqa: E402
+from kg.query.safety import bind  # noqa: E402
+from kg.query.worker import StoreSpec  # noqa: E402
+from kg.store import KgStore  # noqa: E402
+
+PICKS = {
+    "entity": "SELECT ?x (COUNT(*) AS ?n) WHERE { ?c schema:about ?x } GROUP BY ?x ORDER BY DESC(?n) ?x LIMIT 1",
+    "claimant": "SELECT ?x (COUNT(*) AS ?n) WHERE { ?c prov:wasAttributedTo ?x ; a schema:Claim . ?x a schema:Person }"
+                " GROUP BY ?x ORDER BY DESC(?n) ?x LIMIT 1",
+    "organization": "SELECT ?x (COUNT(*) AS ?n) WHERE { ?a kg:organization ?x } GROUP BY ?x "
+                    "ORDER BY DESC(?n) ?x LIMIT 1",
+    "claim": "SELECT ?x WHERE { ?x schema:firstAppearance ?p } ORDER BY ?x LIMIT 1",
+    "source": "SELECT ?x (MAX(?n) AS ?m) WHERE { GRAPH ?x { ?x kg:tripleCount ?n } } GROUP BY ?x "
+              "ORDER BY DESC(?m) LIMIT 1",
+}
+
+
+def _median(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
+    out = fn()
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        out = fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), out
+
+
+def _pick(store: ox.Store, kind: str) -> str:
+    rows = list(store.query(PICKS[kind], prefixes=vocab.PREFIXES, use_default_graph_as_union=True))
+    value = rows[0][0]
+    assert isinstance(value, ox.NamedNode)
+    return value.value
+
+
+def parameters(store: ox.Store) -> dict[str, dict[str, str]]:
+    """Parameters per question, as a user would type them (IRIs, so every value is unambiguous)."""
+    entity, claimant = _pick(store, "entity"), _pick(store, "claimant")
+    organization, claim, source = _pick(store, "organization"), _pick(store, "claim"), _pick(store, "source")
+    labels = list(store.query("SELECT ?e ?l WHERE { ?e rdfs:label ?l } LIMIT 1", prefixes=vocab.PREFIXES,
+                              substitutions={ox.Variable("e"): ox.NamedNode(entity)}, use_default_graph_as_union=True))
+    word = str(labels[0][1].value).split()[0] if labels else "a"  # type: ignore[union-attr]
+    by_type = {"entity": entity, "person": claimant, "organization": organization, "publication": entity,
+               "claim": claim, "source": source, "text": word}
+    out = {}
+    for question in saved.registry().values():
+        given = {}
+        for param in question.params:
+            if param.name == "entity" and question.name == "claims-by":
+                given[param.name] = claimant
+            else:
+                given[param.name] = by_type[param.type]
+        out[question.name] = given
+    return out
+
+
+def _rdflib_child(nquads: str, queries: dict[str, str], conn: Any) -> None:
+    import rdflib
+
+    start = time.perf_counter()
+    dataset = rdflib.Dataset(default_union=True)
+    dataset.parse(nquads, format="nquads")
+    conn.send(("load", time.perf_counter() - start))
+    ns = dict(vocab.PREFIXES)
+    for name, text in queries.items():
+        start = time.perf_counter()
+        try:
+            rows = len(list(dataset.query(text, initNs=ns)))
+        except Exception:  # rdflib's engine fails on some valid SPARQL (e.g. unbound values in aggregates)
+            conn.send((name, -1.0, 0))
+            continue
+        conn.send((name, time.perf_counter() - start, rows))
+    conn.send(("done",))
+
+
+def rdflib_times(nquads: Path, queries: dict[str, str], timeout: float) -> dict[str, float | None]:
+    """Seconds per question on rdflib's memory store (None when it did not finish in time)."""
+    parent, child = mp.Pipe()
+    process = mp.get_context("spawn").Process(target=_rdflib_child, args=(str(nquads), queries, child))
+    process.start()
+    out: dict[str, float | None] = dict.fromkeys(queries)
+    deadline = time.monotonic() + timeout * (len(queries) + 2)
+    while time.monotonic() < deadline and parent.poll(max(0.0, min(timeout, deadline - time.monotonic()))):
+        message = parent.recv()
+        if message[0] == "done":
+            break
+        out[message[0]] = message[1]
+    process.kill()
+    process.join()
+    return out
+
+
+def cli_seconds(args: list[str], repeat: int) -> float:
+    command = [sys.executable, "-m", "kg.cli", *args]
+    seconds, _ = _median(lambda: subprocess.run(command, capture_output=True, check=True, cwd=ROOT), repeat)
+    return seconds
+
+
+def run_size(size: int, seed: int, repeat: int, work: Path, rdflib_max: int, rdflib_timeout: float) -> list[str]:
+    from kg import synth
+
+    case_dir, store_dir = work / f"case-{size}", work / f"store-{size}"
+    synth.generate(size, seed, case_dir)
+    start = time.perf_counter()
+    with KgStore.open(store_dir) as store:
+        pipeline.build(store, case_dir)
+        triples = sum(1 for _ in store.quads(include_log=True))
+    build_seconds = time.perf_counter() - start
+    disk = ox.Store.read_only(str(store_dir))
+    nquads = work / f"dump-{size}.nq"
+    disk.dump(str(nquads), ox.RdfFormat.N_QUADS)
+    memory = ox.Store()
+    memory.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+    given = parameters(disk)
+    lines = [f"### {triples:,} quads (kg.synth {size:,}, seed {seed}; kg build {build_seconds:.1f} s)", "",
+             "| question | rows | kg lib ms | ox disk ms | kg/ox | ox mem ms | rdflib ms | kg ask ms | kg CLI s |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    bound: dict[str, str] = {}
+    results: dict[str, tuple[int, float, float, float, float]] = {}
+    with QueryEngine(StoreSpec(path=store_dir), timeout=300, max_rows=10_000_000) as engine:
+        for name, params in given.items():
+            question = saved.get(name)
+            bindings = saved.bindings_for(engine, question, params)
+            bound[name] = bind(question.text, bindings)
+            kg_s, result = _median(lambda q=question, b=bindings: engine.query(q.text, b), repeat)
+
+            def bare(store: ox.Store, text: str = bound[name]) -> list[tuple[Any, ...]]:
+                return [tuple(s) for s in store.query(text, prefixes=vocab.PREFIXES, use_default_graph_as_union=True)]
+
+            ox_s, rows = _median(lambda: bare(disk), repeat)
+            mem_s, _ = _median(lambda: bare(memory), repeat)
+            ask_s, _ = _median(lambda n=name, p=params: saved.ask(engine, n, p), repeat)
+            assert len(rows) == len(result.rows), (name, len(rows), len(result.rows))
+            results[name] = (len(rows), kg_s, ox_s, mem_s, ask_s)
+    rdf = rdflib_times(nquads, bound, rdflib_timeout) if triples <= rdflib_max else {}
+    for name, (rows, kg_s, ox_s, mem_s, ask_s) in results.items():
+        params = [arg for k, v in given[name].items() for arg in ("-p", f"{k}={v}")]
+        cli = cli_seconds(["--store", str(store_dir), "ask", name, *params, "--format", "csv"], 3)
+        r = rdf.get(name, "skipped") if rdf else "skipped"
+        shown = ("timeout" if r is None else "-" if r == "skipped" else "error" if float(r) < 0
+                 else f"{float(r) * 1000:.1f}")
+        lines.append(f"| {name} | {rows:,} | {kg_s * 1000:.1f} | {ox_s * 1000:.1f} | {kg_s / ox_s:.2f} | "
+                     f"{mem_s * 1000:.1f} | {shown} | {ask_s * 1000:.1f} | {cli:.2f} |")
+    startup = cli_seconds(["--store", str(store_dir), "query", "ASK {}"], 5)
+    version_only = cli_seconds(["--version"], 5)
+    lines += ["", f"CLI fixed start-up (`kg query 'ASK {{}}'`, median of 5): {startup:.2f} s "
+              f"(`kg --version`: {version_only:.2f} s)"]
+    if rdf:
+        lines.append(f"rdflib Dataset load of the same quads: {rdf.get('load') or 0:.1f} s")
+    kg_rps, ox_rps = endpoint_rates(store_dir, given["profile"]["entity"])
+    lines += [f"endpoint, simple lookup, 4 keep-alive clients: kg serve {kg_rps:,.0f} req/s, "
+              f"oxigraph server {ox_rps:,.0f} req/s (ratio {kg_rps / ox_rps:.2f})", ""]
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="100000,1000000")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--rdflib-max", type=int, default=150_000, help="skip rdflib above this many quads")
+    parser.add_argument("--rdflib-timeout", type=float, default=60.0)
+    parser.add_argument("--out", help="also write the report (markdown) here")
+    args = parser.parse_args()
+    header = [f"## kg query benchmark (Python {platform.python_version()}, {os.cpu_count()} cores)", ""]
+    report = list(header)
+    work = Path(tempfile.mkdtemp(prefix="kg-bench-query-"))
+    try:
+        for size in (int(s) for s in args.sizes.split(",")):
+            lines = run_size(size, args.seed, args.repeat, work, args.rdflib_max, args.rdflib_timeout)
+            print("\n".join(lines), flush=True)
+            report += lines
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    if args.out:
+        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.out).write_text("\n".join(report) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
