@@ -142,3 +142,20 @@ def test_the_commands_write_the_curation_file(tmp_path: Path, data: Path) -> Non
     assert "Jinato Liu  [person/jinato-liu]  sources: 2  claims: 2" in listed.stdout, listed.stdout
     no_reason = run_kg("--store", store, "reject", "person:Jinato Liu", "--curation", file)
     assert no_reason.returncode == 2 and "--reason" in no_reason.stderr
+
+
+def test_a_renamed_entity_can_be_named_by_its_new_name(tmp_path: Path) -> None:
+    from kg.resolve.mention import Mention
+    from kg.resolve.resolver import resolve
+
+    mentions = [Mention("a.yaml", "x", "organization", "Acme Holdings"),
+                Mention("b.yaml", "y", "organization", "AH Ltd")]
+    decisions = [curation.new_decision("rename", ["organization:Acme Holdings"], name="Acme Group", author="t"),
+                 curation.new_decision("merge", ["organization:Acme Group", "b.yaml#y"], "same firm", author="t")]
+    for number, decision in enumerate(decisions, 1):
+        decision.number = number
+    plan = curation.plan(decisions, mentions, tmp_path / "curation.yaml")
+    assert plan.notes == []
+    resolution = resolve(mentions, plan)
+    assert resolution.by_ref["a.yaml#x"] is resolution.by_ref["b.yaml#y"]
+    assert resolution.by_ref["a.yaml#x"].label == "Acme Group"

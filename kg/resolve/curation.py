@@ -190,6 +190,10 @@ def plan(decisions: list[Decision], mentions: list[Mention], path: Path | str) -
         for i in _match(d, index, result, path):
             result.retype[i] = d.type or mentions[i].kind
     index = RefIndex(mentions, [result.retype.get(i, m.kind) for i, m in enumerate(mentions)])
+    renamed = RefIndex(mentions, index.kinds)
+    for d in (d for d in decisions if d.action == "rename"):
+        for i in renamed.lookup(d.entities[0]):
+            index.add_name(i, d.name or "")  # later decisions may name an entity by its new name
     for d in decisions:
         what = d.describe(path)
         if d.action == "reject":

@@ -67,6 +67,12 @@ class RefIndex:
                     if extra:
                         self.slugs[(kind, slug(extra))].append(i)
 
+    def add_name(self, item: int, name: str) -> None:
+        """Let ``name`` (a rename decision's new name) find mention ``item`` too."""
+        for kind in {self.mentions[item].kind, self.kinds[item]}:
+            self.names[(kind, classify(name, kind)[0])].append(item)
+            self.slugs[(kind, slug(name))].append(item)
+
     def lookup(self, ref: str) -> list[int]:
         """The mentions ``ref`` means, in mention order (empty when it matches nothing)."""
         text = ref.strip()
