@@ -48,7 +48,7 @@ def publish(store: ox.Store, store_path: Path) -> Path:
             link.unlink()
         link.symlink_to(ident)
         os.replace(link, folder / CURRENT)
-    except OSError as exc:
+    except (OSError, RuntimeError) as exc:  # RocksDB reports its own failures as RuntimeError
         raise StoreError(f"{store_path}: written, but the read snapshot could not be published "
                          f"({' '.join(str(exc).split())}); readers see the previous state") from None
     prune(folder, keep=ident)

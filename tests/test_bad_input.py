@@ -210,6 +210,10 @@ CASES = [
         env={"KG_MAX_SOURCE_BYTES": "20"}),
     one("big.nt", "<http://a/s> <http://a/p> <http://a/o> .\n", "big.nt: file is 41 bytes, over the 40-byte cap "
         "(KG_MAX_SOURCE_BYTES)", env={"KG_MAX_SOURCE_BYTES": "40"}),
+    one("long.yaml", "people:\n  - id: x\n    name: A\n    note: " + "a" * 1_000_001 + "\n", "long.yaml:2: people[0] "
+        "'x': field 'note': text of 1,000,001 characters is over the 1,000,000-character cap"),
+    one("long.nt", '<http://a/s> <http://a/p> "' + "a" * 1_000_001 + '" .\n', "long.nt: a literal of 1,000,001 "
+        "characters is over the 1,000,000-character cap"),
     one("cap.yaml", PUB, "KG_MAX_SOURCE_BYTES: 'lots' is not a whole number of bytes",
         env={"KG_MAX_SOURCE_BYTES": "lots"}),
     # -- RDF -------------------------------------------------------------------------------------------------

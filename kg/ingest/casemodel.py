@@ -162,7 +162,7 @@ class _Fields:
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             raise self.error(name, f"must be text, not {type(value).__name__}")
         result = str(value).strip()
-        check_literal(self.where.path, f"{self.where}: field {name!r}", result)
+        check_literal(f"{self.where}: field {name!r}", result)
         return result or None
 
     def required_text(self, name: str) -> str:

@@ -93,8 +93,9 @@ def refuse_dtd(path: Path, data: bytes) -> None:
                          "(entity expansion attacks); remove the DTD")
 
 
-def check_literal(path: Path, where: str, value: str) -> str:
+def check_literal(where: str, value: str) -> str:
+    """``value`` unless it is over the literal cap; ``where`` names the file, record and field."""
     if len(value) > DEFAULT_MAX_LITERAL_CHARS:
-        raise InputError(f"{path}: {where}: text of {len(value):,} characters is over the "
+        raise InputError(f"{where}: text of {len(value):,} characters is over the "
                          f"{DEFAULT_MAX_LITERAL_CHARS:,}-character cap")
     return value
