@@ -482,3 +482,25 @@ def test_old_snapshots_are_pruned_but_never_under_a_reader(sample_store: Path, t
         reader.close()
     ok(run_kg("--store", str(sample_store), "ingest", str(SAMPLE_CASE)))
     assert first not in published() and len(published()) == 1
+
+
+def test_a_build_keeps_the_last_good_version_of_a_file_that_went_bad(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copy(SAMPLE_CASE, data / "case.yaml")
+    (data / "extra.yaml").write_text(SHARED, encoding="utf-8")
+    store, out = tmp_path / "store", tmp_path / "out"
+    ok(run_kg("--store", str(store), "build", str(data), "-o", str(out)))
+    before = export_nq(store)
+    turtle = (out / "graph.ttl").read_bytes()
+    (data / "extra.yaml").write_text(SHARED.replace("name: Another Person", "name: [Another, Person]"),
+                                     encoding="utf-8")
+    result = run_kg("--store", str(store), "build", str(data), "-o", str(out))
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        f"kg: error: {data / 'extra.yaml'}:5: people[1] 'new-person': field 'name' must be text, not list",
+        "kg: 1 source(s) failed and were left as they were: extra.yaml",
+    ]
+    assert "case.yaml" in result.stdout and "extra.yaml" not in result.stdout
+    assert export_nq(store) == before  # extra.yaml's last good graph is kept, not pruned
+    assert (out / "graph.ttl").read_bytes() == turtle
