@@ -14,6 +14,7 @@ from pyvis.network import Network as PyvisNetwork
 
 from kg.export import style
 from kg.export.collapse import COLLAPSED, collapse_claims, collapsed_label
+from kg.export.layout import seed_positions
 from kg.export.network import TYPE_NAMES, Edge, Network, Node
 
 CLAIM_LABEL_CHARS = 90
@@ -61,31 +62,23 @@ def _node_title(node: Node, net: Network, grade: str | None) -> str:
 
 
 def _node(node: Node, net: Network, degree: int, large: bool) -> dict[str, Any]:
-    fill, border, shape = style.NODE_STYLE[node.type]
+    """Colour and shape come from the node's group (one options object per type, not per node)."""
     grade = admiralty(node, net)
     item: dict[str, Any] = {
-        "id": node.id, "title": _node_title(node, net, grade),
-        "shape": shape, "color": {"background": fill, "border": border,
-                                  "highlight": {"background": fill, "border": "#111111"},
-                                  "hover": {"background": fill, "border": "#111111"}},
+        "id": node.id, "title": _node_title(node, net, grade), "group": node.type,
         "kgType": node.type, "kgLabel": node.label, "kgSubtype": node.subtype, "kgAliases": node.aliases,
         "kgDetails": [[k, v] for k, v in node.details.items()], "kgSources": sorted(node.sources),
         "kgPubs": sorted(node.publications), "kgGrade": grade, "kgDegree": degree,
     }
     if node.type == "Claim":
-        if large:
-            item.update(shape=style.CLAIM_SHAPE_LARGE, label=short(node.label, LARGE_LABEL_CHARS), size=8,
-                        color={"background": style.CLAIM_FILL_LARGE, "border": border})
-        else:
-            text = node.details.get("text", node.label)
-            item.update(label=short(text, CLAIM_LABEL_CHARS), widthConstraint={"maximum": 190},
-                        margin=8, font={"size": 12, "color": "#3b2438", "strokeWidth": 0})
+        text = node.details.get("text", node.label)
+        item["label"] = short(text, LARGE_LABEL_CHARS if large else CLAIM_LABEL_CHARS)
     else:
         item.update(label=short(node.label, LARGE_LABEL_CHARS if large else 60), size=style.node_size(degree))
     return item
 
 
-def _edge(ident: str, edge: Edge, net: Network, collapsed: bool) -> dict[str, Any]:
+def _edge(ident: str, edge: Edge, net: Network, collapsed: bool, large: bool) -> dict[str, Any]:
     if collapsed:
         label = collapsed_label(len(edge.claims))
     else:
@@ -100,14 +93,14 @@ def _edge(ident: str, edge: Edge, net: Network, collapsed: bool) -> dict[str, An
     color = style.RELATION_COLOR.get(edge.relation, style.DEFAULT_EDGE_COLOR)
     item: dict[str, Any] = {
         "id": ident, "from": edge.source, "to": edge.target,
-        "label": label, "title": "\n".join(lines), "color": {"color": color, "highlight": "#111111"},
+        "label": label, "title": "\n".join(lines), "color": color,
         "kgRelation": edge.relation, "kgRoles": sorted(edge.roles), "kgSources": sorted(edge.sources),
         "kgPubs": sorted(edge.publications), "kgCollapsed": collapsed,
     }
     if collapsed:
         item["kgClaims"] = edge.claims
         item["width"] = round(1.5 + min(len(edge.claims), 8) * 0.75, 2)
-    elif edge.relation == "about":
+    elif edge.relation == "about" and not large:  # dashed lines cost a canvas save/restore each
         item["dashes"] = [6, 4]
     return item
 
@@ -117,15 +110,19 @@ def to_pyvis(net: Network) -> PyvisNetwork:
     large = style.is_large(len(net.nodes))
     view = PyvisNetwork(directed=True, cdn_resources="remote")
     degree = net.degree()
+    positions = seed_positions(net) if large else {}
     for node in net.nodes.values():
-        view.nodes.append(_node(node, net, degree.get(node.id, 0), large))
+        item = _node(node, net, degree.get(node.id, 0), large)
+        if node.id in positions:
+            item["x"], item["y"] = positions[node.id]
+        view.nodes.append(item)
         view.node_ids.append(node.id)
     for index, edge in enumerate(net.edges.values()):
-        view.edges.append(_edge(f"e{index}", edge, net, edge.relation == COLLAPSED))
+        view.edges.append(_edge(f"e{index}", edge, net, edge.relation == COLLAPSED, large))
     has_claims = any(n.type == "Claim" for n in net.nodes.values())
     if has_claims:
         for index, edge in enumerate(collapse_claims(net)):
-            view.edges.append(_edge(f"c{index}", edge, net, True))
+            view.edges.append(_edge(f"c{index}", edge, net, True, large))
     view.options = style.options(len(net.nodes), len(net.edges))
     return view
 
@@ -136,8 +133,9 @@ def payload(net: Network, title: str) -> dict[str, Any]:
     counts = dict.fromkeys(TYPE_NAMES, 0)
     for node in net.nodes.values():
         counts[node.type] += 1
-    types = [{"name": t, "fill": style.NODE_STYLE[t][0], "border": style.NODE_STYLE[t][1],
-              "shape": style.NODE_STYLE[t][2], "count": counts[t]} for t in TYPE_NAMES]
+    groups = view.options["groups"]
+    types = [{"name": t, "fill": groups[t]["color"]["background"], "border": groups[t]["color"]["border"],
+              "shape": groups[t]["shape"], "count": counts[t]} for t in TYPE_NAMES]
     relations = sorted({e.relation for e in net.edges.values()})
     publications = sorted(([n.id, n.label] for n in net.nodes.values() if n.type == "Publication"),
                           key=lambda p: p[1].casefold())

@@ -152,7 +152,7 @@ function makeControls(ctx) {
   collapse.addEventListener("change", function () { state.collapsed = collapse.checked; ctx.refresh(); });
 
   const physics = document.getElementById("physics");
-  physics.addEventListener("change", function () { ctx.network.setOptions({ physics: { enabled: physics.checked } }); });
+  physics.addEventListener("change", function () { ctx.network.physics.setOptions(physics.checked); });
   document.getElementById("fit").addEventListener("click", function () { ctx.network.fit({ animation: false }); });
 
   return {

@@ -88,7 +88,14 @@ function makePanel(ctx) {
   function showNode(id) {
     const n = ctx.nodes.get(id);
     if (!n) return;
-    const list = start(n.kgType === "Claim" ? "Claim" : n.kgLabel, n.kgType + (n.kgSubtype ? " \u00b7 " + n.kgSubtype : ""));
+    let list;
+    if (n.kgType === "Claim") {
+      const by = ctx.edgesOf(id).filter(function (e) { return e.to === id && e.kgRelation === "said"; })
+        .map(function (e) { return ctx.labelOf(e.from); });
+      list = start(by.length ? "Claim by " + by.join(" and ") : "Claim", null);
+    } else {
+      list = start(n.kgLabel, n.kgType + (n.kgSubtype ? " \u00b7 " + n.kgSubtype : ""));
+    }
     if (n.kgType === "Claim") panel.insertBefore(claimBlock(n, false), list);
     row(list, "also known as", n.kgAliases);
     row(list, "Admiralty grade", gradeText(n));

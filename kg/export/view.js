@@ -1,14 +1,25 @@
 // kg network view, part 3: data, network, filters and wiring.
 // Graph text is data: it reaches the page only through textContent, vis-network's canvas labels
-// and vis-network's tooltips (which it sets with innerText). No innerHTML anywhere.
+// and vis-network's tooltips (which it sets with innerText). Nothing is ever parsed as HTML.
 
 const data = JSON.parse(document.getElementById("kg-data").textContent);
 const started = performance.now();
-const timing = { parsed: null, firstDraw: null, stabilized: null };
+const timing = { parsed: null, created: null, firstDraw: null, stabilized: null };
 timing.parsed = performance.now() - started;
 
-const nodes = new vis.DataSet(data.nodes);
-const edges = new vis.DataSet(data.edges);
+// vis-network gets only what it draws; the kg* fields stay in plain records (vis deep-copies every
+// field it is given, which at 20,000 nodes costs seconds)
+const VIS_NODE = ["id", "label", "title", "group", "size", "x", "y"];
+const VIS_EDGE = ["id", "from", "to", "label", "title", "color", "dashes", "width"];
+function pick(item, keys) {
+  const out = {};
+  keys.forEach(function (key) { if (item[key] !== undefined && item[key] !== null) out[key] = item[key]; });
+  return out;
+}
+const nodeRecords = new Map(data.nodes.map(function (n) { return [n.id, n]; }));
+const edgeRecords = new Map(data.edges.map(function (e) { return [e.id, e]; }));
+const nodes = new vis.DataSet(data.nodes.map(function (n) { return pick(n, VIS_NODE); }));
+const edges = new vis.DataSet(data.edges.map(function (e) { return pick(e, VIS_EDGE); }));
 const state = { hiddenTypes: new Set(), source: null, collapsed: !data.claims };
 let visible = new Set();
 let stabilized = false;
@@ -34,7 +45,8 @@ computeVisible();
 
 const nodesView = new vis.DataView(nodes, { filter: function (n) { return visible.has(n.id); } });
 const edgesView = new vis.DataView(edges, {
-  filter: function (e) {
+  filter: function (item) {
+    const e = edgeRecords.get(item.id);
     if (e.kgCollapsed && !state.collapsed) return false;
     return visible.has(e.from) && visible.has(e.to) && matchesSource(e);
   },
@@ -43,6 +55,7 @@ const edgesView = new vis.DataView(edges, {
 document.getElementById("title").textContent = data.title;
 const container = document.getElementById("network");
 const network = new vis.Network(container, { nodes: nodesView, edges: edgesView }, data.options);
+timing.created = performance.now() - started;
 
 const adjacency = new Map();
 data.edges.forEach(function (e) {
@@ -54,8 +67,8 @@ data.edges.forEach(function (e) {
 });
 
 const ctx = {
-  data: data, nodes: nodes, edges: edges, state: state, network: network, matchesSource: matchesSource,
-  labelOf: function (id) { const n = nodes.get(id); return n ? n.kgLabel : id; },
+  data: data, nodes: nodeRecords, edges: edgeRecords, state: state, network: network, matchesSource: matchesSource,
+  labelOf: function (id) { const n = nodeRecords.get(id); return n ? n.kgLabel : id; },
   edgesOf: function (id) { return adjacency.get(id) || []; },
 };
 const panel = makePanel(ctx);
@@ -67,9 +80,21 @@ function updateCounts() {
     shownEdges + " of " + totalEdges + " edges";
 }
 
+// vis-network forgets a node's position when a filter removes it: remember it, and give it back
+// (in the data, for just those nodes) when the node returns, so it reappears where it was
+const parked = new Map();
+
 function refresh() {
-  if (stabilized && data.nodes.length) network.storePositions();
+  const before = visible;
   computeVisible();
+  if (stabilized) {
+    const leaving = [], returning = [];
+    before.forEach(function (id) { if (!visible.has(id)) leaving.push(id); });
+    visible.forEach(function (id) { if (!before.has(id) && parked.has(id)) returning.push(id); });
+    const positions = leaving.length ? network.getPositions(leaving) : {};
+    Object.keys(positions).forEach(function (id) { parked.set(id, positions[id]); });
+    if (returning.length) nodes.update(returning.map(function (id) { return { id: id, x: parked.get(id).x, y: parked.get(id).y }; }));
+  }
   nodesView.refresh();
   edgesView.refresh();
   updateCounts();
@@ -79,7 +104,7 @@ ctx.refresh = refresh;
 const controls = makeControls(ctx);
 
 function focusNode(id) {
-  const n = nodes.get(id);
+  const n = nodeRecords.get(id);
   if (!n) return false;
   if (!visible.has(id)) {
     controls.reveal(n);
@@ -96,18 +121,21 @@ network.on("click", function (params) {
   if (params.nodes.length) panel.showNode(params.nodes[0]);
   else if (params.edges.length) panel.showEdge(params.edges[0]);
 });
-network.on("dragEnd", function (params) { if (params.nodes.length) network.storePositions(); });
 
 const loading = document.getElementById("loading");
 network.on("stabilizationProgress", function (p) {
   loading.textContent = "Laying out the network\u2026 " + Math.round(100 * p.iterations / p.total) + "%";
 });
-network.once("afterDrawing", function () { timing.firstDraw = performance.now() - started; });
+network.once("afterDrawing", function () {
+  timing.firstDraw = performance.now() - started;
+  if (!network.physics.physicsEnabled) done();  // a layout given in advance: nothing to stabilise
+});
 
 function done() {
   if (stabilized) return;
   stabilized = true;
-  network.setOptions({ physics: { enabled: false } });
+  // the physics module's own switch: Network.setOptions would re-process every node (seconds at 20k)
+  network.physics.setOptions(false);
   controls.setPhysics(false);
   loading.hidden = true;
   timing.stabilized = performance.now() - started;
@@ -123,6 +151,6 @@ document.body.dataset.collapsed = String(state.collapsed);
 
 // for tests and for people poking at the page from the console
 window.kgView = {
-  network: network, nodes: nodes, edges: edges, state: state, refresh: refresh, focusNode: focusNode, timing: timing,
+  network: network, nodes: nodeRecords, edges: edgeRecords, state: state, refresh: refresh, focusNode: focusNode, timing: timing,
   rendered: function () { return { nodes: network.body.nodeIndices.length, edges: network.body.edgeIndices.length }; },
 };
