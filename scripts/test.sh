@@ -3,6 +3,15 @@
 # Used verbatim by CI (.ci/run) and by the README. Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The network-view tests drive Debian's chromium through Playwright (never `playwright install`).
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = 0 ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "scripts/test.sh: /usr/bin/chromium is missing; install it with: sudo apt-get install chromium" >&2
+  fi
+fi
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e '.[test]'
