@@ -39,13 +39,19 @@ def _peak_mb() -> tuple[float, float]:
     return own, children
 
 
+def _cpu_seconds() -> float:
+    """CPU time (user + system) of this process and its waited-for children (kg's workers)."""
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def child(kind: str, source: str, target: str) -> None:
     """Run one measurement in this (fresh) process and print its result as JSON."""
     if kind == "kg":
         from kg import pipeline
         from kg.store import KgStore
 
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), _cpu_seconds()
         with KgStore.open(Path(target)) as store:
             report = pipeline.build(store, Path(source))
         seconds = time.perf_counter() - start
@@ -56,7 +62,7 @@ def child(kind: str, source: str, target: str) -> None:
     elif kind == "raw":
         import pyoxigraph as ox
 
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), _cpu_seconds()
         raw_store = ox.Store(target)
         raw_store.bulk_load(path=source, format=ox.RdfFormat.N_QUADS)
         raw_store.flush()
@@ -65,13 +71,13 @@ def child(kind: str, source: str, target: str) -> None:
     else:
         import rdflib
 
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), _cpu_seconds()
         graph = rdflib.Graph()
         graph.parse(source, format="nt")
         seconds = time.perf_counter() - start
         count = len(graph)
     own, children = _peak_mb()
-    print(json.dumps({"seconds": seconds, "rss_mb": own + children, "triples": count}))
+    print(json.dumps({"seconds": seconds, "cpu": _cpu_seconds() - cpu, "rss_mb": own + children, "triples": count}))
 
 
 def measure(kind: str, source: Path, target: Path) -> dict[str, float]:
@@ -127,7 +133,7 @@ def run(sizes: list[int], seed: int, work: Path) -> list[dict[str, float]]:
         row = {"size": size, "files": len(generated.files), "kg_triples": kg["triples"], "quads": quads,
                "rdflib_triples": rdf["triples"], "kg_s": kg["seconds"], "raw_s": raw["seconds"],
                "rdflib_s": rdf["seconds"], "kg_mb": kg["rss_mb"], "raw_mb": raw["rss_mb"],
-               "rdflib_mb": rdf["rss_mb"]}
+               "rdflib_mb": rdf["rss_mb"], "kg_cpu": kg["cpu"], "raw_cpu": raw["cpu"], "rdflib_cpu": rdf["cpu"]}
         rows.append(row)
         print(render_row(row), flush=True)
         shutil.rmtree(base, ignore_errors=True)
@@ -135,13 +141,14 @@ def run(sizes: list[int], seed: int, work: Path) -> list[dict[str, float]]:
 
 
 HEADER = ("| size | triples (kg) | kg s | raw s | rdflib s | kg/raw | kg/rdflib | kg peak MB | raw peak MB "
-          "| rdflib peak MB |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+          "| rdflib peak MB | CPU s kg / raw / rdflib |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 
 
 def render_row(row: dict[str, float]) -> str:
     return (f"| {row['size']:,} | {row['kg_triples']:,} | {row['kg_s']:.2f} | {row['raw_s']:.2f} | "
             f"{row['rdflib_s']:.2f} | {row['kg_s'] / row['raw_s']:.2f}x | {row['kg_s'] / row['rdflib_s']:.2f}x | "
-            f"{row['kg_mb']:,.0f} | {row['raw_mb']:,.0f} | {row['rdflib_mb']:,.0f} |")
+            f"{row['kg_mb']:,.0f} | {row['raw_mb']:,.0f} | {row['rdflib_mb']:,.0f} | "
+            f"{row['kg_cpu']:.1f} / {row['raw_cpu']:.1f} / {row['rdflib_cpu']:.1f} |")
 
 
 def report(rows: list[dict[str, float]], about: str) -> str:
@@ -149,7 +156,9 @@ def report(rows: list[dict[str, float]], about: str) -> str:
              "kg = `kg.pipeline.build` of the generated case folder (`kg synth`, seeded) into a new on-disk "
              "store; raw = pyoxigraph `bulk_load` of the same quads as one N-Quads file into a new on-disk "
              "store; rdflib = in-memory `Graph().parse(format=\"nt\")` of the same triples. Each runs in a "
-             "fresh process; times exclude imports; peak RSS is the process's (kg: plus its largest worker)."]
+             "fresh process; times (wall clock) exclude imports; CPU s is user + system time of the process and "
+             "its workers (a check on wall times when the machine is shared); peak RSS is the process's (kg: plus "
+             "its largest worker)."]
     return "\n".join(lines) + "\n"
 
 

@@ -6,6 +6,7 @@ node), claims by their case and local id, sources by their name relative to the 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -25,10 +26,14 @@ def short_hash(text: str, length: int = 16) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:length]
 
 
+@functools.lru_cache(maxsize=1 << 16)  # entity names recur in every source that mentions them
 def slug(text: str) -> str:
     """Lower-case, diacritics dropped, runs of non-word characters as '-'; long slugs hashed."""
-    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).casefold())
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    if text.isascii():  # NFKC, NFKD and casefold leave ASCII as lower() does, with nothing to drop
+        plain = text.lower()
+    else:
+        decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).casefold())
+        plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     result = _NON_WORD.sub("-", plain).strip("-")
     if not result:
         return "x-" + short_hash(text, 12)

@@ -9,8 +9,11 @@ core) stay in-process: starting workers costs more than it saves there.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
+import sys
+import types
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -31,6 +34,20 @@ def _size(path: Path) -> int:
         return path.stat().st_size
     except OSError:
         return 0
+
+
+@contextlib.contextmanager
+def _plain_main() -> Iterator[None]:
+    """While workers start: a spawned worker imports the parent's ``__main__`` (re-running a caller's
+    script that has no ``if __name__ == "__main__"`` guard, or importing all of kg.cli); with a bare
+    stand-in it imports only what the pickled tasks name (kg.sources)."""
+    real = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if real is not None:
+            sys.modules["__main__"] = real
 
 
 def worker_count(jobs: Sequence[tuple[Path, str]]) -> int:
@@ -64,7 +81,8 @@ class Preparer:
         assert self.pool is not None
         while len(self.ahead) < self.window and self.position + len(self.ahead) < len(self.jobs):
             path, name = self.jobs[self.position + len(self.ahead)]
-            self.ahead.append(self.pool.submit(prepare, path, name, self.minter))
+            with _plain_main():  # a submit may start a worker process
+                self.ahead.append(self.pool.submit(prepare, path, name, self.minter))
 
     def next(self) -> PreparedSource:
         path, name = self.jobs[self.position]

@@ -8,6 +8,7 @@ way kg did not foresee: that is reported as an error of that file, exit code 1).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -80,14 +81,26 @@ def _resolve_and_write(store: KgStore, report: Report, ready: list[tuple[int, Pr
     context = context_mentions(stored_entities(store, names | leaving)) if others else []
     resolution = resolve_sources([prepared for _, prepared in ready], curation, context)
     report.notes.extend(resolution.notes)
-    for index, prepared in ready:
-        try:
-            apply_to_source(prepared, store.minter, resolution)
-        except KgError as exc:
-            report.outcomes[index] = Outcome(prepared.name, "failed", error=exc)
-            continue
-        status = store.write_source(prepared)
-        report.outcomes[index] = Outcome(prepared.name, status, len(prepared.sink))
+    # The store's one writer is a thread: pyoxigraph loads without the GIL, so source i is written
+    # while source i+1 is rewritten for the resolution. A failed write still stops the build there.
+    with ThreadPoolExecutor(1, thread_name_prefix="kg-writer") as writer:
+        writing: Future[None] | None = None
+        for index, prepared in ready:
+            try:
+                apply_to_source(prepared, store.minter, resolution)
+            except KgError as exc:
+                report.outcomes[index] = Outcome(prepared.name, "failed", error=exc)
+                continue
+            if writing is not None:
+                writing.result()
+            writing = writer.submit(_write, store, report, index, prepared)
+        if writing is not None:
+            writing.result()
+
+
+def _write(store: KgStore, report: Report, index: int, prepared: PreparedSource) -> None:
+    status = store.write_source(prepared)
+    report.outcomes[index] = Outcome(prepared.name, status, len(prepared.sink))
 
 
 def build(store: KgStore, directory: Path, prune: bool = True) -> Report:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -52,3 +55,18 @@ def test_prepared_sources_come_back_in_order(monkeypatch: pytest.MonkeyPatch, ca
     paths = sorted(case_dir.rglob("batch-*.json"))
     names = [name for _, name, ready in parallel.prepare_in_order(paths, case_dir, Minter()) if ready()]
     assert names == [p.relative_to(case_dir).as_posix() for p in paths]
+
+
+def test_workers_do_not_rerun_a_callers_unguarded_script(tmp_path: Path, case_dir: Path) -> None:
+    script = tmp_path / "plain.py"  # no `if __name__ == "__main__":` guard, as library users write them
+    script.write_text(
+        "import pathlib, sys\n"
+        "from kg import pipeline\nfrom kg.store import KgStore\n"
+        "print('script ran', flush=True)\n"
+        "with KgStore.open(pathlib.Path(sys.argv[2])) as store:\n"
+        "    report = pipeline.build(store, pathlib.Path(sys.argv[1]))\n"
+        "print(report.summary())\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, str(script), str(case_dir), str(tmp_path / "store")],
+                            capture_output=True, text=True, timeout=600, env={**os.environ, "KG_WORKERS": "2"})
+    assert result.stderr.count("Traceback") == 0, result.stderr
+    assert result.stdout == "script ran\n5 added, 1 failed\n"

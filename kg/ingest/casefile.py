@@ -157,10 +157,10 @@ def _from_document(path: Path, document: Any) -> RawCase:
 
 
 def _strip_lines(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _strip_lines(v) for k, v in value.items() if k != _LINE_KEY}
+    if isinstance(value, dict):  # scalars are passed through without a call: this runs on every value
+        return {k: _strip_lines(v) if isinstance(v, dict | list) else v for k, v in value.items() if k != _LINE_KEY}
     if isinstance(value, list):
-        return [_strip_lines(v) for v in value]
+        return [_strip_lines(v) if isinstance(v, dict | list) else v for v in value]
     return value
 
 

@@ -6,6 +6,7 @@ Every error names the file, line (when known), record, field and problem.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -49,8 +50,30 @@ _HINTS = {
 }
 
 
+_IMMUTABLE = (str, int, float, bool, type(None), Path)
+
+
+def _copy_record(record: Any, memo: dict[int, Any]) -> Any:
+    """``copy.deepcopy`` of one record without deepcopy's generic, slow reconstruction of every field
+    (entity resolution copies whole cases): immutable values are shared, lists of texts copied, and
+    anything else deep-copied as usual."""
+    state = dict(record.__dict__)
+    for name, value in state.items():
+        if isinstance(value, _IMMUTABLE):
+            continue
+        if isinstance(value, list) and all(isinstance(item, str) for item in value):
+            state[name] = list(value)
+        else:
+            state[name] = copy.deepcopy(value, memo)
+    new = object.__new__(type(record))
+    new.__dict__.update(state)
+    return new
+
+
 @dataclass
 class Where:
+    __deepcopy__ = _copy_record
+
     path: Path
     section: str
     index: int
@@ -65,6 +88,8 @@ class Where:
 
 @dataclass
 class Evidence:
+    __deepcopy__ = _copy_record
+
     exact: str
     prefix: str | None = None
     suffix: str | None = None
@@ -74,6 +99,8 @@ class Evidence:
 
 @dataclass
 class Entity:
+    __deepcopy__ = _copy_record
+
     id: str
     kind: str  # person | organization | publication
     where: Where
@@ -94,6 +121,8 @@ class Entity:
 
 @dataclass
 class Affiliation:
+    __deepcopy__ = _copy_record
+
     where: Where
     person: str
     organization: str
@@ -105,6 +134,8 @@ class Affiliation:
 
 @dataclass
 class Claim:
+    __deepcopy__ = _copy_record
+
     id: str
     where: Where
     claimant: str
