@@ -37,6 +37,8 @@ BAD = [
     ("scripts.html", HTML_SCRIPTS, "{p}: no article text left after removing scripts, styles and navigation"),
     ("latin.txt", "Caf\u00e9 owners said prices rose.".encode("latin-1"),
      "{p}:1: not valid UTF-8 (byte 0xe9 at offset 3); save it as UTF-8 or give its encoding in latin.meta.yaml"),
+    ("long.txt", b"word " * 200_001, "{p}: article text is 1,000,005 characters, over the 1,000,000-character limit "
+     "of one extraction; split it into several files"),
     ("big.txt", None, f"{{p}}: file is {MAX_ARTICLE_BYTES + 1:,} bytes, over the {MAX_ARTICLE_BYTES:,}-byte cap "
      "for articles"),
 ]

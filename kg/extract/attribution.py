@@ -12,6 +12,7 @@ something about a named entity without any attribution are the outlet's own, una
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -63,11 +64,14 @@ class Attributor:
         self.doc, self.refs, self.quotes, self.headings = doc, refs, quotes, headings
         self.text: str = doc.text
         self.index = index(doc)
+        self.quotes = sorted(quotes, key=lambda q: q.start)
+        self.quote_starts = [q.start for q in self.quotes]
+        self.breaks = [m.start() for m in re.finditer(PARAGRAPH_BREAK, self.text)]
 
     def quote_of(self, token: Any) -> Quote | None:
-        for quote in self.quotes:
-            if quote.start < token.idx < quote.end - 1:
-                return quote
+        at = bisect.bisect_left(self.quote_starts, token.idx) - 1
+        if at >= 0 and self.quotes[at].start < token.idx < self.quotes[at].end - 1:
+            return self.quotes[at]
         return None
 
     def heading(self, token: Any) -> bool:
@@ -224,7 +228,7 @@ class Attributor:
                             out.remove(draft)
 
     def paragraph(self, offset: int) -> int:
-        return self.text.count(PARAGRAPH_BREAK, 0, offset)
+        return bisect.bisect_right(self.breaks, offset)
 
     def continuations(self, loose: list[Quote], made: list[Draft]) -> list[Draft]:
         out: list[Draft] = []

@@ -20,6 +20,7 @@ from kg.extract.model import FoundEntity
 
 _PERSON_PRONOUNS = {"he": "m", "she": "f", "him": "m", "her": "f"}
 _THING_PRONOUNS = {"it", "its"}
+_WINDOW = 300  # mentions looked at around a reference: antecedents are recent
 _MEDIA = {"NewsOutlet", "Journal"}  # outlets report; "the company" is never the newspaper
 _OWNER_NOUNS = SPOKES_NOUNS | {"office", "team", "campaign", "lawyers", "staff", "aides"}
 
@@ -79,11 +80,11 @@ class References:
     def _before(self, index: int) -> list[int]:
         """Entity keys mentioned before token ``index``, most recent first."""
         cut = bisect.bisect_left(self.starts, index)
-        return [key for _, key in reversed(self.positions[:cut])]
+        return [key for _, key in reversed(self.positions[max(0, cut - _WINDOW):cut])]
 
     def _after(self, index: int) -> list[int]:
         cut = bisect.bisect_right(self.starts, index)
-        return [key for _, key in self.positions[cut:]]
+        return [key for _, key in self.positions[cut:cut + _WINDOW]]
 
     def resolve(self, token: Any) -> Resolved | None:
         """The entity a subject/agent token stands for, or None."""
@@ -155,7 +156,7 @@ class References:
 
     def _before_positions(self, index: int) -> list[tuple[int, int]]:
         cut = bisect.bisect_left(self.starts, index)
-        return list(reversed(self.positions[:cut]))
+        return list(reversed(self.positions[max(0, cut - _WINDOW):cut]))
 
     def _document(self, index: int) -> Resolved | None:
         """"The report": a publication named inside its own phrase ("the report, titled ...") or

@@ -59,7 +59,7 @@ def analyse(doc: Any, norm: NormalText, original: str, meta: ArticleMeta) -> Ext
     mentions(doc, norm, original, cands, entities)
     result.entities = entities
     refs = References(doc, cands, entities)
-    quotes, unbalanced = find_quotes(doc.text)
+    quotes, unbalanced = find_quotes(norm.text)
     if unbalanced:
         where = line_of(original, norm.span(unbalanced[0], unbalanced[0] + 1)[0])
         result.warnings.append(f"{len(unbalanced)} unbalanced quotation mark(s), first at line {where}; "
@@ -81,7 +81,7 @@ def _claim(doc: Any, norm: NormalText, original: str, refs: References, draft: D
         key = refs.entity_of(doc[i])
         if key is not None and key != draft.claimant and key not in about:
             about.append(key)
-    text = draft.label + doc.text[draft.start:draft.end].replace(PARAGRAPH_BREAK, " ")
+    text = draft.label + norm.text[draft.start:draft.end].replace(PARAGRAPH_BREAK, " ")
     return FoundClaim(draft.claimant, text, draft.kind,
                       Span(start, end, original[start:end]), quote=draft.quote, about=about,
                       relayed_by=draft.relayed_by, hedged=draft.hedged, confidence=draft.confidence, cue=draft.cue)

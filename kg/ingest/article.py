@@ -25,6 +25,7 @@ from kg.ingest.htmltext import reduce_html
 ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm")
 SIDECAR_SUFFIX = ".meta.yaml"
 MAX_ARTICLE_BYTES = 50 * 1024 * 1024
+MAX_TEXT_CHARS = 1_000_000  # spaCy's limit for one document (its parser needs ~1 GB per 100,000 words)
 MEDIA_TYPES = {".txt": "text/plain", ".md": "text/markdown", ".html": "text/html", ".htm": "text/html"}
 _META_FIELDS = ("title", "author", "publisher", "date", "url", "type", "language", "encoding")
 _FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?---[ \t]*(\r?\n|\Z)", re.DOTALL)
@@ -177,5 +178,8 @@ def read_article(path: Path, data: bytes | None = None) -> Article:
                          f"{path}: file is empty")
     if not any(ch.isalpha() for ch in analysis):
         raise InputError(f"{path}: no sentences: the text has no words")
+    if len(analysis) > MAX_TEXT_CHARS:
+        raise InputError(f"{path}: article text is {len(analysis):,} characters, over the {MAX_TEXT_CHARS:,}-character "
+                         "limit of one extraction; split it into several files")
     fields.update({k: v for k, v in side.items() if k != "encoding" and v not in (None, "")})
     return Article(path, text, analysis, _meta(path, fields, analysis, warnings), MEDIA_TYPES[suffix], warnings)
