@@ -14,7 +14,7 @@ from pyvis.network import Network as PyvisNetwork
 
 from kg.export import style
 from kg.export.collapse import COLLAPSED, collapse_claims, collapsed_label
-from kg.export.layout import seed_positions
+from kg.export.layout import seed_positions, story_positions
 from kg.export.network import TYPE_NAMES, Edge, Network, Node
 
 CLAIM_LABEL_CHARS = 90
@@ -35,6 +35,20 @@ def admiralty(node: Node, net: Network) -> str | None:
     if letter is None and node.credibility is None:
         return None
     return f"{letter or '?'}{node.credibility or '?'}"
+
+
+def admiralty_text(node: Node, net: Network, grade: str | None) -> str | None:
+    """The grade spelled out: where the reliability comes from and what each half means."""
+    if grade is None:
+        return None
+    if node.type != "Claim":
+        return f"{node.details.get('reliability', grade)}: reliability of this source"
+    graded = [p for i in sorted(node.publications) if (p := net.nodes.get(i)) and p.reliability]
+    source = "; ".join(f"{p.details.get('reliability', p.reliability)} for {short(p.label, 60)}" for p in graded)
+    parts = [f"source reliability {source}" if source else "source reliability not graded",
+             f"credibility {node.details['credibility']}" if "credibility" in node.details
+             else "credibility not graded"]
+    return f"{grade}: " + "; ".join(parts)
 
 
 def _labels(ids: set[str] | list[str], net: Network) -> list[str]:
@@ -68,7 +82,8 @@ def _node(node: Node, net: Network, degree: int, large: bool) -> dict[str, Any]:
         "id": node.id, "title": _node_title(node, net, grade), "group": node.type,
         "kgType": node.type, "kgLabel": node.label, "kgSubtype": node.subtype, "kgAliases": node.aliases,
         "kgDetails": [[k, v] for k, v in node.details.items()], "kgSources": sorted(node.sources),
-        "kgPubs": sorted(node.publications), "kgGrade": grade, "kgDegree": degree,
+        "kgPubs": sorted(node.publications), "kgGrade": grade,
+        "kgGradeText": admiralty_text(node, net, grade), "kgDegree": degree,
     }
     if node.type == "Claim":
         text = node.details.get("text", node.label)
@@ -102,7 +117,19 @@ def _edge(ident: str, edge: Edge, net: Network, collapsed: bool, large: bool) ->
         item["width"] = round(1.5 + min(len(edge.claims), 8) * 0.75, 2)
     elif edge.relation == "about" and not large:  # dashed lines cost a canvas save/restore each
         item["dashes"] = [6, 4]
+    if not large and edge.relation in style.RELATION_LENGTH:
+        item["length"] = style.RELATION_LENGTH[edge.relation]
     return item
+
+
+def _curve(item: dict[str, Any], positions: dict[str, tuple[float, float]], pairs: dict[frozenset[str], int]) -> None:
+    """In story columns, bend edges that run backwards or share their two ends, so none hides another."""
+    pair = frozenset((item["from"], item["to"]))
+    seen = pairs[pair] = pairs.get(pair, 0) + 1
+    backwards = positions[item["to"]][0] < positions[item["from"]][0]
+    if seen > 1 or backwards or len(pair) == 1:
+        item["smooth"] = {"enabled": True, "type": "curvedCW" if seen % 2 else "curvedCCW",
+                          "roundness": 0.18 + 0.12 * (seen // 2) + (0.1 if backwards else 0.0)}
 
 
 def to_pyvis(net: Network) -> PyvisNetwork:
@@ -110,20 +137,25 @@ def to_pyvis(net: Network) -> PyvisNetwork:
     large = style.is_large(len(net.nodes))
     view = PyvisNetwork(directed=True, cdn_resources="remote")
     degree = net.degree()
-    positions = seed_positions(net) if large else {}
+    story = style.is_story(net)
+    positions = seed_positions(net) if large else story_positions(net) if story else {}
     for node in net.nodes.values():
         item = _node(node, net, degree.get(node.id, 0), large)
         if node.id in positions:
             item["x"], item["y"] = positions[node.id]
         view.nodes.append(item)
         view.node_ids.append(node.id)
+    pairs: dict[frozenset[str], int] = {}
     for index, edge in enumerate(net.edges.values()):
-        view.edges.append(_edge(f"e{index}", edge, net, edge.relation == COLLAPSED, large))
+        item = _edge(f"e{index}", edge, net, edge.relation == COLLAPSED, large)
+        if story:
+            _curve(item, positions, pairs)
+        view.edges.append(item)
     has_claims = any(n.type == "Claim" for n in net.nodes.values())
     if has_claims:
         for index, edge in enumerate(collapse_claims(net)):
             view.edges.append(_edge(f"c{index}", edge, net, True, large))
-    view.options = style.options(len(net.nodes), len(net.edges))
+    view.options = style.options(len(net.nodes), len(net.edges), story)
     return view
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from kg.export.network import Network
+
 # type -> (fill colour, border colour, vis-network shape)
 NODE_STYLE: dict[str, tuple[str, str, str]] = {
     "Person": ("#4e79a7", "#2f4b6b", "dot"),
@@ -22,6 +24,12 @@ NODE_STYLE: dict[str, tuple[str, str, str]] = {
 }
 CLAIM_SHAPE_LARGE = "diamond"
 CLAIM_FILL_LARGE = "#b07aa1"
+# spring lengths for small graphs: claims sit close to who said them and what they are about, while
+# publications (hubs that every claim appears in) stay at a distance instead of tangling the middle
+RELATION_LENGTH: dict[str, int] = {
+    "said": 130, "about": 150, "appeared in": 330, "first appeared in": 330, "member of": 120,
+    "published by": 150, "written by": 150, "relayed": 150, "disputes": 150, "claims": 220,
+}
 RELATION_COLOR: dict[str, str] = {
     "said": "#8e5a86",
     "about": "#c0392b",
@@ -37,6 +45,7 @@ RELATION_COLOR: dict[str, str] = {
 DEFAULT_EDGE_COLOR = "#8a9aa5"
 SMALL = 300  # nodes; above this the graph is drawn with the large-graph settings
 PHYSICS_LIMIT = 8000  # nodes; above this the page opens with physics off
+STORY_LIMIT = 60  # nodes; up to this, graphs with claims are drawn in story columns
 
 
 def node_size(degree: int) -> float:
@@ -63,7 +72,12 @@ def groups(large: bool) -> dict[str, Any]:
     return out
 
 
-def options(node_count: int, edge_count: int) -> dict[str, Any]:
+def is_story(net: Network) -> bool:
+    """Small graphs with claims are laid out in columns that read as a story (kg.export.layout)."""
+    return len(net.nodes) <= STORY_LIMIT and any(n.type == "Claim" for n in net.nodes.values())
+
+
+def options(node_count: int, edge_count: int, story: bool = False) -> dict[str, Any]:
     large = is_large(node_count)
     if large:
         # vis-network runs stabilisation in chunks of `updateInterval` iterations between frames,
@@ -87,10 +101,13 @@ def options(node_count: int, edge_count: int) -> dict[str, Any]:
             "stabilization": {"enabled": True, "iterations": 600, "updateInterval": 50, "fit": True},
             "minVelocity": 0.75,
         }
+    layout: dict[str, Any] = {"randomSeed": 7, "improvedLayout": not large}
+    if story:  # positions come from kg.export.layout.story_positions; physics waits for the toggle
+        physics["enabled"] = False
     return {
         "autoResize": True,
         "groups": groups(large),
-        "layout": {"randomSeed": 7, "improvedLayout": not large},
+        "layout": layout,
         "physics": physics,
         "interaction": {"hover": not large, "tooltipDelay": 200, "hideEdgesOnDrag": True,
                         "hideEdgesOnZoom": large or edge_count > 2000, "navigationButtons": False,

@@ -46,9 +46,7 @@ function makePanel(ctx) {
   }
 
   function gradeText(n) {
-    if (!n.kgGrade) return null;
-    if (n.kgType === "Claim") return n.kgGrade + "  (source reliability / information credibility)";
-    return n.kgGrade + "  (source reliability)";
+    return n.kgGradeText || n.kgGrade || null;
   }
 
   function claimBlock(claim, withLink) {
@@ -100,7 +98,8 @@ function makePanel(ctx) {
     row(list, "also known as", n.kgAliases);
     row(list, "Admiralty grade", gradeText(n));
     (n.kgDetails || []).forEach(function (pair) {
-      if (n.kgType === "Claim" && (pair[0] === "text" || pair[0] === "exact quote")) return;
+      if (n.kgType === "Claim" && ["text", "exact quote", "kind", "credibility"].indexOf(pair[0]) >= 0) return;
+      if (pair[0] === "reliability" && n.kgGradeText) return;
       row(list, pair[0], pair[1]);
     });
     connections(id).forEach(function (others, name) { row(list, name, nodeList(others)); });

@@ -10,7 +10,7 @@ timing.parsed = performance.now() - started;
 // vis-network gets only what it draws; the kg* fields stay in plain records (vis deep-copies every
 // field it is given, which at 20,000 nodes costs seconds)
 const VIS_NODE = ["id", "label", "title", "group", "size", "x", "y"];
-const VIS_EDGE = ["id", "from", "to", "label", "title", "color", "dashes", "width"];
+const VIS_EDGE = ["id", "from", "to", "label", "title", "color", "dashes", "width", "length", "smooth"];
 function pick(item, keys) {
   const out = {};
   keys.forEach(function (key) { if (item[key] !== undefined && item[key] !== null) out[key] = item[key]; });
@@ -138,6 +138,10 @@ function done() {
   network.physics.setOptions(false);
   controls.setPhysics(false);
   loading.hidden = true;
+  if (!data.large && data.nodes.length) {  // leave room for labels that stick out of their nodes
+    network.fit({ animation: false });
+    network.moveTo({ scale: network.getScale() * 0.95, animation: false });
+  }
   timing.stabilized = performance.now() - started;
   document.body.dataset.stabilized = "true";
 }
