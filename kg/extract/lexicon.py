@@ -29,7 +29,15 @@ directorate energy federation forum foundation fund group guild holdings hospita
 institution league ltd llc ministry mining movement network office organisation organization
 parliament partners party plc police polymers press project railways school service services society
 trust tribunal union university watch airlines airways industries laboratories labs logistics motors
-pharmaceuticals systems technologies media television radio club army navy
+pharmaceuticals systems technologies media television radio club army navy pharma operations shipping
+marine port ports airport capital ventures resources petroleum oil gas steel chemicals foods telecom
+communications insurance investments securities properties construction engineering consulting solutions
+brands studios entertainment publishing hospitals clinic
+""")
+# People who speak for the body they work at: "analysts at Norrbank said ..." is Norrbank's view.
+STAFF_NOUNS = words("""
+analyst economist researcher scientist expert official lawyer investigator auditor inspector engineer
+staff team office campaign aide spokesperson spokesman spokeswoman representative spokespeople
 """)
 # Words after a name that say what kind of body it names ("the Green Dawn movement").
 ORG_TYPE_NOUNS = words("""

@@ -91,6 +91,8 @@ def _label(doc: Any, c: Cand, surnames_alone: set[str]) -> str | None:
         return None
     if last.lower_ in ORG_HEADS or (last.lower_ in OUTLET_CUES and last.is_title and len(tokens) > 1):
         return "ORG"
+    if len(tokens) > 2 and tokens[0].lower_ in ORG_HEADS and tokens[1].lower_ in ("of", "for"):
+        return "ORG"  # "Port of Halden", "Ministry of Health"
     if after is not None and after.lower_ in ORG_TYPE_NOUNS and after.is_lower:
         return "ORG"
     before = doc[c.start - 1] if c.start else None
@@ -142,6 +144,31 @@ def candidates(doc: Any) -> list[Cand]:
         sentence = sent_no[start]
         text = doc[start:end].text
         out.append(Cand(start, end, ent.label_, text, sentence, honorific, _person_cue(doc, start, end)))
+    return sorted(out + _untagged_orgs(doc, out), key=lambda c: c.start)
+
+
+def _untagged_orgs(doc: Any, found: list[Cand]) -> list[Cand]:
+    """Capitalised names the model missed that are organizations by their shape: ending in an
+    organization word ("Helix Pharma", "Halden Port Operations") or "<Port> of <Halden>"."""
+    taken = {i for c in found for i in range(c.start, c.end)}
+    sent_no = index(doc).sent_no
+    out = []
+    i = 0
+    while i < len(doc):
+        if i in taken or not doc[i].is_title or doc[i].pos_ != "PROPN":
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(doc) and j + 1 not in taken and sent_no[j + 1] == sent_no[i] and (
+                (doc[j + 1].is_title and doc[j + 1].pos_ in ("PROPN", "NOUN"))
+                or (doc[j + 1].lower_ in ("of", "for", "and", "&") and j + 2 < len(doc) and doc[j + 2].is_title
+                    and j + 2 not in taken)):
+            j += 1
+        words = doc[i:j + 1]
+        if len(words) >= 2 and (words[-1].lower_ in ORG_HEADS or (
+                words[0].lower_ in ORG_HEADS and words[1].lower_ in ("of", "for"))):
+            out.append(Cand(i, j + 1, "ORG", words.text, sent_no[i]))
+        i = j + 1
     return out
 
 
@@ -163,8 +190,13 @@ def relabel(doc: Any, cands: list[Cand]) -> list[Cand]:
     surnames = {doc[c.end - 1].text for c, label in zip(cands, labels, strict=True)
                 if label == "PERSON" and c.end - c.start > 1}
     repeated = _repeated_in_full(doc, cands)
+    org_firsts = {doc[c.start].text for c, label in zip(cands, labels, strict=True)
+                  if label == "ORG" and c.end - c.start > 1 and doc[c.start].pos_ == "PROPN"
+                  and doc[c.start].lower_ not in ORG_HEADS and not doc[c.start].is_stop}
     kept = []
     for c, label in zip(cands, labels, strict=True):
+        if c.end - c.start == 1 and c.text in org_firsts and c.label != "PUBLICATION":
+            label = "ORG"  # "Helix" for "Helix Pharma", whatever the model called it
         if c.end - c.start == 1 and c.text in surnames and c.label != "PUBLICATION":
             label = "PERSON"
         if label == "PERSON" and c.text in repeated and not (c.honorific or c.person_cue):
@@ -234,8 +266,8 @@ def link(doc: Any, cands: list[Cand], acronyms: dict[str, str], headings: set[in
         return by_name[key]
 
     kinds = {"PERSON": "person", "ORG": "organization", "PUBLICATION": "publication"}
-    full_people = [c for c in cands if c.label == "PERSON" and c.end - c.start > 1]
-    long_orgs = [c for c in cands if c.label == "ORG" and c.end - c.start > 1]
+    full_people = [c for c in cands if c.label == "PERSON" and c.end - c.start > 1 and c.sentence not in headings]
+    long_orgs = [c for c in cands if c.label == "ORG" and c.end - c.start > 1 and c.sentence not in headings]
     for c in sorted(cands, key=lambda c: (c.end - c.start == 1, c.start)):
         name = c.text
         if c.end - c.start == 1:

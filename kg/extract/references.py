@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kg.extract.docindex import index
-from kg.extract.lexicon import DOCUMENT_NOUNS, FEMALE, MALE, ORG_NOUNS, ORG_TYPE_NOUNS, SPOKES_NOUNS
+from kg.extract.lexicon import DOCUMENT_NOUNS, FEMALE, MALE, ORG_NOUNS, ORG_TYPE_NOUNS, SPOKES_NOUNS, STAFF_NOUNS
 from kg.extract.mentions import Cand
 from kg.extract.model import FoundEntity
 
@@ -22,7 +22,7 @@ _PERSON_PRONOUNS = {"he": "m", "she": "f", "him": "m", "her": "f"}
 _THING_PRONOUNS = {"it", "its"}
 _WINDOW = 300  # mentions looked at around a reference: antecedents are recent
 _MEDIA = {"NewsOutlet", "Journal"}  # outlets report; "the company" is never the newspaper
-_OWNER_NOUNS = SPOKES_NOUNS | {"office", "team", "campaign", "lawyers", "staff", "aides"}
+_OWNER_NOUNS = SPOKES_NOUNS | STAFF_NOUNS
 
 
 @dataclass
