@@ -14,6 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import QueryError
+from kg.iris import check_iri
 from kg.query import formats, saved, table
 from kg.query.params import resolve
 from kg.query.runner import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, QueryEngine, Result
@@ -84,7 +85,7 @@ def cmd_query(args: argparse.Namespace) -> int:
         bindings: dict[str, Term] = {}
         for key, value in _pairs(args.param, "--param").items():
             is_iri = value.startswith("<") and value.endswith(">")
-            bindings[key] = ox.NamedNode(value[1:-1]) if is_iri else ox.Literal(value)
+            bindings[key] = ox.NamedNode(check_iri(value[1:-1], f"--param {key}")) if is_iri else ox.Literal(value)
         for key, value in _pairs(args.entity, "--entity").items():
             bindings[key] = resolve(engine, "entity", value, key)
         return _emit(engine, engine.query(text, bindings), args)
@@ -124,7 +125,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     config = serve.ServeConfig(store=_store_path(args), host=args.host, port=args.port, timeout=args.timeout,
                                max_rows=args.max_rows, workers=args.workers, allow_update=args.allow_update,
-                               max_body=args.max_body)
+                               max_body=args.max_body, cors=args.cors)
     return serve.run(config, log=lambda line: print(line, file=sys.stderr, flush=True))
 
 
@@ -169,6 +170,8 @@ def add_arguments(parsers: dict[str, argparse.ArgumentParser]) -> None:
     serve.add_argument("--workers", type=int, default=2, metavar="N", help="query worker processes (default: 2)")
     serve.add_argument("--max-body", type=int, default=1_000_000, metavar="BYTES",
                        help="largest request body accepted (default: 1000000)")
+    serve.add_argument("--cors", metavar="ORIGIN", help="let pages from ORIGIN (e.g. a local YASGUI at "
+                       "http://localhost:8080) read results; off by default")
     serve.add_argument("--allow-update", action="store_true", help="accept SPARQL updates carrying "
                        "'Authorization: Bearer $KG_UPDATE_TOKEN' (the variable must be set, 16+ characters)")
     _add_run_options(serve, output=False)

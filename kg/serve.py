@@ -25,7 +25,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pyoxigraph as ox
 
-from kg.errors import KgError, QueryError, QueryTimeoutError, ServeError
+from kg.errors import InputError, KgError, QueryError, QueryTimeoutError, ServeError
 from kg.query import formats, saved
 from kg.query.page import page
 from kg.query.runner import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, QueryEngine, Result
@@ -52,6 +52,7 @@ class ServeConfig:
     workers: int = 2
     allow_update: bool = False
     max_body: int = 1_000_000
+    cors: str | None = None  # an origin allowed to read results from a browser (e.g. a YASGUI page); off by default
     token: str | None = field(default=None, repr=False)
 
 
@@ -128,17 +129,30 @@ class Endpoint:
         if url.path != "/sparql":
             return Response(404, b"not found: the endpoint is /sparql, the query page is /\n")
         if method == "OPTIONS":
-            return Response(204, headers={"Allow": "GET, POST, OPTIONS"})
+            return Response(204, headers={"Allow": "GET, POST, OPTIONS", **self._cors(headers, preflight=True)})
         if method not in ("GET", "POST"):
             return Response(405, b"use GET or POST\n", headers={"Allow": "GET, POST, OPTIONS"})
         try:
-            return self._sparql(method, url.query, headers, body)
+            response = self._sparql(method, url.query, headers, body)
+            response.headers.update(self._cors(headers))
+            return response
         except QueryTimeoutError as exc:
             return Response(503, f"{exc}\n".encode())
-        except QueryError as exc:
+        except (QueryError, InputError) as exc:
             return Response(400, f"{exc}\n".encode())
         except KgError as exc:
             return Response(500, f"{exc}\n".encode())
+
+    def _cors(self, headers: dict[str, str], preflight: bool = False) -> dict[str, str]:
+        """CORS headers for the one configured origin (never '*': the graph may be confidential)."""
+        origin = headers.get("origin")
+        if not self.config.cors or origin != self.config.cors:
+            return {}
+        out = {"Access-Control-Allow-Origin": origin, "Vary": "Origin, Accept"}
+        if preflight:
+            out |= {"Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+                    "Access-Control-Allow-Headers": "Content-Type, Accept", "Access-Control-Max-Age": "600"}
+        return out
 
     def _host_ok(self, host: str) -> bool:
         if not is_loopback(self.config.host):

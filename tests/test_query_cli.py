@@ -117,6 +117,8 @@ def test_ask_with_a_parameter(store: str) -> None:
      "kg: error: a SELECT result is a table: use --format table, json, xml, csv, tsv\n"),
     (("query", "missing.rq"), 2, "kg: error: missing.rq: cannot read query file (No such file or directory)\n"),
     (("query", "ASK {}", "--param", "novalue"), 2, "kg: error: --param 'novalue': expected KEY=VALUE\n"),
+    (("query", "ASK {}", "--param", "x=<not an iri>"), 2,
+     "kg: error: --param x: 'not an iri' is not an absolute IRI\n"),
     (("ask", "claims-about", "-p", "entity=nobody"), 2,
      "kg: error: entity: no person, organization or publication named 'nobody'; "
      "'kg ask search --param text=…' finds names\n"),

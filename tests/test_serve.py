@@ -153,6 +153,7 @@ def test_post_form_and_post_query_bodies(server: Served) -> None:
      403, "read-only"),
     ("POST", "", b"DELETE WHERE { ?s ?p ?o }", {"Content-Type": "application/sparql-update"}, 403, "read-only"),
     ("GET", "?query=ASK%7B%7D&format=ttl", None, {}, 400, "does not fit a ASK result"),
+    ("GET", "?query=ASK%7B%7D&default-graph-uri=not%20an%20iri", None, {}, 400, "is not an absolute IRI"),
     ("POST", "", b"x" * 1_000_001, {"Content-Type": "application/sparql-query"}, 413, "byte limit"),
     ("GET", "?query=ASK%7B%7D", None, {"Host": "attacker.example"}, 403, "DNS rebinding"),
 ])
@@ -239,3 +240,19 @@ def test_binding_beyond_loopback_warns(store_dir: Path) -> None:
         assert served.process.stderr is not None
         first = served.process.stderr.readline()
         assert first.startswith("kg: warning: listening on 0.0.0.0, reachable from other machines")
+
+
+def test_cors_only_for_the_configured_origin(store_dir: Path) -> None:
+    origin = "http://localhost:8080"
+    with serving(store_dir, "--workers", "1", "--cors", origin) as served:
+        _, headers, _ = http(f"{served.url}?query=ASK%7B%7D", headers={"Origin": origin})
+        assert headers["Access-Control-Allow-Origin"] == origin
+        _, headers, _ = http(f"{served.url}?query=ASK%7B%7D", headers={"Origin": "http://evil.example"})
+        assert "Access-Control-Allow-Origin" not in headers
+        status, headers, _ = http(served.url, method="OPTIONS", headers={"Origin": origin})
+        assert status == 204 and "POST" in headers["Access-Control-Allow-Methods"]
+
+
+def test_no_cors_by_default(server: Served) -> None:
+    _, headers, _ = http(f"{server.url}?query=ASK%7B%7D", headers={"Origin": "http://localhost:8080"})
+    assert "Access-Control-Allow-Origin" not in headers
