@@ -20,9 +20,9 @@ from kg.query.params import resolve
 from kg.query.runner import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, QueryEngine, Result
 from kg.query.safety import Term
 from kg.query.worker import StoreSpec
-from kg.store import DEFAULT_STORE
 
 OUTPUT_FORMATS = ["table", *formats.RESULT_FORMATS, *formats.GRAPH_FORMATS]
+DEFAULT_STORE = Path("outputs/store")  # as kg.store.DEFAULT_STORE (a test keeps them equal); importing kg.store is slow
 
 
 def _store_path(args: argparse.Namespace) -> Path:

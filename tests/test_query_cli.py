@@ -136,3 +136,9 @@ def test_a_missing_store_is_one_clear_line(tmp_path: Path) -> None:
     result = run_kg("--store", str(tmp_path / "none"), "query", "ASK {}")
     assert result.returncode == 2
     assert result.stderr == f"kg: error: {tmp_path / 'none'}: no store here yet (run 'kg build' or 'kg ingest' first)\n"
+
+
+def test_the_query_side_defaults_to_the_same_store() -> None:
+    from kg import cli_query, store
+
+    assert cli_query.DEFAULT_STORE == store.DEFAULT_STORE

@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
@@ -18,7 +19,9 @@ from kg.errors import QueryError
 from kg.iris import check_iri
 from kg.query.safety import Term, bind, check_query, check_update, projected
 from kg.query.worker import Request, StoreSpec, WorkerPool
-from kg.store import KgStore
+
+if TYPE_CHECKING:  # kg.store pulls in the ingest side (rdflib, yaml): not needed to query
+    from kg.store import KgStore
 
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_ROWS = 10_000
