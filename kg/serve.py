@@ -14,12 +14,17 @@ Standard library only (http.server): nothing to justify adding.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import hmac
 import ipaddress
+import json
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from importlib.resources import files
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -27,8 +32,8 @@ import pyoxigraph as ox
 
 from kg.errors import InputError, KgError, QueryError, QueryTimeoutError, ServeError
 from kg.query import formats, saved
-from kg.query.page import page
 from kg.query.runner import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, QueryEngine, Result
+from kg.query.saved import SavedQuery
 from kg.query.worker import StoreSpec
 
 TOKEN_ENV = "KG_UPDATE_TOKEN"
@@ -62,6 +67,30 @@ class Response:
     body: bytes = b""
     content_type: str = "text/plain; charset=utf-8"
     headers: dict[str, str] = field(default_factory=dict)
+
+
+# The query page: one self-contained file (no CDN). Its inline script and style are allowed by sha256
+# in the Content-Security-Policy, connections go to this origin only; saved questions are embedded as
+# a JSON data block with '<' escaped; results are written with textContent, never parsed as HTML.
+_INLINE = re.compile(r"<(script|style)>(.*?)</\1>", re.DOTALL)
+
+
+def _hash(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
+
+
+def page(questions: dict[str, SavedQuery]) -> tuple[bytes, str]:
+    """The page's bytes and the Content-Security-Policy header that goes with them."""
+    template = (files("kg.query") / "page.html").read_text(encoding="utf-8")
+    data = [{"name": q.name, "title": q.title, "description": q.description, "text": q.text,
+             "params": [p.name for p in q.params]} for q in questions.values()]
+    blob = json.dumps(data).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    html = template.replace("__SAVED__", blob)
+    scripts = [_hash(body) for tag, body in _INLINE.findall(html) if tag == "script"]
+    styles = [_hash(body) for tag, body in _INLINE.findall(html) if tag == "style"]
+    csp = (f"default-src 'none'; script-src {' '.join(scripts)}; style-src {' '.join(styles)}; "
+           "connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+    return html.encode("utf-8"), csp
 
 
 def is_loopback(host: str) -> bool:
