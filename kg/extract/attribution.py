@@ -27,6 +27,7 @@ _BASE_CONFIDENCE = {"direct-quote": 0.9, "reported-speech": 0.8, "unattributed":
 _PENALTY = {"name": 0.0, "pronoun": 0.1, "noun": 0.2, "role": 0.2, "outlet": 0.0}
 _NAME_WORD = r"[A-Z][\w'\u2019.-]+"
 _SPEAKER_LABEL = re.compile(rf"(?:^|\n\n)[ \t]*({_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,2}})[ \t]*:[ \t]+(?=\S)")
+_WH_WORDS = {"how", "what", "why", "whether", "if", "when", "where", "who", "which", "whom"}
 _EDGE_WORDS = {"that", ",", ":", ";", "-", "\u2014", "\u2013", "and"}
 
 
@@ -37,6 +38,7 @@ class Event:
     content: tuple[int, int] | None  # token range outside quotation marks
     cue: str
     quotes: list[Quote] = field(default_factory=list)
+    extra: list[tuple[int, int]] = field(default_factory=list)  # further "and that ..." complements
 
 
 @dataclass
@@ -94,17 +96,41 @@ class Attributor:
             return self.speaker_token(verb.head)
         return None
 
-    def content(self, verb: Any) -> tuple[int, int] | None:
-        for child in verb.children:
-            if child.dep_ == "ccomp" and self.quote_of(child) is None:
-                start, end = child.left_edge.i, child.right_edge.i + 1
-                while start < end and (self.doc[start].lower_ in _EDGE_WORDS or self.doc[start].is_punct):
-                    start += 1
-                while end > start and self.doc[end - 1].is_punct and self.doc[end - 1].text not in ('"', "\u201d"):
-                    end -= 1
-                if start < end and not (start <= verb.i < end):
-                    return start, end
-        return None
+    def trimmed(self, start: int, end: int) -> tuple[int, int]:
+        while start < end and (self.doc[start].lower_ in _EDGE_WORDS or self.doc[start].is_punct):
+            start += 1
+        while end > start and ((self.doc[end - 1].is_punct and self.doc[end - 1].text not in ('"', "\u201d"))
+                               or self.doc[end - 1].lower_ in ("and", "but")):
+            end -= 1
+        return start, end
+
+    def complements(self, verb: Any) -> list[Any]:
+        """The verb's clausal complements, and a that-clause the parser hung on "in a statement"."""
+        out = [c for c in verb.children if c.dep_ == "ccomp"]
+        for prep in (c for c in verb.children if c.dep_ == "prep" and c.lower_ in ("in", "on")):
+            for pobj in (t for t in prep.children if t.dep_ == "pobj"):
+                out += [c for c in pobj.children if c.dep_ in ("acl", "ccomp", "relcl")
+                        and any(t.dep_ == "mark" and t.lower_ == "that" for t in c.children)]
+        return out
+
+    def contents(self, verb: Any) -> list[tuple[int, int]]:
+        """What a speech verb says: its clausal complement, split where "and that ..." starts a
+        second claim. Indirect questions ("explained how ...") assert nothing."""
+        for child in self.complements(verb):
+            if self.quote_of(child) is not None:
+                continue
+            first = self.doc[child.left_edge.i]
+            if first.lower_ in _WH_WORDS or (first.lower_ == "that" and child.left_edge.i + 1 < len(self.doc)
+                                             and self.doc[child.left_edge.i + 1].lower_ in _WH_WORDS):
+                continue
+            cuts = [c.left_edge.i for c in child.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX")
+                    and any(t.dep_ in ("mark", "nsubj", "nsubjpass") for t in c.children)]
+            bounds = [child.left_edge.i, *cuts, child.right_edge.i + 1]
+            ranges = [self.trimmed(a, b) for a, b in zip(bounds, bounds[1:], strict=False)]
+            ranges = [(a, b) for a, b in ranges if a < b and not (a <= verb.i < b)]
+            if ranges:
+                return ranges
+        return []
 
     def events(self) -> list[Event]:
         found = []
@@ -116,8 +142,8 @@ class Attributor:
                 continue
             who = self.speaker_token(token)
             speaker = self.refs.resolve(who) if who is not None else None
-            content = None if lemma in QUOTE_ONLY_VERBS else self.content(token)
-            found.append(Event(token, speaker, content, lemma))
+            ranges = [] if lemma in QUOTE_ONLY_VERBS else self.contents(token)
+            found.append(Event(token, speaker, ranges[0] if ranges else None, lemma, extra=ranges[1:]))
             if speaker is not None and self.refs.kind(speaker.entity) != "person":
                 self.refs.thing_speakers.append((token.i, speaker.entity))
         return found
@@ -183,9 +209,9 @@ class Attributor:
                 end -= 1
             made.append(Draft(start, end, "direct-quote", event.speaker.entity, event.speaker.via,
                               f"quote + {event.cue}", quote=self.text[start:end], verb=event.verb.i))
-        if event.content is not None:
-            start = self.doc[event.content[0]].idx
-            last = self.doc[event.content[1] - 1]
+        for content in [event.content, *event.extra] if event.content is not None else []:
+            start = self.doc[content[0]].idx
+            last = self.doc[content[1] - 1]
             end = last.idx + len(last.text)
             inner = [q for q in self.quotes if start <= q.start and q.end <= end]
             quote = self.text[inner[0].start + 1:inner[0].end - 1] if inner else None

@@ -32,7 +32,7 @@ trust tribunal union university watch airlines airways industries laboratories l
 pharmaceuticals systems technologies media television radio club army navy pharma operations shipping
 marine port ports airport capital ventures resources petroleum oil gas steel chemicals foods telecom
 communications insurance investments securities properties construction engineering consulting solutions
-brands studios entertainment publishing hospitals clinic
+brands studios entertainment publishing hospitals clinic homes
 """)
 # People who speak for the body they work at: "analysts at Norrbank said ..." is Norrbank's view.
 STAFF_NOUNS = words("""
@@ -44,14 +44,14 @@ ORG_TYPE_NOUNS = words("""
 movement group party campaign coalition network alliance organisation organization charity company
 firm union militia sect church foundation network site website supplier manufacturer lender insurer
 retailer broadcaster outlet newspaper magazine startup subsidiary conglomerate consultancy agency
-nonprofit ngo charity
+nonprofit ngo charity journal tabloid bank
 """)
 OUTLET_CUES = words("""
 times news gazette herald post observer courier ledger standard tribune chronicle journal review
 wire telegraph guardian express mirror daily weekly monitor reporter dispatch bulletin register
 record examiner sentinel independent press broadcasting tv radio magazine
 """)
-JOURNAL_CUES = frozenset({"journal", "annals", "proceedings", "lancet", "bulletin", "review"})
+JOURNAL_CUES = frozenset({"journal", "annals", "proceedings", "lancet", "bulletin", "review", "letters"})
 # Generic nouns standing for a document whose findings are reported ("the study found").
 DOCUMENT_NOUNS = words("""
 study report paper survey audit review analysis investigation inquiry research findings assessment
@@ -70,7 +70,8 @@ spokesperson spokesman spokeswoman representative official officials spokespeopl
 HONORIFICS = words("""
 mr mr. mrs mrs. ms ms. miss dr dr. prof prof. professor sir dame lord lady judge justice father rev
 rev. reverend sister brother senator rep. president minister general colonel captain sheikh rabbi
-imam mayor governor
+imam mayor governor councillor councilor councilman councilwoman alderman commissioner chancellor
+inspector sergeant detective superintendent ambassador bishop cardinal
 """)
 MALE = frozenset({"mr", "mr.", "sir", "lord", "father", "brother", "spokesman", "he", "him", "his", "chairman"})
 FEMALE = frozenset({"mrs", "mrs.", "ms", "ms.", "miss", "dame", "lady", "sister", "spokeswoman", "she", "her",

@@ -158,6 +158,15 @@ def _untagged_orgs(doc: Any, found: list[Cand]) -> list[Cand]:
         if i in taken or not doc[i].is_title or doc[i].pos_ != "PROPN":
             i += 1
             continue
+        if doc[i].lower_ in HONORIFICS and i + 1 < len(doc) and i + 1 not in taken and doc[i + 1].is_title \
+                and doc[i + 1].pos_ == "PROPN" and doc[i + 1].lower_ not in HONORIFICS:
+            j = i + 1  # "Councillor Priyanka Desai": a title, then a name the model missed
+            while j + 1 < len(doc) and j - i < 3 and j + 1 not in taken and doc[j + 1].is_title \
+                    and doc[j + 1].pos_ == "PROPN" and sent_no[j + 1] == sent_no[i]:
+                j += 1
+            out.append(Cand(i + 1, j + 1, "PERSON", doc[i + 1:j + 1].text, sent_no[i], doc[i].lower_))
+            i = j + 1
+            continue
         j = i
         while j + 1 < len(doc) and j + 1 not in taken and sent_no[j + 1] == sent_no[i] and (
                 (doc[j + 1].is_title and doc[j + 1].pos_ in ("PROPN", "NOUN"))
@@ -199,7 +208,7 @@ def relabel(doc: Any, cands: list[Cand]) -> list[Cand]:
             label = "ORG"  # "Helix" for "Helix Pharma", whatever the model called it
         if c.end - c.start == 1 and c.text in surnames and c.label != "PUBLICATION":
             label = "PERSON"
-        if label == "PERSON" and c.text in repeated and not (c.honorific or c.person_cue):
+        if label == "PERSON" and c.text in repeated and not c.honorific:
             label = "ORG"
         if label is not None:
             c.label = label

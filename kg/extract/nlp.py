@@ -31,7 +31,7 @@ _DOC_NOUNS = r"(?:report|study|survey|paper|book|documentary|film|investigation|
 _Q_OPEN, _Q_CLOSE = "\"\u201c", "\"\u201d"
 _TITLE_BEFORE = re.compile(rf"[{_Q_OPEN}]([A-Z][^\"\u201c\u201d\n]{{1,100}}?)[,.]?[{_Q_CLOSE}],?\s+(?:an?|the|its)\s+"
                            rf"(?:[a-z-]+\s+){{0,3}}{_DOC_NOUNS}\b")
-_TITLE_AFTER = re.compile(rf"\b{_DOC_NOUNS}\s*,?\s+(?:titled|entitled|called|named)\s+[{_Q_OPEN}]"
+_TITLE_AFTER = re.compile(rf"\b{_DOC_NOUNS}\s*,?\s*(?:(?:titled|entitled|called|named)\s+)?[{_Q_OPEN}]"
                           rf"([A-Z][^\"\u201c\u201d\n]{{1,100}}?)[,.]?[{_Q_CLOSE}]")
 
 
@@ -41,6 +41,13 @@ def _initials_match(name: str, acronym: str) -> bool:
     every = "".join(w[0].upper() for w in words if w not in ("&",))
     letters = "".join(ch for ch in acronym if ch.isupper())
     return letters in (capitals, every) or (capitals.endswith(letters) and len(letters) >= 2)
+
+
+def _title_like(text: str) -> bool:
+    """"Behind the Gate" is a title; "It was a disaster" is a sentence."""
+    long_words = [w for w in text.split() if len(w) > 3]
+    capitals = sum(1 for w in long_words if w[0].isupper())
+    return not any(mark in text for mark in ".!?") and capitals >= max(1, (len(long_words) + 1) // 2)
 
 
 def _register() -> None:
@@ -81,6 +88,8 @@ def _register() -> None:
                     found.append(Span(doc, token.i, token.i + 1, label="ORG"))
         for pattern in (_TITLE_BEFORE, _TITLE_AFTER):
             for match in pattern.finditer(text):
+                if not _title_like(match.group(1)):
+                    continue
                 span = doc.char_span(match.start(1), match.end(1), label="PUBLICATION", alignment_mode="contract")
                 if span is not None and len(span):
                     found.append(span)

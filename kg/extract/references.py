@@ -20,6 +20,8 @@ from kg.extract.model import FoundEntity
 
 _PERSON_PRONOUNS = {"he": "m", "she": "f", "him": "m", "her": "f"}
 _THING_PRONOUNS = {"it", "its"}
+_POSS_OWNER = SPOKES_NOUNS | {"office", "team", "campaign", "staff", "aides"}  # "Dancey's office said"
+_GENERIC_ORG_NOUNS = {"company", "firm", "group", "organisation", "organization", "business", "charity"}
 _WINDOW = 300  # mentions looked at around a reference: antecedents are recent
 _MEDIA = {"NewsOutlet", "Journal"}  # outlets report; "the company" is never the newspaper
 _OWNER_NOUNS = SPOKES_NOUNS | STAFF_NOUNS
@@ -47,6 +49,11 @@ class References:
         self.starts = [p for p, _ in self.positions]
         self.sent_no = index(doc).sent_no
         self.roles = self._role_nouns()
+        self.strict = False  # True: "the committee" only resolves to an organization named like that
+        self.titles: dict[int, set[str]] = {}  # person -> titles used before the name ("councillor")
+        for c in cands:
+            if c.entity is not None and c.honorific:
+                self.titles.setdefault(c.entity, set()).add(c.honorific)
         self.thing_speakers: list[tuple[int, int]] = []  # (verb token, entity): speakers that are not people
         for entity in entities:
             if entity.kind == "person" and entity.gender is None:
@@ -107,7 +114,8 @@ class References:
             return None
         if lemma in _OWNER_NOUNS:
             for child in token.children:
-                if child.dep_ == "poss" or (child.dep_ == "prep" and child.lower_ in ("for", "of", "at")):
+                if (child.dep_ == "poss" and lemma in _POSS_OWNER) or (
+                        child.dep_ == "prep" and child.lower_ in ("for", "of", "at", "from")):
                     target = child if child.dep_ == "poss" else next(
                         (t for t in child.children if t.dep_ == "pobj"), None)
                     found = self.resolve(target) if target is not None else None
@@ -120,6 +128,8 @@ class References:
             if named is not None:
                 return named
         if lemma in ORG_NOUNS | ORG_TYPE_NOUNS:
+            if self.strict and lemma not in _GENERIC_ORG_NOUNS:
+                return self._named_org(token.i, lemma)  # "the committee" is not just any organization
             return self._org(token.i, lemma)
         person = self.roles.get(lemma)
         if person is not None:
@@ -162,10 +172,11 @@ class References:
         """"The report": a publication named inside its own phrase ("the report, titled ...") or
         its author ("a report by X"), else the most recent publication, else a journal."""
         noun = self.doc[index]
-        for token in noun.subtree:
-            key = self.token_entity.get(token.i)
-            if key is not None and self.kind(key) == "publication":
-                return Resolved(key, "noun")
+        inside = [k for k in (self.token_entity.get(t.i) for t in noun.subtree) if k is not None]
+        for wanted in ("publication", "Journal"):  # "a paper published in the journal X"
+            for key in inside:
+                if self.kind(key) == wanted or self.entities[key].org_kind == wanted:
+                    return Resolved(key, "noun")
         for child in noun.children:
             if child.dep_ == "prep" and child.lower_ in ("by", "from"):
                 for pobj in (t for t in child.children if t.dep_ == "pobj"):

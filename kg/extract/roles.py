@@ -18,6 +18,9 @@ from kg.extract.lexicon import HONORIFICS, ROLE_DROP, ROLE_VERBS
 from kg.extract.references import References
 
 _PREPS = {"of", "for", "at", "with", "in", "to"}
+_TITLE_BODIES = {"councillor": "council", "councilor": "council", "councilman": "council", "councilwoman": "council",
+                 "alderman": "council", "senator": "senate", "commissioner": "commission", "minister": "ministry",
+                 "judge": "court", "justice": "court", "bishop": "church"}
 _PREP_ROLE_VERBS: dict[str, str | None] = {"speak": "spokesperson", "work": None, "serve": None, "teach": "teacher",
                                            "volunteer": "volunteer", "study": "student"}
 
@@ -80,13 +83,29 @@ class RoleFinder:
 
     def find(self) -> list[Role]:
         found: dict[tuple[int, int], Role] = {}
-        for token in self.doc:
-            person = self.person_head(token)
-            if person is None or (token.head.i != token.i and self.refs.entity_of(token.head) == person):
-                continue  # only the head token of a person mention
-            for role in self.around(token, person):
-                found.setdefault((role.person, role.organization), role)
+        self.refs.strict = True
+        try:
+            for token in self.doc:
+                person = self.person_head(token)
+                if person is None or (token.head.i != token.i and self.refs.entity_of(token.head) == person):
+                    continue  # only the head token of a person mention
+                for role in [*self.around(token, person), *self.titled(token, person)]:
+                    found.setdefault((role.person, role.organization), role)
+        finally:
+            self.refs.strict = False
         return list(found.values())
+
+    def titled(self, token: Any, person: int) -> list[Role]:
+        """"Councillor <Person>" in an article about "<Town> City Council": the one organization
+        whose name holds the body the title belongs to."""
+        out = []
+        for title in self.refs.titles.get(person, ()):
+            body = _TITLE_BODIES.get(title)
+            orgs = [e.key for e in self.refs.entities.values() if e.kind == "organization" and body is not None
+                    and body in e.name.lower().split()]
+            if len(orgs) == 1:
+                out.append(Role(person, orgs[0], title, token.i, token.i + 1))
+        return out
 
     def around(self, token: Any, person: int) -> list[Role]:
         out = []
