@@ -13,6 +13,7 @@ something about a named entity without any attribution are the outlet's own, una
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -126,7 +127,7 @@ class Attributor:
             cuts = [c.left_edge.i for c in child.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX")
                     and any(t.dep_ in ("mark", "nsubj", "nsubjpass") for t in c.children)]
             bounds = [child.left_edge.i, *cuts, child.right_edge.i + 1]
-            ranges = [self.trimmed(a, b) for a, b in zip(bounds, bounds[1:], strict=False)]
+            ranges = [self.trimmed(a, b) for a, b in itertools.pairwise(bounds)]
             ranges = [(a, b) for a, b in ranges if a < b and not (a <= verb.i < b)]
             if ranges:
                 return ranges
