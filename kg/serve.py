@@ -45,6 +45,7 @@ _ALIASES = {"application/json": "json", "text/json": "json", "application/xml": 
             "json", "application/sparql-results+xml": "xml", "text/csv": "csv", "text/tab-separated-values": "tsv",
             **{v: k for k, v in _GRAPH_TYPES.items()}}
 _LOOPBACK_NAMES = {"localhost", "127.0.0.1", "[::1]", "::1"}
+_DRAIN_LIMIT = 16_000_000  # bodies up to this size are read and dropped before a 413; larger ones are cut off
 
 
 @dataclass
@@ -253,8 +254,9 @@ def _handler(endpoint: Endpoint, max_body: int) -> type[BaseHTTPRequestHandler]:
             except ValueError:
                 length = -1
             if length < 0 or length > max_body:
-                self._send(Response(413 if length > max_body else 400,
-                                    f"request body over the {max_body:,}-byte limit\n".encode()), close=True)
+                self._drain(length)
+                message = f"request body over the {max_body:,}-byte limit\n" if length > 0 else "bad Content-Length\n"
+                self._send(Response(413 if length > max_body else 400, message.encode()), close=True)
                 return
             if self.headers.get("Transfer-Encoding"):
                 self._send(Response(411, b"send a Content-Length\n"), close=True)
@@ -262,6 +264,15 @@ def _handler(endpoint: Endpoint, max_body: int) -> type[BaseHTTPRequestHandler]:
             body = self.rfile.read(length) if length else b""
             headers = {k.lower(): v for k, v in self.headers.items()}
             self._send(endpoint.handle(self.command, self.path, headers, body))
+
+        def _drain(self, length: int) -> None:
+            """Read (and drop) a moderately oversized body, so the client sees the 413, not a broken pipe."""
+            left = min(length, _DRAIN_LIMIT)
+            while left > 0:
+                chunk = self.rfile.read(min(left, 65536))
+                if not chunk:
+                    break
+                left -= len(chunk)
 
         def _send(self, response: Response, close: bool = False) -> None:
             self.send_response(response.status)
