@@ -130,3 +130,18 @@ def test_build_takes_articles_skips_sidecars_and_survives_a_bad_one(tmp_path: Pa
             assert text[int(row["start"].value):int(row["end"].value)] == row["exact"].value
         claims = store.ox.quads_for_pattern(None, ox.NamedNode(vocab.TYPE), ox.NamedNode(vocab.CLAIM), None)
         assert len(list(claims)) >= 2
+
+
+def test_extract_writes_json_and_folders_that_ingest_unchanged(tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "one.txt").write_text(GOOD)
+    (tmp_path / "two.md").write_text("---\ntitle: Two\n---\n\n" + GOOD)
+    out = tmp_path / "out"
+    assert main(["extract", str(tmp_path / "one.txt"), str(tmp_path / "two.md"), "-o", str(out)]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["one.case.yaml", "two.case.yaml"]
+    single = tmp_path / "one.json"
+    assert main(["extract", "--format", "json", str(tmp_path / "one.txt"), "-o", str(single)]) == 0
+    capsys.readouterr()
+    store = tmp_path / "store"
+    assert main(["--store", str(store), "ingest", str(single), *map(str, sorted(out.iterdir()))]) == 0
+    assert "3 added" in capsys.readouterr().out
