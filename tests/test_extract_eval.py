@@ -130,3 +130,15 @@ def test_speaker_labels_and_surnames_link_to_the_full_name(extracted: list[tuple
     honorifics = _by_name(extracted, "honorifics.txt")
     people = {e.name: set(e.aliases) for e in honorifics.entities if e.kind == "person"}
     assert "Osei" in people["Clara Osei"] and "Brandt" in people["Martin Brandt"]
+
+
+def test_quotes_running_over_paragraphs_and_stray_marks() -> None:
+    from kg.extract.quotes import find_quotes
+
+    text = '"We will fight this," said Ana Ruiz. "It is wrong.\n\n"And we will win," she said.\n\nOdd " mark.'
+    quotes, unbalanced = find_quotes(text)
+    assert [text[q.inner[0]:q.inner[1]] for q in quotes] == ["We will fight this,", "It is wrong.", "And we will win,"]
+    assert unbalanced == [text.index('" mark')]
+    result = next(extract_many([(text, read_meta(), None)]))
+    said = {(c.text, c.kind) for c in result.claims if c.claimant is not None}
+    assert ("It is wrong.", "direct-quote") in said and ("And we will win", "direct-quote") in said

@@ -28,6 +28,7 @@ from kg.extract.lexicon import (
     ORG_NOUNS,
     ORG_TYPE_NOUNS,
     OUTLET_CUES,
+    SPEECH_VERBS,
 )
 from kg.extract.model import FoundEntity, Mention, Span
 from kg.extract.textnorm import NormalText
@@ -177,6 +178,9 @@ def _untagged_orgs(doc: Any, found: list[Cand]) -> list[Cand]:
         if len(words) >= 2 and (words[-1].lower_ in ORG_HEADS or (
                 words[0].lower_ in ORG_HEADS and words[1].lower_ in ("of", "for"))):
             out.append(Cand(i, j + 1, "ORG", words.text, sent_no[i]))
+        elif 2 <= len(words) <= 3 and all(t.pos_ == "PROPN" for t in words) and words.root.dep_ == "nsubj" \
+                and words.root.head.lemma_.lower() in SPEECH_VERBS:
+            out.append(Cand(i, j + 1, "PERSON", words.text, sent_no[i]))  # "... said Ana Ruiz"
         i = j + 1
     return out
 

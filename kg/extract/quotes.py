@@ -1,7 +1,9 @@
 """Quotation spans in normalised text: straight and curly double quotes, paired per paragraph.
 
-A quotation mark left open at the end of its paragraph (or a closing mark with no opening one) is
-reported as unbalanced and ignored: a guess at where it ends would attribute the wrong words.
+A quotation left open at the end of a paragraph continues when the next paragraph opens with a
+quotation mark (the English convention for quotes over several paragraphs) and ends with its
+paragraph; any other open or stray mark is reported as unbalanced and ignored: a guess at where it
+ends would attribute the wrong words.
 """
 
 from __future__ import annotations
@@ -33,7 +35,8 @@ def find_quotes(text: str) -> tuple[list[Quote], list[int]]:
     quotes: list[Quote] = []
     unbalanced: list[int] = []
     position = 0
-    for paragraph in text.split(PARAGRAPH_BREAK):
+    paragraphs = text.split(PARAGRAPH_BREAK)
+    for number, paragraph in enumerate(paragraphs):
         open_at: int | None = None
         for index, char in enumerate(paragraph):
             offset = position + index
@@ -47,7 +50,10 @@ def find_quotes(text: str) -> tuple[list[Quote], list[int]]:
                 open_at = None
             elif char == CLOSING:
                 unbalanced.append(offset)
-        if open_at is not None:
+        following = paragraphs[number + 1].lstrip() if number + 1 < len(paragraphs) else ""
+        if open_at is not None and following[:1] in (OPENING, STRAIGHT):
+            quotes.append(Quote(open_at, position + len(paragraph) + 1))  # runs on into the next paragraph
+        elif open_at is not None:
             unbalanced.append(open_at)
         position += len(paragraph) + len(PARAGRAPH_BREAK)
     return quotes, unbalanced
