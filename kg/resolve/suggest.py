@@ -25,7 +25,7 @@ from kg.resolve.stored import StoredEntity
 
 MAX_BLOCK = 20
 WINDOW = 3
-PER_ENTITY = 12
+PER_ENTITY = 8
 MAX_NAMES = 6
 THRESHOLD = 0.6
 _VOWELS = str.maketrans("", "", "aeiouy")
@@ -78,37 +78,49 @@ def _blocks(entity: StoredEntity, keys: list[str]) -> Iterable[str]:
                 yield f"{kind}|acronym|{acronym}"
 
 
-def _name_score(kind: str, a: list[str], b: list[str], initials: dict[str, set[str]]) -> tuple[float, str]:
-    best, why = 0.0, ""
+def _name_score(kind: str, a: list[str], b: list[str], initials: dict[str, set[str]]) -> tuple[float, str, str, str]:
+    """Best similarity over the two name lists, with the pair of names and why (formatted later)."""
+    best, why, bx, by = 0.0, "", "", ""
     for x in a:
         for y in b:
-            score = fuzz.token_sort_ratio(x, y) / 100
-            reason = f"names {x!r} ~ {y!r} ({score:.2f})"
+            score, reason = fuzz.token_sort_ratio(x, y) / 100, "names"
             if kind == "person" and (person_weak(x) or person_weak(y)):  # a surname or initials: never certain
                 short, long = sorted((x.split(), y.split()), key=len)
                 fits = short[-1] == long[-1] and all(any(w.startswith(s) for w in long[:-1]) for s in short[:-1])
-                score = 0.8 if fits else min(score, 0.5)
-                reason = f"{' '.join(short)!r} could be {' '.join(long)!r} (surname)" if fits else reason
+                score, reason = (0.8, "surname") if fits else (min(score, 0.5), reason)
             if kind != "person" and (x in initials[y] or y in initials[x]):
-                score, reason = max(score, 0.85), f"{x!r} / {y!r} (acronym)"
+                score, reason = max(score, 0.85), "acronym"
             if score > best:
-                best, why = score, reason
-    return best, why
+                best, why, bx, by = score, reason, x, y
+    return best, why, bx, by
+
+
+def _reason(why: str, x: str, y: str, score: float) -> str:
+    if why == "surname":
+        short, long = sorted((x, y), key=lambda n: len(n.split()))
+        return f"{short!r} could be {long!r} (surname)"
+    if why == "acronym":
+        return f"{x!r} / {y!r} (acronym)"
+    return f"names {x!r} ~ {y!r} ({score:.2f})"
 
 
 def score_pair(a: StoredEntity, b: StoredEntity, names: dict[str, list[str]],
-               initials: dict[str, set[str]]) -> Suggestion:
-    similarity, why = _name_score(a.kind, names[a.iri], names[b.iri], initials)
-    reasons = [why]
+               initials: dict[str, set[str]], threshold: float = 0.0) -> Suggestion | None:
+    """The pair's suggestion, or None when it cannot reach ``threshold`` (checked before the costly parts)."""
+    similarity, why, x, y = _name_score(a.kind, names[a.iri], names[b.iri], initials)
+    if 0.75 * similarity + 0.25 < threshold:
+        return None
     shared = a.neighbours & b.neighbours
-    neighbourhood = min(1.0, len(shared) / 2)
+    together = a.names.keys() & b.names.keys()
+    score = round(0.75 * similarity + 0.15 * min(1.0, len(shared) / 2) + 0.10 * (1.0 if together else 0.0), 3)
+    if score < threshold:
+        return None
+    reasons = [_reason(why, x, y, similarity)]
     if shared:
         reasons.append(f"{len(shared)} shared neighbour(s)")
-    together = set(a.names) & set(b.names)
     if together:
         reasons.append(f"both in {', '.join(sorted(together)[:3])}")
-    score = 0.75 * similarity + 0.15 * neighbourhood + 0.10 * (1.0 if together else 0.0)
-    return Suggestion(a, b, round(score, 3), reasons)
+    return Suggestion(a, b, score, reasons)
 
 
 def suggest(entities: list[StoredEntity], threshold: float = THRESHOLD, apart: set[frozenset[str]] | None = None,
@@ -169,8 +181,8 @@ def _suggest(entities: list[StoredEntity], threshold: float, apart: set[frozense
         a, b = entities[x], entities[y]
         if apart and frozenset((a.iri, b.iri)) in apart:
             continue
-        suggestion = score_pair(a, b, names, initials)
-        if suggestion.score >= threshold:
+        suggestion = score_pair(a, b, names, initials, threshold)
+        if suggestion is not None:
             out.append(suggestion)
     out.sort(key=lambda s: (-s.score, s.a.iri, s.b.iri))
     return out[:limit] if limit is not None else out
