@@ -145,8 +145,10 @@ class Attributor:
             speaker = self.refs.resolve(who) if who is not None else None
             ranges = [] if lemma in QUOTE_ONLY_VERBS else self.contents(token)
             found.append(Event(token, speaker, ranges[0] if ranges else None, lemma, extra=ranges[1:]))
-            if speaker is not None and self.refs.kind(speaker.entity) != "person":
-                self.refs.thing_speakers.append((token.i, speaker.entity))
+            if speaker is not None:
+                speakers = self.refs.person_speakers if self.refs.kind(speaker.entity) == "person" \
+                    else self.refs.thing_speakers
+                speakers.append((token.i, speaker.entity))
         return found
 
     def governing_event(self, quote: Quote, events: dict[int, Event]) -> Event | None:

@@ -55,13 +55,16 @@ JOURNAL_CUES = frozenset({"journal", "annals", "proceedings", "lancet", "bulleti
 # Generic nouns standing for a document whose findings are reported ("the study found").
 DOCUMENT_NOUNS = words("""
 study report paper survey audit review analysis investigation inquiry research findings assessment
-document letter statement memo
+document letter statement memo lawsuit suit complaint petition filing indictment ruling judgment
+verdict affidavit
 """)
 # Generic nouns that stand for an organization mentioned elsewhere ("the company said").
 ORG_NOUNS = words("""
 company firm group agency ministry council union board department hospital bank utility organisation
 organization office authority charity committee court government regulator trust association network
 institute university federation party movement campaign coalition department administration
+airline carrier insurer lender retailer manufacturer supplier operator contractor broadcaster publisher
+airport chain society
 """)
 # People speaking for an organization ("a spokesperson for the Ministry said").
 SPOKES_NOUNS = words("""

@@ -73,6 +73,10 @@ def _trim(doc: Any, start: int, end: int) -> tuple[int, int, str | None]:
     while start < end - 1 and doc[start].lower_ in HONORIFICS and doc[start + 1].is_title:
         honorific = doc[start].lower_
         start += 1
+    for i in range(start + 1, end):  # "SkyLark Air 4.5 million pounds": a name stops at a number
+        if doc[i].text[:1].isdigit() or doc[i].is_currency:
+            end = i
+            break
     while end > start and (doc[end - 1].lower_ in ("'s", "'", "\u2019s") or doc[end - 1].is_punct):
         end -= 1
     return start, end, honorific
@@ -148,10 +152,21 @@ def candidates(doc: Any) -> list[Cand]:
     return sorted(out + _untagged_orgs(doc, out), key=lambda c: c.start)
 
 
+def _next_to_person(words: Any, people: set[int]) -> bool:
+    """Coordinated with a name the model did tag as a person: "Joanna Reyes and Claire Whitmore"."""
+    for token in words:
+        if token.dep_ == "conj" and token.head.i in people:
+            return True
+        if any(child.dep_ == "conj" and child.i in people for child in token.children):
+            return True
+    return False
+
+
 def _untagged_orgs(doc: Any, found: list[Cand]) -> list[Cand]:
     """Capitalised names the model missed that are organizations by their shape: ending in an
     organization word ("Helix Pharma", "Halden Port Operations") or "<Port> of <Halden>"."""
     taken = {i for c in found for i in range(c.start, c.end)}
+    people = {i for c in found if c.label == "PERSON" for i in range(c.start, c.end)}
     sent_no = index(doc).sent_no
     out = []
     i = 0
@@ -169,7 +184,7 @@ def _untagged_orgs(doc: Any, found: list[Cand]) -> list[Cand]:
             i = j + 1
             continue
         j = i
-        while j + 1 < len(doc) and j + 1 not in taken and sent_no[j + 1] == sent_no[i] and (
+        while j + 1 < len(doc) and j + 1 not in taken and (  # the parser may split a name: no sentence check
                 (doc[j + 1].is_title and doc[j + 1].pos_ in ("PROPN", "NOUN"))
                 or (doc[j + 1].lower_ in ("of", "for", "and", "&") and j + 2 < len(doc) and doc[j + 2].is_title
                     and j + 2 not in taken)):
@@ -178,9 +193,10 @@ def _untagged_orgs(doc: Any, found: list[Cand]) -> list[Cand]:
         if len(words) >= 2 and (words[-1].lower_ in ORG_HEADS or (
                 words[0].lower_ in ORG_HEADS and words[1].lower_ in ("of", "for"))):
             out.append(Cand(i, j + 1, "ORG", words.text, sent_no[i]))
-        elif 2 <= len(words) <= 3 and all(t.pos_ == "PROPN" for t in words) and words.root.dep_ == "nsubj" \
-                and words.root.head.lemma_.lower() in SPEECH_VERBS:
-            out.append(Cand(i, j + 1, "PERSON", words.text, sent_no[i]))  # "... said Ana Ruiz"
+        elif 2 <= len(words) <= 3 and all(t.pos_ == "PROPN" for t in words) and (
+                (words.root.dep_ == "nsubj" and words.root.head.lemma_.lower() in SPEECH_VERBS)
+                or _next_to_person(words, people)):
+            out.append(Cand(i, j + 1, "PERSON", words.text, sent_no[i]))  # "... said Ana Ruiz", "Ana Ruiz and <Person>"
         i = j + 1
     return out
 

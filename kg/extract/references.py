@@ -21,7 +21,11 @@ from kg.extract.model import FoundEntity
 _PERSON_PRONOUNS = {"he": "m", "she": "f", "him": "m", "her": "f"}
 _THING_PRONOUNS = {"it", "its"}
 _POSS_OWNER = SPOKES_NOUNS | {"office", "team", "campaign", "staff", "aides"}  # "Dancey's office said"
-_GENERIC_ORG_NOUNS = {"company", "firm", "group", "organisation", "organization", "business", "charity"}
+_GENERIC_ORG_NOUNS = {"company", "firm", "group", "organisation", "organization", "business", "charity", "airline",
+                      "carrier", "insurer", "lender", "retailer", "manufacturer", "supplier", "operator",
+                      "contractor", "broadcaster", "publisher", "chain"}
+_AUTHORING = {"file", "publish", "write", "commission", "release", "produce", "issue", "conduct", "prepare",
+              "compile", "author", "submit", "bring"}
 _WINDOW = 300  # mentions looked at around a reference: antecedents are recent
 _MEDIA = {"NewsOutlet", "Journal"}  # outlets report; "the company" is never the newspaper
 _OWNER_NOUNS = SPOKES_NOUNS | STAFF_NOUNS
@@ -54,7 +58,8 @@ class References:
         for c in cands:
             if c.entity is not None and c.honorific:
                 self.titles.setdefault(c.entity, set()).add(c.honorific)
-        self.thing_speakers: list[tuple[int, int]] = []  # (verb token, entity): speakers that are not people
+        self.thing_speakers: list[tuple[int, int]] = []
+        self.person_speakers: list[tuple[int, int]] = []  # (verb token, person) in reading order
         for entity in entities:
             if entity.kind == "person" and entity.gender is None:
                 entity.gender = self._role_gender(entity.key)
@@ -137,6 +142,27 @@ class References:
         return None
 
     def _pronoun(self, token: Any, gender: str) -> Resolved | None:
+        """The last person who spoke, if recent and not of the other gender; else the subject of
+        this or the previous sentence; else the most recent person mentioned."""
+        now = self.sent_no[token.i]
+        for start, key in self._before_positions(token.i):
+            entity = self.entities[key]
+            if now - self.sent_no[start] > 1:
+                break
+            root = self.doc[start]
+            while root.head.i != root.i and self.token_entity.get(root.head.i) == key:
+                root = root.head
+            if root.dep_ == "appos":
+                root = root.head
+            main = root.head.dep_ == "ROOT" or (root.head.dep_ == "conj" and root.head.head.dep_ == "ROOT")
+            if entity.kind == "person" and entity.gender in (None, gender) and root.dep_ in ("nsubj", "nsubjpass") \
+                    and main:
+                entity.gender = gender
+                return Resolved(key, "pronoun")
+        spoke = [key for i, key in self.person_speakers if i < token.i and now - self.sent_no[i] <= 2]
+        if spoke and self.entities[spoke[-1]].gender in (None, gender):
+            self.entities[spoke[-1]].gender = gender
+            return Resolved(spoke[-1], "pronoun")
         for key in self._before(token.i):
             entity = self.entities[key]
             if entity.kind != "person" or entity.gender not in (None, gender):
@@ -177,8 +203,9 @@ class References:
             for key in inside:
                 if self.kind(key) == wanted or self.entities[key].org_kind == wanted:
                     return Resolved(key, "noun")
-        for child in noun.children:
-            if child.dep_ == "prep" and child.lower_ in ("by", "from"):
+        for child in noun.subtree:  # "a report by X", "the lawsuit, filed by X"
+            if child.dep_ in ("prep", "agent") and child.lower_ in ("by", "from") and child.head.i in (
+                    noun.i, *(t.i for t in noun.children if t.dep_ == "acl" and t.lemma_ in _AUTHORING)):
                 for pobj in (t for t in child.children if t.dep_ == "pobj"):
                     found = self.resolve(pobj)
                     if found is not None:

@@ -102,7 +102,7 @@ class RoleFinder:
         for title in self.refs.titles.get(person, ()):
             body = _TITLE_BODIES.get(title)
             orgs = [e.key for e in self.refs.entities.values() if e.kind == "organization" and body is not None
-                    and body in e.name.lower().split()]
+                    and e.name.lower().split()[-1] == body]
             if len(orgs) == 1:
                 out.append(Role(person, orgs[0], title, token.i, token.i + 1))
         return out
