@@ -142,3 +142,12 @@ def test_quotes_running_over_paragraphs_and_stray_marks() -> None:
     result = next(extract_many([(text, read_meta(), None)]))
     said = {(c.text, c.kind) for c in result.claims if c.claimant is not None}
     assert ("It is wrong.", "direct-quote") in said and ("And we will win", "direct-quote") in said
+
+
+def test_two_processes_give_the_same_extractions() -> None:
+    articles = [read_article(p) for p in PATHS[:4]]
+    items = [(a.text, a.meta, a.analysis) for a in articles]
+    one = list(extract_many(items))
+    two = list(extract_many(items, n_process=2, batch_size=1))
+    assert [[(c.text, c.claimant, c.evidence) for c in r.claims] for r in one] == \
+        [[(c.text, c.claimant, c.evidence) for c in r.claims] for r in two]
