@@ -95,6 +95,9 @@ class Attributor:
                     return next((t for t in token.children if t.dep_ == "pobj"), None)
         if verb.dep_ in ("conj", "advcl") and verb.head.lemma_.lower() in SPEECH_VERBS:
             return self.speaker_token(verb.head)
+        after = verb.i + 1  # inverted "..., said Declan O'Brien, ..." that the parser hung elsewhere
+        if after < len(self.doc) and self.refs.entity_of(self.doc[after]) is not None:
+            return self.doc[after]
         return None
 
     def trimmed(self, start: int, end: int) -> tuple[int, int]:
@@ -131,6 +134,25 @@ class Attributor:
             ranges = [(a, b) for a, b in ranges if a < b and not (a <= verb.i < b)]
             if ranges:
                 return ranges
+        return self.loose_contents(verb)
+
+    def loose_contents(self, verb: Any) -> list[tuple[int, int]]:
+        """No clausal complement: a parenthetical "The complaints, she said, were handled ..." says
+        the clause around it; a denial of a gerund or of "allegations that ..." says what is denied."""
+        head = verb.head
+        if verb.dep_ == "parataxis" and head.pos_ in ("VERB", "AUX"):
+            start, end = self.trimmed(head.left_edge.i, head.right_edge.i + 1)
+            first, last = self.doc[start].idx, self.doc[end - 1].idx
+            if start < end and not any(q.start <= last and first <= q.end for q in self.quotes):
+                return [(start, end)]
+        if verb.lemma_.lower() in DENIALS:
+            for obj in (c for c in verb.children if c.dep_ in ("dobj", "xcomp", "pcomp")):
+                clause = next((c for c in obj.children if c.dep_ in ("acl", "ccomp")
+                               and any(t.lower_ == "that" and t.dep_ == "mark" for t in c.children)), None)
+                if clause is not None:
+                    return [self.trimmed(clause.left_edge.i, clause.right_edge.i + 1)]
+                if any(t.tag_ == "VBG" for t in obj.subtree):
+                    return [self.trimmed(obj.left_edge.i, obj.right_edge.i + 1)]
         return []
 
     def events(self) -> list[Event]:

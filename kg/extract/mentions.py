@@ -35,6 +35,9 @@ from kg.extract.textnorm import NormalText
 
 _KEEP = {"PERSON", "ORG", "PUBLICATION", "GPE", "NORP", "WORK_OF_ART", "LOC", "FAC", "PRODUCT", "EVENT", "LAW"}
 _LEADING = {"the", "a", "an"}
+_PLACE_ADJECTIVES = {"northern", "southern", "eastern", "western", "central", "north", "south", "east", "west",
+                     "northeastern", "northwestern", "southeastern", "southwestern", "rural", "coastal", "upper",
+                     "lower", "neighbouring", "neighboring"}
 _KINDS = (("NewsOutlet", OUTLET_CUES - JOURNAL_CUES), ("Journal", JOURNAL_CUES),
           ("University", {"university", "college"}),
           ("Hospital", {"hospital", "clinic"}), ("Court", {"court", "tribunal"}), ("PoliticalParty", {"party"}),
@@ -98,9 +101,9 @@ def _label(doc: Any, c: Cand, surnames_alone: set[str]) -> str | None:
         return "ORG"
     if len(tokens) > 2 and tokens[0].lower_ in ORG_HEADS and tokens[1].lower_ in ("of", "for"):
         return "ORG"  # "Port of Halden", "Ministry of Health"
+    before = doc[c.start - 1] if c.start else None
     if after is not None and after.lower_ in ORG_TYPE_NOUNS and after.is_lower:
         return "ORG"
-    before = doc[c.start - 1] if c.start else None
     root = tokens.root
     if (before is not None and before.is_lower and before.lower_ in ORG_TYPE_NOUNS) or (
             root.dep_ == "appos" and root.head.lower_ in ORG_TYPE_NOUNS | ORG_NOUNS):
@@ -110,9 +113,11 @@ def _label(doc: Any, c: Cand, surnames_alone: set[str]) -> str | None:
     if len(tokens) >= 2 and last.text in surnames_alone and c.label in ("ORG", "GPE", "WORK_OF_ART", "PERSON") \
             and all(t.is_title for t in tokens):
         return "PERSON"
-    if len(tokens) == 1 and c.label in ("PERSON", "GPE") and after is not None and after.pos_ == "NOUN" \
-            and after.is_lower and last.head.i == after.i:
-        return None  # a name used as an adjective: "its Ridgeback quarry"
+    if len(tokens) == 1 and not last.is_upper and after is not None and after.pos_ == "NOUN" and after.is_lower \
+            and last.head.i == after.i:
+        return None  # a name used as an adjective: "its Ridgeback quarry", "Financial ombudsman"
+    if before is not None and before.lower_ in _PLACE_ADJECTIVES and c.label in ("ORG", "GPE", "LOC", "PERSON"):
+        return None  # "northern Sarovia" is a place
     if len(tokens) == 1 and not last.is_upper and after is not None and after.is_title and last.head.i == after.i \
             and last.dep_ == "compound":
         return None  # part of a title: "Interior Minister ..."
@@ -222,8 +227,13 @@ def relabel(doc: Any, cands: list[Cand]) -> list[Cand]:
     org_firsts = {doc[c.start].text for c, label in zip(cands, labels, strict=True)
                   if label == "ORG" and c.end - c.start > 1 and doc[c.start].pos_ == "PROPN"
                   and doc[c.start].lower_ not in ORG_HEADS and not doc[c.start].is_stop}
+    org_names = [tuple(t.text for t in doc[c.start:c.end]) for c, label in zip(cands, labels, strict=True)
+                 if label == "ORG" and c.end - c.start > 2]
     kept = []
     for c, label in zip(cands, labels, strict=True):
+        words = tuple(t.text for t in doc[c.start:c.end])
+        if len(words) > 1 and any(name[:len(words)] == words and len(name) > len(words) for name in org_names):
+            label = "ORG"  # "Sterling Mutual" for "Sterling Mutual Insurance"
         if c.end - c.start == 1 and c.text in org_firsts and c.label != "PUBLICATION":
             label = "ORG"  # "Helix" for "Helix Pharma", whatever the model called it
         if c.end - c.start == 1 and c.text in surnames and c.label != "PUBLICATION":
@@ -311,6 +321,12 @@ def link(doc: Any, cands: list[Cand], acronyms: dict[str, str], headings: set[in
                     name, c.label = org.text, "ORG"
                 elif c.label == "PERSON" and not c.honorific:
                     continue  # a lone first or last name nobody introduced
+        elif c.label == "ORG":
+            size = c.end - c.start
+            longer = [o for o in long_orgs if o.end - o.start > size
+                      and [t.text for t in doc[o.start:o.start + size]] == [t.text for t in doc[c.start:c.end]]]
+            if longer:
+                name = longer[0].text  # "Sterling Mutual" is short for "Sterling Mutual Insurance"
         entity = entity_for(kinds[c.label], name)
         c.entity = entity.key
         if c.text != entity.name and c.text not in entity.aliases:

