@@ -1,13 +1,18 @@
-"""Per-document lookups computed once: sentences, the sentence of each token, token by offset.
+"""A parsed article's structure, computed once: sentences, headings, tokens by offset.
 
-spaCy recomputes ``doc.sents`` and ``token.sent`` on every access (a scan of the document each
-time); the rules ask those questions hundreds of times per article, so they ask this index.
+spaCy recomputes ``doc.sents``, ``token.sent`` and ``doc.text`` on every access (a scan of the
+document each time); the rules ask those questions hundreds of times per article, so they ask
+this index instead.
 """
 
 from __future__ import annotations
 
 import bisect
 from typing import Any
+
+from kg.extract.textnorm import PARAGRAPH_BREAK
+
+_TERMINAL = (".", "!", "?", '"', "'", "\u201d", "\u2019", ":", ";", ")")
 
 
 class DocIndex:
@@ -19,6 +24,19 @@ class DocIndex:
             for i in range(sent.start, sent.end):
                 self.sent_no[i] = number
         self.starts = [token.idx for token in doc]
+
+    def headings(self, text: str) -> set[int]:
+        """Sentences that are headlines, bylines or labels: they end a paragraph without closing
+        punctuation, or are all capitals. ``text`` is the document's text."""
+        out = set()
+        end_of_text = len(text.rstrip())
+        for number, sent in enumerate(self.sents):
+            stripped = sent.text.strip()
+            ends_paragraph = text.startswith(PARAGRAPH_BREAK, sent.end_char) or sent.end_char >= end_of_text \
+                or "\n" in sent.text_with_ws[len(sent.text.rstrip()):]
+            if stripped and ((ends_paragraph and not stripped.endswith(_TERMINAL)) or stripped.isupper()):
+                out.add(number)
+        return out
 
     def sent(self, token: Any) -> Any:
         return self.sents[self.sent_no[token.i]]

@@ -25,7 +25,6 @@ from kg.extract.roles import RoleFinder
 from kg.extract.textnorm import PARAGRAPH_BREAK, NormalText, normalise
 
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
-_TERMINAL = ('.', '!', '?', '"', "'", "\u201d", "\u2019", ":", ";", ")")
 MIN_ENGLISH_RATIO = 0.2
 
 
@@ -37,23 +36,10 @@ def english_share(text: str, sample: int = 4000) -> tuple[float, int]:
     return sum(1 for w in words if w in STOP_WORDS) / len(words), len(words)
 
 
-def headings(doc: Any) -> set[int]:
-    """Sentences that are headlines, bylines or labels: they end a paragraph without punctuation."""
-    out = set()
-    text = doc.text
-    for number, sent in enumerate(index(doc).sents):
-        stripped = sent.text.strip()
-        ends_paragraph = text.startswith(PARAGRAPH_BREAK, sent.end_char) or sent.end_char >= len(text.rstrip()) \
-            or "\n" in sent.text_with_ws[len(sent.text.rstrip()):]
-        if stripped and ((ends_paragraph and not stripped.endswith(_TERMINAL)) or stripped.isupper()):
-            out.add(number)
-    return out
-
-
 def analyse(doc: Any, norm: NormalText, original: str, meta: ArticleMeta) -> Extraction:
     """Entities, roles and claims of one parsed article, with offsets into ``original``."""
     result = Extraction(original, meta, model=nlp.model_name(), model_version=nlp.model_version())
-    heads = headings(doc)
+    heads = index(doc).headings(norm.text)
     cands = relabel(doc, candidates(doc))
     entities = link(doc, cands, dict(doc.user_data.get("kg_acronyms", {})), heads)
     mentions(doc, norm, original, cands, entities)
