@@ -151,3 +151,17 @@ def test_two_processes_give_the_same_extractions() -> None:
     two = list(extract_many(items, n_process=2, batch_size=1))
     assert [[(c.text, c.claimant, c.evidence) for c in r.claims] for r in one] == \
         [[(c.text, c.claimant, c.evidence) for c in r.claims] for r in two]
+
+
+def test_gold_files_in_other_spellings_are_read(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("\u201cWe acted lawfully,\u201d said Mara Lind, a spokeswoman for the "
+                                    "Osgood Trust.\n")
+    (tmp_path / "a.gold.yaml").write_text(
+        "entities:\n  - {type: per, name: Mara Lind}\n  - {type: org, name: Osgood Trust}\n"
+        "claims:\n  - {speaker: Mara Lind, quote: '\"we acted lawfully\"'}\n"
+        "  - {speaker: Mara Lind, quote: 'words that are not there'}\n"
+        "roles:\n  - {person: Mara Lind, org: Osgood Trust, role: spokeswoman}\n")
+    report = evaluate_dir(tmp_path)
+    assert (report.score("entities").f1, report.score("roles").f1) == (1.0, 1.0)
+    assert (report.score("claims").tp, report.score("claims").fn) == (1, 1)
+    assert any("gold text not found in the article" in m for m in report.misses)

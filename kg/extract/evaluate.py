@@ -95,11 +95,45 @@ def _match(gold: list[Any], pred: list[Any], same: Callable[[Any, Any], bool]) -
     return Score(len(gold) - len(missed), len(extra), len(missed)), missed, extra
 
 
+_TYPES = {"person": "person", "people": "person", "per": "person", "organization": "organization",
+          "organisation": "organization", "org": "organization", "publication": "publication", "work": "publication",
+          "pub": "publication"}
+_FIELD_ALIASES = {"speaker": "claimant", "quote": "text", "org": "organization", "organisation": "organization"}
+
+
+def _record(path: Path, section: str, item: Any) -> dict[str, Any]:
+    if not isinstance(item, dict):
+        raise InputError(f"{path}: {section}: each entry must be a mapping, not {item!r}")
+    record = {_FIELD_ALIASES.get(str(k), str(k)): v for k, v in item.items()}
+    if section == "entities":
+        kind = _TYPES.get(str(record.get("type", "")).lower())
+        if kind is None or not record.get("name"):
+            raise InputError(f"{path}: entities: {item!r} needs a name and a type (person, organization, publication)")
+        record["type"] = kind
+    required = {"claims": ("claimant", "text"), "roles": ("person", "organization")}.get(section, ())
+    for name in required:
+        if not record.get(name):
+            raise InputError(f"{path}: {section}: {item!r} has no {name!r}")
+    return record
+
+
 def load_gold(path: Path) -> dict[str, list[dict[str, Any]]]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError:
+        raise InputError(f"{path}: malformed YAML") from None
     if not isinstance(data, dict):
         raise InputError(f"{path}: gold annotation must be a mapping of entities, claims, roles")
-    return {k: list(data.get(k) or []) for k in ("entities", "claims", "roles")}
+    return {k: [_record(path, k, item) for item in data.get(k) or []] for k in ("entities", "claims", "roles")}
+
+
+def _locate(text: str, wanted: str) -> tuple[int, int] | None:
+    """Where gold words are in the article: whitespace, case and punctuation may differ."""
+    words = re.findall(r"\w+", wanted)
+    if not words:
+        return None
+    found = re.search(r"\W+".join(re.escape(w) for w in words), text, re.IGNORECASE)
+    return found.span() if found else None
 
 
 def score_article(result: Extraction, gold: dict[str, list[dict[str, Any]]], where: str, report: EvalReport) -> None:
@@ -121,17 +155,19 @@ def score_article(result: Extraction, gold: dict[str, list[dict[str, Any]]], whe
     claims = [c for c in result.claims if c.kind != "unattributed" and c.claimant is not None]
 
     def claim_same(g: dict[str, Any], c: Any) -> bool:
-        found = re.search(r"\s+".join(re.escape(w) for w in g["text"].split()), result.text)
+        found = _locate(result.text, str(g["text"]))
         if found is None:
-            raise InputError(f"{where}: gold claim text not found in the article: {g['text']!r}")
-        start, end = found.span()
+            return False  # reported below as a miss, with the reason
+        start, end = found
         overlap = min(end, c.evidence.end) - max(start, c.evidence.start)
         shorter = min(end - start, c.evidence.end - c.evidence.start) or 1
         return overlap / shorter >= 0.5 and bool(gold_forms(g["claimant"]) & _entity_forms(by_key[c.claimant]))
 
     score, missed, extra = _match(gold["claims"], claims, claim_same)
     report.score("claims").add(score)
-    report.misses += [f"{where}: missed claim by {m['claimant']}: {m['text'][:60]!r}" for m in missed]
+    report.misses += [f"{where}: missed claim by {m['claimant']}: {m['text'][:60]!r}"
+                      + ("" if _locate(result.text, str(m["text"])) else " (gold text not found in the article)")
+                      for m in missed]
     report.misses += [f"{where}: extra claim by {by_key[c.claimant].name}: {c.text[:60]!r}" for c in extra]
 
     def role_words(role: str | None) -> set[str]:
