@@ -133,7 +133,8 @@ def run(sizes: list[int], seed: int, work: Path) -> list[dict[str, float]]:
         row = {"size": size, "files": len(generated.files), "kg_triples": kg["triples"], "quads": quads,
                "rdflib_triples": rdf["triples"], "kg_s": kg["seconds"], "raw_s": raw["seconds"],
                "rdflib_s": rdf["seconds"], "kg_mb": kg["rss_mb"], "raw_mb": raw["rss_mb"],
-               "rdflib_mb": rdf["rss_mb"], "kg_cpu": kg["cpu"], "raw_cpu": raw["cpu"], "rdflib_cpu": rdf["cpu"]}
+               "rdflib_mb": rdf["rss_mb"], "kg_cpu": kg["cpu"], "raw_cpu": raw["cpu"], "rdflib_cpu": rdf["cpu"],
+               "load": os.getloadavg()[1]}
         rows.append(row)
         print(render_row(row), flush=True)
         shutil.rmtree(base, ignore_errors=True)
@@ -141,14 +142,14 @@ def run(sizes: list[int], seed: int, work: Path) -> list[dict[str, float]]:
 
 
 HEADER = ("| size | triples (kg) | kg s | raw s | rdflib s | kg/raw | kg/rdflib | kg peak MB | raw peak MB "
-          "| rdflib peak MB | CPU s kg / raw / rdflib |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+          "| rdflib peak MB | CPU s kg / raw / rdflib | load |\n" + "|---:" * 12 + "|")
 
 
 def render_row(row: dict[str, float]) -> str:
     return (f"| {row['size']:,} | {row['kg_triples']:,} | {row['kg_s']:.2f} | {row['raw_s']:.2f} | "
             f"{row['rdflib_s']:.2f} | {row['kg_s'] / row['raw_s']:.2f}x | {row['kg_s'] / row['rdflib_s']:.2f}x | "
             f"{row['kg_mb']:,.0f} | {row['raw_mb']:,.0f} | {row['rdflib_mb']:,.0f} | "
-            f"{row['kg_cpu']:.1f} / {row['raw_cpu']:.1f} / {row['rdflib_cpu']:.1f} |")
+            f"{row['kg_cpu']:.1f} / {row['raw_cpu']:.1f} / {row['rdflib_cpu']:.1f} | {row['load']:.1f} |")
 
 
 def report(rows: list[dict[str, float]], about: str) -> str:
@@ -157,7 +158,8 @@ def report(rows: list[dict[str, float]], about: str) -> str:
              "store; raw = pyoxigraph `bulk_load` of the same quads as one N-Quads file into a new on-disk "
              "store; rdflib = in-memory `Graph().parse(format=\"nt\")` of the same triples. Each runs in a "
              "fresh process; times (wall clock) exclude imports; CPU s is user + system time of the process and "
-             "its workers (a check on wall times when the machine is shared); peak RSS is the process's (kg: plus "
+             "its workers (a check on wall times when the machine is shared; load is the 5-minute load average "
+             "after the row); peak RSS is the process's (kg: plus "
              "its largest worker)."]
     return "\n".join(lines) + "\n"
 
