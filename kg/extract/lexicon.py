@@ -32,8 +32,11 @@ trust tribunal union university watch airlines airways industries laboratories l
 pharmaceuticals systems technologies media television radio club army navy pharma operations shipping
 marine port ports airport capital ventures resources petroleum oil gas steel chemicals foods telecom
 communications insurance investments securities properties construction engineering consulting solutions
-brands studios entertainment publishing hospitals clinic homes
+brands studios entertainment publishing hospitals clinic homes developments estates realty
 """)
+# Nouns that stand for a news outlet mentioned earlier ("the newspaper said").
+MEDIA_NOUNS = frozenset({"newspaper", "paper", "outlet", "broadcaster", "magazine", "tabloid", "website", "site",
+                         "station", "channel", "daily", "weekly", "agency"})
 # People who speak for the body they work at: "analysts at Norrbank said ..." is Norrbank's view.
 STAFF_NOUNS = words("""
 analyst economist researcher scientist expert official lawyer investigator auditor inspector engineer

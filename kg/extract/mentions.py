@@ -154,7 +154,10 @@ def candidates(doc: Any) -> list[Cand]:
         sentence = sent_no[start]
         text = doc[start:end].text
         out.append(Cand(start, end, ent.label_, text, sentence, honorific, _person_cue(doc, start, end)))
-    return sorted(out + _untagged_orgs(doc, out), key=lambda c: c.start)
+    extra = _untagged_orgs(doc, out)
+    titled = [e for e in extra if e.honorific]  # a titled full name replaces a part the model tagged alone
+    out = [c for c in out if not any(c.start < e.end and e.start < c.end for e in titled)]
+    return sorted(out + extra, key=lambda c: c.start)
 
 
 def _next_to_person(words: Any, people: set[int]) -> bool:
@@ -167,6 +170,14 @@ def _next_to_person(words: Any, people: set[int]) -> bool:
     return False
 
 
+def _is_a_body(words: Any) -> bool:
+    """"<Name> is a coalition of ...": the subject of "is a <organization noun>"."""
+    root = words.root
+    if root.dep_ != "nsubj" or root.head.lemma_ != "be":
+        return False
+    return any(t.dep_ == "attr" and t.lower_ in ORG_TYPE_NOUNS | ORG_NOUNS for t in root.head.children)
+
+
 def _untagged_orgs(doc: Any, found: list[Cand]) -> list[Cand]:
     """Capitalised names the model missed that are organizations by their shape: ending in an
     organization word ("Helix Pharma", "Halden Port Operations") or "<Port> of <Halden>"."""
@@ -176,17 +187,20 @@ def _untagged_orgs(doc: Any, found: list[Cand]) -> list[Cand]:
     out = []
     i = 0
     while i < len(doc):
-        if i in taken or not doc[i].is_title or doc[i].pos_ != "PROPN":
-            i += 1
-            continue
-        if doc[i].lower_ in HONORIFICS and i + 1 < len(doc) and i + 1 not in taken and doc[i + 1].is_title \
+        if doc[i].lower_ in HONORIFICS and i + 1 < len(doc) and i + 1 not in people and doc[i + 1].is_title \
                 and doc[i + 1].pos_ == "PROPN" and doc[i + 1].lower_ not in HONORIFICS:
-            j = i + 1  # "Councillor Priyanka Desai": a title, then a name the model missed
-            while j + 1 < len(doc) and j - i < 3 and j + 1 not in taken and doc[j + 1].is_title \
+            j = i + 1  # "councillor Amara Nwosu": a title, then a name the model missed or mislabelled
+            while j + 1 < len(doc) and j - i < 3 and j + 1 not in people and doc[j + 1].is_title \
                     and doc[j + 1].pos_ == "PROPN" and sent_no[j + 1] == sent_no[i]:
                 j += 1
+            if any(k in taken for k in range(i + 1, j + 1)) and j == i + 1:
+                i += 1  # one word the model already tagged: leave it to the other rules
+                continue
             out.append(Cand(i + 1, j + 1, "PERSON", doc[i + 1:j + 1].text, sent_no[i], doc[i].lower_))
             i = j + 1
+            continue
+        if i in taken or not doc[i].is_title or doc[i].pos_ != "PROPN":
+            i += 1
             continue
         j = i
         while j + 1 < len(doc) and j + 1 not in taken and (  # the parser may split a name: no sentence check
@@ -195,7 +209,7 @@ def _untagged_orgs(doc: Any, found: list[Cand]) -> list[Cand]:
                     and j + 2 not in taken)):
             j += 1
         words = doc[i:j + 1]
-        if len(words) >= 2 and (words[-1].lower_ in ORG_HEADS or (
+        if len(words) >= 2 and (words[-1].lower_ in ORG_HEADS or _is_a_body(words) or (
                 words[0].lower_ in ORG_HEADS and words[1].lower_ in ("of", "for"))):
             out.append(Cand(i, j + 1, "ORG", words.text, sent_no[i]))
         elif 2 <= len(words) <= 3 and all(t.pos_ == "PROPN" for t in words) and (

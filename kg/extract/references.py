@@ -14,7 +14,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from kg.extract.docindex import index
-from kg.extract.lexicon import DOCUMENT_NOUNS, FEMALE, MALE, ORG_NOUNS, ORG_TYPE_NOUNS, SPOKES_NOUNS, STAFF_NOUNS
+from kg.extract.lexicon import (
+    DOCUMENT_NOUNS,
+    FEMALE,
+    MALE,
+    MEDIA_NOUNS,
+    ORG_NOUNS,
+    ORG_TYPE_NOUNS,
+    SPOKES_NOUNS,
+    STAFF_NOUNS,
+)
 from kg.extract.mentions import Cand
 from kg.extract.model import FoundEntity
 
@@ -132,6 +141,10 @@ class References:
             named = self._named_org(token.i, lemma)
             if named is not None:
                 return named
+        if lemma in MEDIA_NOUNS:
+            outlet = next((k for k in self._before(token.i) if self.entities[k].org_kind in _MEDIA), None)
+            if outlet is not None:
+                return Resolved(outlet, "noun")
         if lemma in ORG_NOUNS | ORG_TYPE_NOUNS:
             if self.strict and lemma not in _GENERIC_ORG_NOUNS:
                 return self._named_org(token.i, lemma)  # "the committee" is not just any organization
