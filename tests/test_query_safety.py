@@ -179,3 +179,11 @@ def test_the_row_cap_is_reported(engine: QueryEngine, store_dir: Path) -> None:
 def test_queries_that_are_too_large_are_refused(engine: QueryEngine) -> None:
     with pytest.raises(UnsafeQueryError, match="characters; the limit is"):
         engine.query("ASK { }" + " " * 300_000)
+
+
+def test_bind_marks_put_the_values_in_every_branch_but_never_in_a_string() -> None:
+    text = ('SELECT * WHERE {\n  {\n    # @bind\n    ?s ?p ?x\n  } UNION {\n    # @bind\n'
+            '    ?x ?p ?o FILTER(?o != "# @bind")\n  }\n}')
+    out = bind(text, {"x": ox.NamedNode("http://e.x/a")})
+    assert out.count("VALUES (?x) { (<http://e.x/a>) }") == 2 and '"# @bind"' in out
+    assert check_query(out).form == "SELECT"

@@ -28,6 +28,10 @@ QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 UPDATE_FORMS = ("INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH")
 _NEVER = ("LOAD",)
 _VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# In a saved question, a comment "# @bind" marks where parameter values go (each becomes a VALUES block);
+# without marks they go at the start of the WHERE group. Oxigraph does not push a VALUES join into
+# UNION branches, so questions built of branches mark each one.
+BIND_MARK = "# @bind"
 
 Term = ox.NamedNode | ox.Literal
 
@@ -138,12 +142,30 @@ def bind_rows(text: str, names: list[str], rows: Sequence[tuple[Term, ...]]) -> 
         if not _VARIABLE.match(name):
             raise QueryError(f"parameter name {name!r} is not a SPARQL variable name")
     tokens = tokenize(text)
+    head = " ".join(f"?{name}" for name in names)
+    body = " ".join("(" + " ".join(_term_text(n, t) for n, t in zip(names, row, strict=True)) + ")"
+                    for row in rows)
+    block = f" VALUES ({head}) {{ {body} }} "
+    marks = _marks(text, tokens)
+    if marks:  # the query says where: typically the start of every UNION branch, so each starts bound
+        out, last = [], 0
+        for mark in marks:
+            out += [text[last:mark], block]
+            last = mark + len(BIND_MARK)
+        return "".join(out) + text[last:]
     where = next((i for i, t in enumerate(tokens) if t.keyword == "WHERE"), None)
     brace = None if where is None else next((t for t in tokens[where + 1:] if t.kind == "punct"), None)
     if brace is None or brace.text != "{":
         raise QueryError("a query with parameters needs an explicit WHERE { ... }")
-    head = " ".join(f"?{name}" for name in names)
-    body = " ".join("(" + " ".join(_term_text(n, t) for n, t in zip(names, row, strict=True)) + ")"
-                    for row in rows)
     cut = brace.start + 1
-    return f"{text[:cut]} VALUES ({head}) {{ {body} }} {text[cut:]}"
+    return text[:cut] + block + text[cut:]
+
+
+def _marks(text: str, tokens: list[Token]) -> list[int]:
+    """Offsets of ``# @bind`` comments (a comment only: never inside a string or IRI token)."""
+    found, start = [], text.find(BIND_MARK)
+    while start != -1:
+        if not any(t.start <= start < t.start + len(t.text) for t in tokens):
+            found.append(start)
+        start = text.find(BIND_MARK, start + 1)
+    return found
