@@ -147,8 +147,8 @@ def cmd_synth(args: argparse.Namespace) -> int:
 COMMANDS: dict[str, tuple[Handler, str, str]] = {
     "build": (cmd_build, "ingest every source under DIR, then write graph.ttl, graph.trig and graph.html",
               "kg build data/            # sample case -> outputs/graph.ttl, .trig, .html"),
-    "ingest": (cmd_ingest, "add or replace sources (case files, RDF) in the store",
-               "kg ingest data/case.yaml extra/people.csv"),
+    "ingest": (cmd_ingest, "add or replace sources (case files, RDF, articles: .txt/.md/.html) in the store",
+               "kg ingest data/case.yaml extra/people.csv news/report.html"),
     "retract": (cmd_retract, "remove everything one source contributed",
                 "kg retract case.yaml"),
     "export": (cmd_export, "write the graph as Turtle, TriG, N-Triples, N-Quads or JSON-LD",
