@@ -146,7 +146,9 @@ class References:
             if outlet is not None:
                 return Resolved(outlet, "noun")
         if lemma in ORG_NOUNS | ORG_TYPE_NOUNS:
-            if self.strict and lemma not in _GENERIC_ORG_NOUNS:
+            modified = any(c.dep_ in ("poss", "compound", "amod") and self.entity_of(c) is None
+                           for c in token.children)  # "the parents' action group" is some other group
+            if self.strict and (lemma not in _GENERIC_ORG_NOUNS or modified):
                 return self._named_org(token.i, lemma)  # "the committee" is not just any organization
             return self._org(token.i, lemma)
         person = self.roles.get(lemma)
@@ -223,6 +225,11 @@ class References:
                     found = self.resolve(pobj)
                     if found is not None:
                         return Resolved(found.entity, "noun")
+        for child in noun.children:  # "the bank's annual report"
+            if child.dep_ == "poss" and child.i != index:
+                found = self.resolve(child)
+                if found is not None and self.kind(found.entity) != "person":
+                    return Resolved(found.entity, "noun")
         before = self._before(index)
         for wanted in ("publication", "Journal"):
             for key in before:
