@@ -8,7 +8,7 @@ from test_resolve_pairs import CASES
 from kg.resolve.mention import Mention
 from kg.resolve.resolver import resolve
 from kg.resolve.stored import StoredEntity
-from kg.resolve.suggest import PER_ENTITY, _candidates, _names, entities_of, suggest
+from kg.resolve.suggest import MAX_BLOCK, PER_ENTITY, _candidates, _names, entities_of, suggest
 
 REVIEW = [c for c in CASES if c[4] == "review"]
 
@@ -45,9 +45,9 @@ def test_types_never_meet_and_split_pairs_are_left_out() -> None:
 
 
 def test_blocking_compares_each_entity_with_a_bounded_number_of_others() -> None:
-    entities = [StoredEntity(f"person/{i}", "person", f"Anna Surname{i % 300} Jones", {"s": {"x"}})
+    entities = [StoredEntity(f"person/{i}", "person", f"Anna Surname{i % 300} Jones", names={"s": {"x"}})
                 for i in range(3000)]
     names = {e.iri: _names(e) for e in entities}
     pairs = _candidates(entities, names)
-    assert len(pairs) <= PER_ENTITY * len(entities)
+    assert len(pairs) <= (PER_ENTITY + MAX_BLOCK) * len(entities)  # the cap is checked after each block
     assert len(pairs) < len(entities) * (len(entities) - 1) / 2 / 100

@@ -25,7 +25,7 @@ from kg.resolve.stored import StoredEntity
 
 MAX_BLOCK = 20
 WINDOW = 3
-PER_ENTITY = 8
+PER_ENTITY = 4
 MAX_NAMES = 6
 THRESHOLD = 0.6
 _VOWELS = str.maketrans("", "", "aeiouy")
