@@ -116,10 +116,10 @@ def open_page(browser: Any, path: Path, pyvis: bool, timeout_s: float) -> dict[s
     if pyvis:
         page.add_init_script(PYVIS_HOOK)
     started = time.perf_counter()
-    page.goto(path.resolve().as_uri(), timeout=timeout_s * 1000)
     ready = "body[data-stabilized]" if not pyvis else None
-    result: dict[str, Any] = {"requests": len(outside)}
+    result: dict[str, Any] = {}
     try:
+        page.goto(path.resolve().as_uri(), timeout=timeout_s * 1000)
         if ready:
             page.wait_for_selector(ready, state="attached", timeout=timeout_s * 1000)
             timing = page.evaluate("kgView.timing")
@@ -130,9 +130,15 @@ def open_page(browser: Any, path: Path, pyvis: bool, timeout_s: float) -> dict[s
                           stabilized=page.evaluate("window.__stabilized || null"))
     except Exception as exc:  # a timeout: report how far the layout got, keep benchmarking
         result.update(first_draw=None, stabilized=None, error=type(exc).__name__)
+        result["error"] += f" after {timeout_s:.0f} s"
         if pyvis:
-            done = page.evaluate("window.network ? network.physics.stabilizationIterations : null")
-            result["error"] += f" after {timeout_s:.0f} s, {done} of 1000 layout iterations done"
+            try:  # evaluate() would wait for a busy main thread forever; this gives up after 5 s
+                done = page.wait_for_function("() => String(window.network ? network.physics.stabilizationIterations"
+                                              " : 'no network yet')", timeout=5000).json_value()
+                result["error"] += f", {done} of 1000 layout iterations done"
+            except Exception:
+                result["error"] += ", page still busy (main thread blocked)"
+    result["requests"] = len(outside)
     result["wall"] = time.perf_counter() - started
     page.close()
     return result

@@ -208,7 +208,8 @@ def build_parser() -> argparse.ArgumentParser:
                                    help="also export the ingest log graph (ingest times; not byte-stable)")
     parsers["stats"].add_argument("--sources", action="store_true", help="also list each source")
     view = parsers["view"]
-    view.add_argument("-o", "--output", default="outputs/graph.html", metavar="FILE")
+    view.add_argument("-o", "--output", default="outputs/graph.html", metavar="FILE",
+                      help="the page to write (default: outputs/graph.html)")
     view.add_argument("--around", metavar="NAME", help="only what lies within --hops of this person, "
                       "organization, publication or claim (name, alias or IRI)")
     view.add_argument("--hops", type=int, default=2, metavar="N", help="with --around: how far (default: 2; "

@@ -229,3 +229,13 @@ def test_page_is_self_contained_with_a_strict_csp(sample: tuple[Path, Network]) 
     assert "</script" not in vis_script().lower() and "</script" not in app_script().lower()
     assert "innerHTML" not in app_script() and "insertAdjacentHTML" not in app_script()
     assert "innerHTML" not in vis_script()
+
+
+def test_an_empty_view_opens_and_says_so(browser: Any, tmp_path: Path) -> None:
+    path = tmp_path / "empty.html"
+    write_view(Network(), path, "nothing here")
+    page, log = open_view(browser, path)
+    assert rendered(page) == {"nodes": 0, "edges": 0}
+    assert "empty" in (page.text_content("#panel") or "")
+    assert page.is_disabled("#collapse")
+    log.assert_clean()
