@@ -12,8 +12,24 @@ from kg.export.network import Edge, Network
 COLLAPSED = "claims"
 
 
+TOOLTIP_CLAIMS = 3  # claim texts quoted in a collapsed edge's tooltip; the side panel lists them all
+
+
 def collapsed_label(count: int) -> str:
     return f"{count} claim" if count == 1 else f"{count} claims"
+
+
+def claim_lines(edge: Edge, net: Network, width: int = 120) -> list[str]:
+    """The first few claims a collapsed edge stands for, one line each, for its tooltip."""
+    lines = []
+    for claim in edge.claims[:TOOLTIP_CLAIMS]:
+        node = net.nodes.get(claim)
+        if node is not None:
+            text = " ".join(node.details.get("text", node.label).split())
+            lines.append("• " + (text if len(text) <= width else text[: width - 1] + "…"))
+    if len(edge.claims) > TOOLTIP_CLAIMS:
+        lines.append(f"… and {len(edge.claims) - TOOLTIP_CLAIMS} more (click the edge)")
+    return lines
 
 
 def collapse_claims(net: Network) -> list[Edge]:

@@ -13,7 +13,7 @@ from typing import Any
 from pyvis.network import Network as PyvisNetwork
 
 from kg.export import style
-from kg.export.collapse import COLLAPSED, collapse_claims, collapsed_label
+from kg.export.collapse import COLLAPSED, claim_lines, collapse_claims, collapsed_label
 from kg.export.layout import seed_positions, story_positions
 from kg.export.network import TYPE_NAMES, Edge, Network, Node
 
@@ -99,7 +99,7 @@ def _edge(ident: str, edge: Edge, net: Network, collapsed: bool, large: bool) ->
     else:
         label = edge.relation + (f" ({', '.join(sorted(edge.roles))})" if edge.roles else "")
     ends = f"{short(net.nodes[edge.source].label, 60)} → {short(net.nodes[edge.target].label, 60)}"
-    lines = [label, ends]
+    lines = [label, ends, *(claim_lines(edge, net) if collapsed else [])]
     pubs = _labels(edge.publications, net)
     if pubs:
         lines.append("publications: " + "; ".join(short(p, 80) for p in pubs[:5]) + (" …" if len(pubs) > 5 else ""))
@@ -132,6 +132,12 @@ def _curve(item: dict[str, Any], positions: dict[str, tuple[float, float]], pair
                           "roundness": 0.18 + 0.12 * (seen // 2) + (0.1 if backwards else 0.0)}
 
 
+def _lean(item: dict[str, Any]) -> dict[str, Any]:
+    """Leave out empty kg* fields (the page reads a missing field as empty): 10-20% of a large page."""
+    return {k: v for k, v in item.items()
+            if not (k.startswith("kg") and k not in ("kgType", "kgLabel") and v in (None, [], False, ""))}
+
+
 def to_pyvis(net: Network) -> PyvisNetwork:
     """Fill a pyvis Network directly: kg nodes, kg edges, then the collapsed claimant -> subject edges."""
     large = style.is_large(len(net.nodes))
@@ -143,18 +149,18 @@ def to_pyvis(net: Network) -> PyvisNetwork:
         item = _node(node, net, degree.get(node.id, 0), large)
         if node.id in positions:
             item["x"], item["y"] = positions[node.id]
-        view.nodes.append(item)
+        view.nodes.append(_lean(item))
         view.node_ids.append(node.id)
     pairs: dict[frozenset[str], int] = {}
     for index, edge in enumerate(net.edges.values()):
         item = _edge(f"e{index}", edge, net, edge.relation == COLLAPSED, large)
         if story:
             _curve(item, positions, pairs)
-        view.edges.append(item)
+        view.edges.append(_lean(item))
     has_claims = any(n.type == "Claim" for n in net.nodes.values())
     if has_claims:
         for index, edge in enumerate(collapse_claims(net)):
-            view.edges.append(_edge(f"c{index}", edge, net, True, large))
+            view.edges.append(_lean(_edge(f"c{index}", edge, net, True, large)))
     view.options = style.options(len(net.nodes), len(net.edges), story)
     return view
 
