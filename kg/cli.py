@@ -6,39 +6,28 @@ Errors are one line on stderr: exit 2 for bad input, 1 for everything else that 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
-from kg import __version__, cli_entities, cli_extract, cli_query, pipeline, stats, synth
-from kg.errors import KgError, ViewTooLarge
-from kg.export import rdf
-from kg.export.subgraph import DEFAULT_NODE_LIMIT
-from kg.export.viewspec import ViewSpec, default_title, make_view
-from kg.resolve.curation import CURATION_FILE
-from kg.store import DEFAULT_STORE, KgStore
-from kg.validate import validate
+from kg import __version__, cli_entities, cli_extract, cli_query
+from kg.cli_common import Handler, base_iri, one_line, store_path
+from kg.defaults import CURATION_FILE, DEFAULT_NODE_LIMIT, DEFAULT_STORE, EXPORT_FORMATS
+from kg.errors import KgError
 
-Handler = Callable[[argparse.Namespace], int]
+# Library modules are imported inside the handlers: `kg --help` and the query commands start
+# without loading rdflib, pyshacl, pyvis or networkx.
+if TYPE_CHECKING:
+    from kg import pipeline
+    from kg.store import KgStore
 
-
-def _store_path(args: argparse.Namespace) -> Path:
-    return Path(args.store or os.environ.get("KG_STORE") or DEFAULT_STORE)
-
-
-def _base(args: argparse.Namespace) -> str | None:
-    return args.base or os.environ.get("KG_BASE") or None
-
-
-def _one_line(error: object) -> str:
-    """Errors are printed on exactly one line, whatever text (a file name, a parser message) they carry."""
-    return " ".join(str(error).splitlines()) or type(error).__name__
 
 
 def _writer(args: argparse.Namespace) -> KgStore:
-    store = KgStore.open(_store_path(args), _base(args))
+    from kg.store import KgStore
+
+    store = KgStore.open(store_path(args), base_iri(args))
     for graph in store.recovered:
         print(f"kg: recovered from an interrupted write: removed the partial graph {graph}; "
               "ingest that source again if it belongs in the store", file=sys.stderr)
@@ -46,15 +35,17 @@ def _writer(args: argparse.Namespace) -> KgStore:
 
 
 def _reader(args: argparse.Namespace) -> KgStore:
-    return KgStore.open_read_only(_store_path(args), _base(args))
+    from kg.store import KgStore
+
+    return KgStore.open_read_only(store_path(args), base_iri(args))
 
 
 def _print_report(report: pipeline.Report) -> int:
     for note in report.notes:
-        print(f"kg: warning: {_one_line(note)}", file=sys.stderr)
+        print(f"kg: warning: {one_line(note)}", file=sys.stderr)
     for outcome in report.outcomes:
         if outcome.status == "failed":
-            print(f"kg: error: {_one_line(outcome.error)}", file=sys.stderr)
+            print(f"kg: error: {one_line(outcome.error)}", file=sys.stderr)
         else:
             print(f"{outcome.status:>9}  {outcome.name}  ({outcome.triples:,} triples)")
     if len(report.outcomes) > 1 or not report.failed:
@@ -68,6 +59,11 @@ def _print_report(report: pipeline.Report) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    from kg import pipeline, stats
+    from kg.errors import ViewTooLarge
+    from kg.export import rdf
+    from kg.export.viewspec import ViewSpec, make_view
+
     directory = Path(args.directory)
     out = Path(args.out)
     with _writer(args) as store:
@@ -86,6 +82,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
+    from kg import pipeline
+
     root = Path(args.root) if args.root else None
     with _writer(args) as store:
         curation = root / CURATION_FILE if root else None
@@ -100,6 +98,8 @@ def cmd_retract(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from kg.export import rdf
+
     with _reader(args) as store:
         size = rdf.export(store, args.format, args.output, include_log=args.include_log)
     if args.output != "-":
@@ -108,6 +108,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
+    from kg import stats
+
     with _reader(args) as store:
         print(stats.render(stats.compute(store)))
         if args.sources:
@@ -117,6 +119,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from kg.validate import validate
+
     with _reader(args) as store:
         violations = validate(store)
     for violation in violations:
@@ -129,6 +133,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_view(args: argparse.Namespace) -> int:
+    from kg.export.viewspec import ViewSpec, default_title, make_view
+
     spec = ViewSpec(around=args.around, hops=args.hops, types=args.types, source=args.source,
                     query=Path(args.query) if args.query else None, max_nodes=args.max_nodes, force=args.force)
     with _reader(args) as store:
@@ -138,6 +144,8 @@ def cmd_view(args: argparse.Namespace) -> int:
 
 
 def cmd_synth(args: argparse.Namespace) -> int:
+    from kg import synth
+
     result = synth.generate(args.triples, args.seed, Path(args.output))
     print(f"wrote {len(result.files)} case files ({result.records:,} records, {result.triples:,} triples "
           f"once ingested) to {args.output}")
@@ -173,7 +181,7 @@ class _OneLineParser(argparse.ArgumentParser):
     """Usage mistakes are one line too (argparse would print the whole usage first); exit code 2."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: error: {_one_line(message)} (see '{self.prog} --help')\n")
+        self.exit(2, f"{self.prog}: error: {one_line(message)} (see '{self.prog} --help')\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -202,7 +210,7 @@ def build_parser() -> argparse.ArgumentParser:
     parsers["ingest"].add_argument("--root", metavar="DIR", help="name sources relative to DIR (default: data if the "
                                    "file is under it, else the file name)")
     parsers["retract"].add_argument("source", metavar="SOURCE", help="source name (as in 'kg stats --sources') or IRI")
-    parsers["export"].add_argument("--format", "-f", default="ttl", choices=list(rdf.FORMATS))
+    parsers["export"].add_argument("--format", "-f", default="ttl", choices=list(EXPORT_FORMATS))
     parsers["export"].add_argument("-o", "--output", default="-", metavar="FILE", help="output file, '-' for stdout")
     parsers["export"].add_argument("--include-log", action="store_true",
                                    help="also export the ingest log graph (ingest times; not byte-stable)")
@@ -246,7 +254,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args.handler(args)
         return code
     except KgError as exc:
-        print(f"kg: error: {_one_line(exc)}", file=sys.stderr)
+        print(f"kg: error: {one_line(exc)}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("kg: interrupted", file=sys.stderr)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg import defaults
 from kg.errors import QueryError
 from kg.iris import check_iri
 from kg.query import formats, saved, table
@@ -22,7 +23,7 @@ from kg.query.safety import Term
 from kg.query.worker import StoreSpec
 
 OUTPUT_FORMATS = ["table", *formats.RESULT_FORMATS, *formats.GRAPH_FORMATS]
-DEFAULT_STORE = Path("outputs/store")  # as kg.store.DEFAULT_STORE (a test keeps them equal); importing kg.store is slow
+DEFAULT_STORE = defaults.DEFAULT_STORE
 
 
 def _store_path(args: argparse.Namespace) -> Path:

@@ -20,7 +20,7 @@ from types import TracebackType
 
 import pyoxigraph as ox
 
-from kg import vocab
+from kg import defaults, vocab
 from kg.errors import InputError, StoreError
 from kg.iris import DEFAULT_BASE, Minter, check_base
 from kg.lock import WriterLock
@@ -30,7 +30,7 @@ from kg.sources import PreparedSource
 # Sources up to this many triples are written in one transaction; larger ones are bulk loaded
 # (about 3x faster from a few thousand triples on; the pending mark makes both crash-safe).
 TRANSACTION_LIMIT = 4_000
-DEFAULT_STORE = Path("outputs/store")
+DEFAULT_STORE = defaults.DEFAULT_STORE
 
 
 @dataclass(frozen=True)

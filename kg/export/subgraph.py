@@ -9,12 +9,13 @@ from __future__ import annotations
 import difflib
 from collections import deque
 
+from kg import defaults
 from kg.errors import InputError, ViewTooLarge
 from kg.export.collapse import without_claims
 from kg.export.network import NODE_TYPES, Network, Node
 from kg.store import KgStore
 
-DEFAULT_NODE_LIMIT = 5000
+DEFAULT_NODE_LIMIT = defaults.DEFAULT_NODE_LIMIT
 _TYPE_NAMES = {name.lower(): name for name in NODE_TYPES.values()} | {
     "people": "Person", "persons": "Person", "organizations": "Organization", "orgs": "Organization",
     "org": "Organization", "publications": "Publication", "claims": "Claim"}

@@ -35,6 +35,7 @@ from typing import Any
 
 import yaml
 
+from kg import defaults
 from kg.errors import InputError
 from kg.fsutil import write_bytes_atomic
 from kg.resolve.mention import Mention
@@ -42,7 +43,7 @@ from kg.resolve.refs import RefIndex, parse_kind
 from kg.resolve.resolver import Plan
 
 ACTIONS = ("merge", "split", "reject", "rename", "retype")
-CURATION_FILE = "curation.yaml"
+CURATION_FILE = defaults.CURATION_FILE
 _HEADER = ("# Investigator decisions about entities, re-applied on every `kg build` (see `kg merge --help`).\n"
            "# Written by kg merge / split / reject / rename / retype; safe to edit by hand.\n")
 _FIELDS = {"action", "entities", "entity", "name", "type", "reason", "author", "date"}
