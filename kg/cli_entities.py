@@ -5,25 +5,22 @@ from __future__ import annotations
 
 import argparse
 import os
-from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from kg.cli_common import Handler
+from kg.cli_common import store_path as _store_path
+from kg.defaults import CURATION_FILE
 from kg.errors import InputError
-from kg.resolve import curation
-from kg.resolve.refs import KINDS, RefIndex, short_path
-from kg.resolve.stored import StoredEntity, context_mentions, stored_entities
-from kg.resolve.suggest import suggest
-from kg.store import DEFAULT_STORE, KgStore
 
-Handler = Callable[[argparse.Namespace], int]
-
-
-def _store_path(args: argparse.Namespace) -> Path:
-    return Path(args.store or os.environ.get("KG_STORE") or DEFAULT_STORE)
+# the resolve package and the store are imported by the handlers: `kg --help` stays fast
+if TYPE_CHECKING:
+    from kg.resolve.stored import StoredEntity
+    from kg.store import KgStore
 
 
 def _curation_path(args: argparse.Namespace) -> Path:
-    return Path(args.curation or os.environ.get("KG_CURATION") or Path("data") / curation.CURATION_FILE)
+    return Path(args.curation or os.environ.get("KG_CURATION") or Path("data") / CURATION_FILE)
 
 
 def _short(store: KgStore, iri: str) -> str:
@@ -31,6 +28,11 @@ def _short(store: KgStore, iri: str) -> str:
 
 
 def cmd_entities(args: argparse.Namespace) -> int:
+    from kg.resolve.refs import KINDS
+    from kg.resolve.stored import stored_entities
+    from kg.resolve.suggest import suggest
+    from kg.store import KgStore
+
     kind = KINDS.get(args.type.casefold()) if args.type else None
     if args.type and kind is None:
         raise InputError(f"--type {args.type!r}: expected person, organization or publication")
@@ -56,6 +58,10 @@ def cmd_entities(args: argparse.Namespace) -> int:
 
 def _kept_apart(args: argparse.Namespace, entities: list[StoredEntity]) -> set[frozenset[str]]:
     """Pairs of entity IRIs that split decisions in the curation file keep apart: never suggested."""
+    from kg.resolve import curation
+    from kg.resolve.refs import RefIndex
+    from kg.resolve.stored import context_mentions
+
     splits = [d for d in curation.load(_curation_path(args)) if d.action == "split"]
     if not splits:
         return set()
@@ -71,6 +77,10 @@ def _kept_apart(args: argparse.Namespace, entities: list[StoredEntity]) -> set[f
 
 def _check_refs(args: argparse.Namespace, refs: list[str]) -> list[str]:
     """Normalise IRIs to ``person/slug`` and make sure each reference names something in the store."""
+    from kg.resolve.refs import RefIndex, short_path
+    from kg.resolve.stored import context_mentions, stored_entities
+    from kg.store import KgStore
+
     out = [short_path(ref) or ref.strip() for ref in refs]
     path = _store_path(args)
     if args.no_check or not (path / "CURRENT").exists():
@@ -98,6 +108,8 @@ def _check_refs(args: argparse.Namespace, refs: list[str]) -> list[str]:
 
 
 def _record(args: argparse.Namespace, refs: list[str], name: str | None = None, kind: str | None = None) -> int:
+    from kg.resolve import curation
+
     decision = curation.new_decision(args.action, _check_refs(args, refs), args.reason or "", name, kind,
                                      args.author)
     path = _curation_path(args)
