@@ -46,6 +46,17 @@ def sample_dir(tmp_path: Path) -> Path:
     return target
 
 
+def dump_store(store: Path) -> list[str]:
+    """Every quad in the store, log graph included, as sorted N-Quads lines."""
+    import pyoxigraph as ox
+
+    opened = ox.Store.read_only(str(store))
+    try:
+        return sorted(str(quad) for quad in opened)
+    finally:
+        del opened
+
+
 def run_kg(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
            stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     """Run the real `kg` command line in a subprocess."""

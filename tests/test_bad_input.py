@@ -16,12 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
 
-import pyoxigraph as ox
 import pytest
 
 from kg.sources import SOURCE_SUFFIXES
 
-from conftest import SAMPLE_CASE, run_kg
+from conftest import SAMPLE_CASE, dump_store, run_kg
 
 PUB = "publications:\n  - id: p\n    title: T\n"
 CLAIM = "claims:\n  - id: c\n    claimant: p\n    appears_in: p\n    text: t\n    kind: unattributed\n"
@@ -247,13 +246,7 @@ CASES = [
 ]
 
 
-def dump(store: Path) -> list[str]:
-    """Every quad in the store, log graph included, as sorted N-Quads lines."""
-    opened = ox.Store.read_only(str(store))
-    try:
-        return sorted(str(quad) for quad in opened)
-    finally:
-        del opened
+dump = dump_store
 
 
 @pytest.fixture(scope="module")

@@ -23,7 +23,7 @@ import pytest
 from kg.fsutil import atomic_output
 from kg.store import TRANSACTION_LIMIT, KgStore
 
-from conftest import SAMPLE_CASE, run_kg
+from conftest import SAMPLE_CASE, dump_store, run_kg
 
 BASE = "https://kg.example/"
 BIG_TRIPLES = 300_000
@@ -111,12 +111,7 @@ def count(path: Path, fmt: ox.RdfFormat = ox.RdfFormat.N_TRIPLES) -> int:
     return sum(1 for _ in ox.parse(path.read_bytes(), fmt))
 
 
-def dump(store: Path) -> list[str]:
-    opened = ox.Store.read_only(str(store))
-    try:
-        return sorted(str(quad) for quad in opened)
-    finally:
-        del opened
+dump = dump_store
 
 
 def temp_files(folder: Path, name: str) -> list[Path]:

@@ -9,10 +9,8 @@ from typing import Any
 
 import pytest
 from query_support import Served, build_store, serving
+from test_view_support import browser as browser  # the shared Chromium fixture
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
-        "--disable-dev-shm-usage"]
 HOSTILE = """# FICTIONAL test fixture: names and texts carrying HTML/script payloads.
 case:
   id: hostile-page
@@ -30,17 +28,6 @@ claims:
     text: "</td><img src=x onerror=alert('text')><script>alert('script')</script>"
     kind: direct-quote
 """
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip("chromium is not installed (apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")
