@@ -7,7 +7,6 @@ Every error names the file, line (when known), record, field and problem.
 from __future__ import annotations
 
 import copy
-import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,12 +14,11 @@ from typing import Any
 
 from kg import ontology
 from kg.errors import InputError
-from kg.ingest.casefile import CSV_LIST_SEPARATOR, RawCase, RawRecord
-from kg.ingest.guard import check_literal
-from kg.iris import check_iri, slug
+from kg.ingest.casefile import RawCase, RawRecord
+from kg.ingest.fields import FieldReader, Where
+from kg.iris import slug
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]*$")
-_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 
 ENTITY_SECTIONS = {"publications": "publication", "organizations": "organization", "people": "person",
@@ -43,11 +41,6 @@ FIELDS: dict[str, dict[str, bool]] = {  # section -> field -> required
 }
 _NESTED_AFFILIATION = {"organization": True, "role": False, "source": False, "start": False, "end": False}
 _EVIDENCE = {"exact": True, "prefix": False, "suffix": False, "start": False, "end": False}
-_HINTS = {
-    "claimant": "who made the claim: a person, organization or publication id",
-    "appears_in": "the publication the claim appeared in",
-    "kind": "direct-quote, reported-speech or unattributed",
-}
 
 
 _IMMUTABLE = (str, int, float, bool, type(None), Path)
@@ -68,22 +61,6 @@ def _copy_record(record: Any, memo: dict[int, Any]) -> Any:
     new = object.__new__(type(record))
     new.__dict__.update(state)
     return new
-
-
-@dataclass
-class Where:
-    __deepcopy__ = _copy_record
-
-    path: Path
-    section: str
-    index: int
-    line: int | None
-    id: str | None = None
-
-    def __str__(self) -> str:
-        loc = f"{self.path}:{self.line}" if self.line else str(self.path)
-        name = f" {self.id!r}" if self.id else ""
-        return f"{loc}: {self.section}[{self.index}]{name}"
 
 
 @dataclass
@@ -166,153 +143,6 @@ class Case:
     claims: list[Claim]
 
 
-class _Fields:
-    """Reads one record's fields, raising InputError that points at the record and field."""
-
-    def __init__(self, where: Where, data: dict[str, Any], spec: dict[str, bool], csv: bool) -> None:
-        self.where, self.data, self.csv = where, data, csv
-        for name in data:
-            if name not in spec:
-                raise self.error(str(name), f"unknown field (expected one of: {', '.join(spec)})")
-        for name, required in spec.items():
-            if required and self._missing(data.get(name)):
-                hint = f" ({_HINTS[name]})" if name in _HINTS else ""
-                raise self.error(name, f"is required{hint}")
-
-    @staticmethod
-    def _missing(value: Any) -> bool:
-        return value is None or (isinstance(value, str | list | dict) and not value)
-
-    def error(self, name: str, problem: str) -> InputError:
-        return InputError(f"{self.where}: field {name!r} {problem}")
-
-    def text(self, name: str) -> str | None:
-        value = self.data.get(name)
-        if self._missing(value):
-            return None
-        if isinstance(value, bool) or not isinstance(value, str | int | float):
-            raise self.error(name, f"must be text, not {type(value).__name__}")
-        result = str(value).strip()
-        check_literal(f"{self.where}: field {name!r}", result)
-        return result or None
-
-    def required_text(self, name: str) -> str:
-        value = self.text(name)
-        if value is None:
-            raise self.error(name, "is required")
-        return value
-
-    def texts(self, name: str) -> list[str]:
-        value = self.data.get(name)
-        if self._missing(value):
-            return []
-        if isinstance(value, str):
-            parts = value.split(CSV_LIST_SEPARATOR) if self.csv else [value]
-            return [p.strip() for p in parts if p.strip()]
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise self.error(name, "must be a text or a list of texts")
-        return [v.strip() for v in value if v.strip()]
-
-    def date(self, name: str) -> str | None:
-        value = self.data.get(name)
-        if self._missing(value):
-            return None
-        if isinstance(value, dt.datetime):
-            return value.date().isoformat()
-        if isinstance(value, dt.date):
-            return value.isoformat()
-        text = str(value).strip()
-        if isinstance(value, bool) or not _DATE.match(text):
-            raise self.error(name, f"{text!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
-        if len(text) == 10:
-            try:
-                dt.date.fromisoformat(text)
-            except ValueError:
-                raise self.error(name, f"{text!r} is not a valid calendar date") from None
-        return text
-
-    def choice(self, name: str, table: dict[str, str], what: str) -> str | None:
-        value = self.data.get(name)
-        if self._missing(value):
-            return None
-        key = str(value).strip()
-        if isinstance(value, bool) or key not in table:
-            raise self.error(name, f"{key!r} is not {what} ({', '.join(table)})")
-        return table[key]
-
-    def boolean(self, name: str) -> bool | None:
-        value = self.data.get(name)
-        if value is None or value == "":
-            return None
-        if isinstance(value, bool):
-            return value
-        if isinstance(value, str) and value.lower() in ("true", "yes", "false", "no"):
-            return value.lower() in ("true", "yes")
-        raise self.error(name, f"{value!r} is not true or false")
-
-    def iri(self, name: str) -> str | None:
-        value = self.text(name)
-        if value is None:
-            return None
-        try:
-            return check_iri(value, "x")
-        except InputError:
-            raise self.error(name, f"{value!r} is not an absolute URL/IRI") from None
-
-    def iris(self, name: str) -> list[str]:
-        out = []
-        for value in self.texts(name):
-            try:
-                out.append(check_iri(value, "x"))
-            except InputError:
-                raise self.error(name, f"{value!r} is not an absolute IRI") from None
-        return out
-
-    def integer(self, name: str, value: Any) -> int | None:
-        if value is None or value == "":
-            return None
-        if isinstance(value, bool):
-            raise self.error(name, f"{value!r} is not a whole number")
-        try:
-            number = int(value)
-            whole = not isinstance(value, float) or number == value
-        except (TypeError, ValueError, OverflowError):
-            whole = False
-        if not whole:
-            raise self.error(name, f"{value!r} is not a whole number")
-        if number < 0:
-            raise self.error(name, f"{number} must not be negative")
-        return number
-
-    def fraction(self, name: str) -> float | None:
-        value = self.data.get(name)
-        if value is None or value == "":
-            return None
-        try:
-            number = float(value)
-        except (TypeError, ValueError):
-            raise self.error(name, f"{value!r} is not a number between 0 and 1") from None
-        if isinstance(value, bool) or not 0.0 <= number <= 1.0:
-            raise self.error(name, f"{value!r} is not a number between 0 and 1")
-        return number
-
-    def mapping(self, name: str) -> dict[str, Any] | None:
-        value = self.data.get(name)
-        if self._missing(value):
-            return None
-        if not isinstance(value, dict):
-            raise self.error(name, "must be a mapping")
-        return value
-
-    def mappings(self, name: str) -> list[dict[str, Any]]:
-        value = self.data.get(name)
-        if self._missing(value):
-            return []
-        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-            raise self.error(name, "must be a list of mappings")
-        return value
-
-
 class _CaseReader:
     def __init__(self, raw: RawCase) -> None:
         self.raw = raw
@@ -349,7 +179,7 @@ class _CaseReader:
         return Case(self.raw.path, key, str(title) if title else None, str(language) if language else None,
                     self.entities, self.affiliations, list(self.claims.values()))
 
-    def register(self, where: Where, fields: _Fields) -> str:
+    def register(self, where: Where, fields: FieldReader) -> str:
         ident = fields.required_text("id")
         if not _ID.match(ident):
             raise fields.error("id", f"{ident!r} must start with a letter or digit and use only "
@@ -363,7 +193,7 @@ class _CaseReader:
 
     def read_record(self, record: RawRecord) -> None:
         where = self.where(record)
-        fields = _Fields(where, record.data, FIELDS[record.section], self.csv)
+        fields = FieldReader(where, record.data, FIELDS[record.section], self.csv)
         if record.section == "affiliations":
             self.affiliations.append(self.affiliation(where, fields, fields.required_text("person")))
             return
@@ -394,14 +224,14 @@ class _CaseReader:
             for index, item in enumerate(fields.mappings("affiliations")):
                 nested = Where(where.path, f"{where.section}[{where.index}].affiliations", index, where.line, ident)
                 self.affiliations.append(self.affiliation(
-                    nested, _Fields(nested, item, _NESTED_AFFILIATION, self.csv), ident))
+                    nested, FieldReader(nested, item, _NESTED_AFFILIATION, self.csv), ident))
         self.entities[ident] = entity
 
-    def affiliation(self, where: Where, fields: _Fields, person: str) -> Affiliation:
+    def affiliation(self, where: Where, fields: FieldReader, person: str) -> Affiliation:
         return Affiliation(where, person, fields.required_text("organization"), fields.text("role"),
                            fields.text("source"), fields.date("start"), fields.date("end"))
 
-    def claim(self, ident: str, where: Where, fields: _Fields) -> Claim:
+    def claim(self, ident: str, where: Where, fields: FieldReader) -> Claim:
         claim = Claim(
             id=ident, where=where, claimant=fields.required_text("claimant"),
             appears_in=fields.required_text("appears_in"), text=fields.required_text("text"),
@@ -419,7 +249,7 @@ class _CaseReader:
 
     def evidence(self, where: Where, data: dict[str, Any]) -> Evidence:
         sub = Where(where.path, f"{where.section}[{where.index}].evidence", 0, where.line, where.id)
-        fields = _Fields(sub, data, _EVIDENCE, self.csv)
+        fields = FieldReader(sub, data, _EVIDENCE, self.csv)
         fields.required_text("exact")
         exact = str(data["exact"])  # kept byte for byte: it must match the source text exactly
         start = fields.integer("start", data.get("start"))
