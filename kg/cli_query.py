@@ -15,6 +15,7 @@ import pyoxigraph as ox
 
 from kg import defaults
 from kg.errors import QueryError
+from kg.fsutil import write_bytes_atomic
 from kg.iris import check_iri
 from kg.query import formats, saved, table
 from kg.query.params import resolve
@@ -69,7 +70,7 @@ def _emit(engine: QueryEngine, result: Result, args: argparse.Namespace) -> int:
     else:
         data = formats.serialize(result, fmt)
     if args.output and args.output != "-":
-        Path(args.output).write_bytes(data)
+        write_bytes_atomic(args.output, data)
         print(f"wrote {args.output} ({len(data):,} bytes)", file=sys.stderr)
     else:
         sys.stdout.buffer.write(data)
