@@ -26,9 +26,6 @@ class Quote:
     def inner(self) -> tuple[int, int]:
         return self.start + 1, self.end - 1
 
-    def contains(self, start: int, end: int) -> bool:
-        return self.start <= start and end <= self.end
-
 
 def find_quotes(text: str) -> tuple[list[Quote], list[int]]:
     """Quotes found, and the offsets of quote marks left unbalanced."""

@@ -46,9 +46,6 @@ class Result:
     def is_graph(self) -> bool:
         return self.form in ("CONSTRUCT", "DESCRIBE")
 
-    def dicts(self) -> list[dict[str, Cell]]:
-        return [dict(zip(self.variables, row, strict=True)) for row in self.rows]
-
     def column(self, name: str) -> list[str | None]:
         """One column's values as plain strings (IRIs and literal lexical forms)."""
         index = self.variables.index(name)

@@ -45,11 +45,6 @@ class SavedQuery:
     examples: tuple[str, ...]
     text: str
 
-    def usage(self) -> str:
-        if not self.params:
-            return "(no parameters)"
-        return " ".join(f"[{p.name}=…]" if p.optional else f"{p.name}=…" for p in self.params)
-
 
 def parse(name: str, text: str) -> SavedQuery:
     """Read one .rq file's header; errors name the file and line."""
