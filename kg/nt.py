@@ -1,6 +1,14 @@
-"""N-Triples term formatting: the fast path from Python values to bulk-loadable text."""
+"""N-Triples term formatting and sinks: the fast path from Python values to bulk-loadable text.
+
+A :class:`TripleSink` collects one source's lines in memory while it is converted; a
+:class:`SpilledSink` is the same lines in a file, so a build holds no source graph in memory
+between preparing it and writing it.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
 
 from kg import vocab
 
@@ -39,7 +47,7 @@ class TripleSink:
     def text(self, subject: str, predicate: str, value: str, datatype: str | None = None) -> None:
         self._lines[f"<{subject}> <{predicate}> {literal(value, datatype)} .\n"] = None
 
-    def extend_lines(self, lines: list[str]) -> None:
+    def extend_lines(self, lines: Iterable[str]) -> None:
         self._lines.update(dict.fromkeys(lines))
 
     def __len__(self) -> int:
@@ -51,3 +59,65 @@ class TripleSink:
     def nquads(self, graph: str) -> str:
         suffix = f" <{graph}> .\n"
         return "".join(line[:-3] + suffix for line in self._lines)
+
+    def lines(self) -> Iterator[str]:
+        return iter(self._lines)
+
+    def spill(self, path: Path) -> SpilledSink:
+        """Write the lines to ``path`` and return the file-backed sink that reads them back."""
+        return SpilledSink.write(path, self._lines)
+
+
+class SpilledSink:
+    """One source's N-Triples lines (unique, in order) in a UTF-8 file; the reading side of a TripleSink."""
+
+    CHUNK_LINES = 50_000
+
+    def __init__(self, path: Path, count: int) -> None:
+        self.path, self.count = path, count
+
+    @classmethod
+    def write(cls, path: Path, lines: Iterable[str]) -> SpilledSink:
+        count = 0
+        with path.open("w", encoding="utf-8", newline="\n") as out:
+            for line in lines:
+                out.write(line)
+                count += 1
+        return cls(path, count)
+
+    def __len__(self) -> int:
+        return self.count
+
+    def extend_lines(self, lines: Iterable[str]) -> None:
+        """Append ``lines`` (the caller makes sure they are not in the file yet)."""
+        with self.path.open("a", encoding="utf-8", newline="\n") as out:
+            for line in lines:
+                out.write(line)
+                self.count += 1
+
+    def lines(self) -> Iterator[str]:
+        with self.path.open(encoding="utf-8", newline="\n") as handle:
+            yield from handle
+
+    def ntriples(self) -> str:
+        return self.path.read_text(encoding="utf-8")
+
+    def nquads(self, graph: str) -> str:
+        """The whole graph as N-Quads text (what ``KgStore.write_source`` loads); see :meth:`chunks`."""
+        return "".join(self.chunks(graph))
+
+    def chunks(self, graph: str) -> Iterator[str]:
+        """The graph as N-Quads text in pieces of at most CHUNK_LINES lines: a store can load it
+        without holding the whole source in memory."""
+        suffix = f" <{graph}> .\n"
+        batch: list[str] = []
+        for line in self.lines():
+            batch.append(line[:-3] + suffix)
+            if len(batch) >= self.CHUNK_LINES:
+                yield "".join(batch)
+                batch = []
+        if batch:
+            yield "".join(batch)
+
+    def remove(self) -> None:
+        self.path.unlink(missing_ok=True)

@@ -22,7 +22,7 @@ from pathlib import Path
 from types import TracebackType
 
 from kg.iris import Minter
-from kg.sources import PreparedSource, prepare, source_name
+from kg.sources import PreparedSource, prepare_spilled, source_name
 
 # Below this many bytes of sources in total, preparing in-process is faster than starting workers.
 POOL_MIN_BYTES = 4 * 1024 * 1024
@@ -65,8 +65,8 @@ class Preparer:
     """Hands out the prepared sources for ``jobs`` in order; :meth:`next` raises what
     :func:`kg.sources.prepare` raised for that source."""
 
-    def __init__(self, jobs: Sequence[tuple[Path, str]], minter: Minter) -> None:
-        self.jobs, self.minter = list(jobs), minter
+    def __init__(self, jobs: Sequence[tuple[Path, str]], minter: Minter, spill_dir: Path | None = None) -> None:
+        self.jobs, self.minter, self.spill_dir = list(jobs), minter, spill_dir
         self.position = 0
         workers = worker_count(self.jobs)
         self.pool: ProcessPoolExecutor | None = None
@@ -82,20 +82,20 @@ class Preparer:
         while len(self.ahead) < self.window and self.position + len(self.ahead) < len(self.jobs):
             path, name = self.jobs[self.position + len(self.ahead)]
             with _plain_main():  # a submit may start a worker process
-                self.ahead.append(self.pool.submit(prepare, path, name, self.minter))
+                self.ahead.append(self.pool.submit(prepare_spilled, path, name, self.minter, self.spill_dir))
 
     def next(self) -> PreparedSource:
         path, name = self.jobs[self.position]
         if self.pool is None:
             self.position += 1
-            return prepare(path, name, self.minter)
+            return prepare_spilled(path, name, self.minter, self.spill_dir)
         future = self.ahead.popleft()
         self.position += 1
         try:
             return future.result()
         except BrokenProcessPool:  # a worker died (killed, out of memory): carry on in-process
             self.close()
-            return prepare(path, name, self.minter)
+            return prepare_spilled(path, name, self.minter, self.spill_dir)
         finally:
             if self.pool is not None:
                 self._fill()
@@ -116,11 +116,12 @@ class Preparer:
         self.close()
 
 
-def prepare_in_order(paths: Iterable[Path], root: Path | None,
-                     minter: Minter) -> Iterator[tuple[Path, str, Callable[[], PreparedSource]]]:
+def prepare_in_order(paths: Iterable[Path], root: Path | None, minter: Minter, spill_dir: Path | None = None,
+                     ) -> Iterator[tuple[Path, str, Callable[[], PreparedSource]]]:
     """``(path, source name, ready)`` for each path in order; ``ready()`` returns the prepared source
-    or raises what preparing it raised. Call it once per item, before asking for the next."""
+    (spilled into ``spill_dir`` when given) or raises what preparing it raised. Call it once per
+    item, before asking for the next."""
     jobs = [(path, source_name(path, root)) for path in paths]
-    with Preparer(jobs, minter) as preparer:
+    with Preparer(jobs, minter, spill_dir) as preparer:
         for path, name in jobs:
             yield path, name, preparer.next

@@ -3,10 +3,16 @@
 Each source is validated completely before the store is touched, and written on its own: one
 bad file is reported by name and never stops, or damages, the others (even when a parser fails in a
 way kg did not foresee: that is reported as an error of that file, exit code 1).
+
+Memory stays flat as the case grows: each prepared source is spilled to a private temporary folder
+(its N-Triples and its records) as soon as it is ready, only the mentions that cross-source entity
+resolution needs stay in memory, and each source is read back, rewritten and written to the store
+one at a time.
 """
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -55,8 +61,16 @@ def ingest(store: KgStore, paths: Iterable[Path], root: Path | None = None, cura
     the other sources in the store, except those ``leaving`` it, and the decisions in ``curation``),
     then each is written."""
     report = Report()
-    waiting: list[tuple[int, PreparedSource]] = []
-    for path, name, ready in prepare_in_order(paths, root, store.minter):
+    with tempfile.TemporaryDirectory(prefix="kg-build-") as spill:  # removed with what is left in it
+        waiting: list[tuple[int, PreparedSource]] = []
+        _prepare_all(store, paths, root, Path(spill), report, waiting)
+        _resolve_and_write(store, report, waiting, curation, leaving)
+    return report
+
+
+def _prepare_all(store: KgStore, paths: Iterable[Path], root: Path | None, spill: Path, report: Report,
+                 waiting: list[tuple[int, PreparedSource]]) -> None:
+    for path, name, ready in prepare_in_order(paths, root, store.minter, spill):
         try:
             prepared = ready()  # parsed and validated ahead, in worker processes, for large builds
         except KgError as exc:
@@ -70,8 +84,6 @@ def ingest(store: KgStore, paths: Iterable[Path], root: Path | None = None, cura
             continue
         waiting.append((len(report.outcomes), prepared))
         report.outcomes.append(Outcome(name, "failed"))  # until written below
-    _resolve_and_write(store, report, waiting, curation, leaving)
-    return report
 
 
 def _resolve_and_write(store: KgStore, report: Report, ready: list[tuple[int, PreparedSource]],
@@ -90,6 +102,7 @@ def _resolve_and_write(store: KgStore, report: Report, ready: list[tuple[int, Pr
                 apply_to_source(prepared, store.minter, resolution)
             except KgError as exc:
                 report.outcomes[index] = Outcome(prepared.name, "failed", error=exc)
+                prepared.discard()
                 continue
             if writing is not None:
                 writing.result()
@@ -101,6 +114,7 @@ def _resolve_and_write(store: KgStore, report: Report, ready: list[tuple[int, Pr
 def _write(store: KgStore, report: Report, index: int, prepared: PreparedSource) -> None:
     status = store.write_source(prepared)
     report.outcomes[index] = Outcome(prepared.name, status, len(prepared.sink))
+    prepared.discard()
 
 
 def build(store: KgStore, directory: Path, prune: bool = True) -> Report:

@@ -8,6 +8,7 @@ replaces its graph instead of adding a second one.
 from __future__ import annotations
 
 import hashlib
+import pickle
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,8 +22,9 @@ from kg.ingest.casemodel import Case, read_case
 from kg.ingest.guard import decode_text, read_source_bytes
 from kg.ingest.rdf import MEDIA_TYPES, RDF_FORMATS, rdf_triples
 from kg.iris import Minter
-from kg.nt import TripleSink, literal
+from kg.nt import SpilledSink, TripleSink, literal
 from kg.resolve.curation import CURATION_FILE
+from kg.resolve.mention import Mention, mentions_of
 
 CASE_MEDIA_TYPES = {".yaml": "application/yaml", ".yml": "application/yaml", ".json": "application/json",
                     ".csv": "text/csv"}
@@ -39,11 +41,40 @@ class PreparedSource:
     content_hash: str
     size: int
     media_type: str
-    sink: TripleSink
+    sink: TripleSink | SpilledSink
     content_triples: int
     title: str | None = None
     case: Case | None = None  # the validated records (case files, articles), for entity resolution
     resolution_digest: str | None = None  # what entity resolution decided for them (kg.resolve.buildstep)
+    mentions: list[Mention] | None = None  # what resolution sees of the case, kept while the case waits on disk
+    case_file: Path | None = None  # the case, pickled by :meth:`spill`
+
+    def spill(self, directory: Path) -> None:
+        """Move the graph and the case into files under ``directory`` (private to this build): only the
+        mentions, which entity resolution needs for all sources at once, stay in memory."""
+        stem = directory / hashlib.sha256(self.name.encode("utf-8")).hexdigest()[:32]
+        if isinstance(self.sink, TripleSink):
+            self.sink = self.sink.spill(stem.with_suffix(".nt"))
+        if self.case is not None:
+            self.mentions = mentions_of(self.name, self.case)
+            self.case_file = stem.with_suffix(".case")
+            self.case_file.write_bytes(pickle.dumps(self.case, pickle.HIGHEST_PROTOCOL))
+            self.case = None
+
+    def load_case(self) -> Case | None:
+        """The validated records, read back from the build's own spill file if they were spilled."""
+        if self.case is None and self.case_file is not None:
+            self.case = pickle.loads(self.case_file.read_bytes())  # our own file, in a private folder
+            self.case_file.unlink(missing_ok=True)
+            self.case_file = None
+        return self.case
+
+    def discard(self) -> None:
+        """Delete the spill files once the source is written (or given up)."""
+        if isinstance(self.sink, SpilledSink):
+            self.sink.remove()
+        if self.case_file is not None:
+            self.case_file.unlink(missing_ok=True)
 
 
 def discover(directory: Path) -> list[Path]:
@@ -103,13 +134,21 @@ def prepare(path: Path, name: str, minter: Minter) -> PreparedSource:
         rdf_triples(path, data, iri, minter.skolem(digest), sink)
         media_type = MEDIA_TYPES[suffix]
     prepared = PreparedSource(name, path, iri, digest, len(data), media_type, sink, len(sink), title, case)
-    describe(prepared, minter)
+    describe(prepared, minter, sink)
     return prepared
 
 
-def describe(source: PreparedSource, minter: Minter) -> None:
-    """The source's own provenance, written into its graph (stable: no timestamps here)."""
-    out, s = source.sink, source.iri
+def prepare_spilled(path: Path, name: str, minter: Minter, spill_dir: Path | None) -> PreparedSource:
+    """:func:`prepare`, then :meth:`PreparedSource.spill` into ``spill_dir`` (when given)."""
+    prepared = prepare(path, name, minter)
+    if spill_dir is not None:
+        prepared.spill(spill_dir)
+    return prepared
+
+
+def describe(source: PreparedSource, minter: Minter, out: TripleSink) -> None:
+    """The source's own provenance, written into ``out`` (its graph's sink; stable: no timestamps here)."""
+    s = source.iri
     activity = minter.ingest(s, source.content_hash)
     software = minter.software(__version__)
     out.link(s, vocab.TYPE, vocab.SOURCE)
