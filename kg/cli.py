@@ -147,8 +147,9 @@ def cmd_synth(args: argparse.Namespace) -> int:
     from kg import synth
 
     result = synth.generate(args.triples, args.seed, Path(args.output))
-    print(f"wrote {len(result.files)} case files ({result.records:,} records, {result.triples:,} triples "
-          f"once ingested) to {args.output}")
+    articles = f"{result.articles:,} article{'s' if result.articles != 1 else ''}"
+    print(f"wrote {result.case_files} case files ({result.records:,} records) and {articles} "
+          f"(about {result.triples:,} triples once ingested) to {args.output}")
     return 0
 
 
@@ -165,7 +166,8 @@ COMMANDS: dict[str, tuple[Handler, str, str]] = {
               "kg stats --sources"),
     "validate": (cmd_validate, "check the store against the SHACL shapes in ontology/shapes.ttl",
                  "kg validate"),
-    "synth": (cmd_synth, "write a synthetic, fictional investigation (seeded case files) for trials and benchmarks",
+    "synth": (cmd_synth, "write a synthetic, fictional investigation (seeded case files and articles) for trials "
+              "and benchmarks",
               "kg synth --triples 100000 --seed 7 -o outputs/synth && kg --store outputs/synth-store build "
               "outputs/synth"),
     "view": (cmd_view, "write the interactive network view (one offline HTML file)",

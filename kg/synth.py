@@ -1,11 +1,14 @@
-"""``kg synth``: a seeded generator of realistic, entirely fictional investigation case files.
+"""``kg synth``: a seeded generator of realistic, entirely fictional investigations.
 
 A *world* of organizations, people (with roles), outlets and a few landmark reports is drawn
 first; then stories are written into case files: a publication about one or two targets, with
 claims by officials, experts, the targets themselves and the outlet, quotes with evidence spans,
 claims relayed from earlier reports, denials that dispute them, and aliases and near-duplicate
 names ("Dr. Mara Velvic" next to "Mara Velvic", "the Ministry of Health" next to "Ministry of
-Health") for entity resolution to find. The same seed always gives the same bytes.
+Health") for entity resolution to find. Then articles about the same world (:mod:`kg.synthnews`),
+about 2% of the triples: extraction reads about 4,000 words per second per core, so a real case's
+many case-file records and few long articles are what a benchmark should see. The same seed always
+gives the same bytes.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from kg.synthcase import CaseFile, Org, Person, Pub
 
 MIN_TRIPLES = 1_000
 BATCH_TRIPLES = 60_000  # about 2,000 claims per JSON case file
+ARTICLE_SHARE = 0.02  # of the triples come from articles (each about 200 words)
 _SMALL_STORIES = 2  # stories in each of the hand-written-looking YAML and CSV files
 _GRADES = "ABCDEF"
 T = TypeVar("T")
@@ -31,9 +35,14 @@ T = TypeVar("T")
 
 @dataclass
 class Synthesis:
-    files: list[Path] = field(default_factory=list)
-    triples: int = 0  # what kg will write for these files, source descriptions included
-    records: int = 0
+    files: list[Path] = field(default_factory=list)  # case files, then articles (sidecars not listed)
+    triples: int = 0  # what kg will write for these files, source descriptions included (articles: estimated)
+    records: int = 0  # in the case files
+    articles: int = 0
+
+    @property
+    def case_files(self) -> int:
+        return len(self.files) - self.articles
 
 
 def ident(text: str, taken: dict[str, None], limit: int = 40) -> str:
@@ -226,9 +235,11 @@ class World:
         return self.rng.choice(self.reports)
 
 
-def generate(triples: int, seed: int, out_dir: Path) -> Synthesis:
-    """Write about ``triples`` triples' worth of case files under ``out_dir`` (which must be empty)."""
-    from kg.synthstory import Storyteller  # it builds on World
+def generate(triples: int, seed: int, out_dir: Path, articles: bool = True) -> Synthesis:
+    """Write about ``triples`` triples' worth of case files and articles under ``out_dir`` (which must
+    be empty); ``articles=False`` writes case files only."""
+    from kg.synthnews import ARTICLE_TRIPLES, Newsroom, article_count  # they build on World
+    from kg.synthstory import Storyteller
 
     if triples < MIN_TRIPLES:
         raise InputError(f"--triples: {triples:,} is too small (at least {MIN_TRIPLES:,})")
@@ -237,6 +248,8 @@ def generate(triples: int, seed: int, out_dir: Path) -> Synthesis:
     rng = random.Random(seed)
     teller = Storyteller(World(rng, triples // 27))
     result = Synthesis()
+    news = article_count(triples, ARTICLE_SHARE) if articles else 0
+    case_triples = triples - news * ARTICLE_TRIPLES
 
     def finish(case: CaseFile, name: str) -> None:
         path = out_dir / name
@@ -252,15 +265,23 @@ def generate(triples: int, seed: int, out_dir: Path) -> Synthesis:
         for _ in range(_SMALL_STORIES):
             teller.story(case)
         small.append((case, name))
-    remaining = triples - sum(case.triples for case, _ in small)
+    remaining = case_triples - sum(case.triples for case, _ in small)
     batches = max(1, -(-remaining // BATCH_TRIPLES))
     for case, name in small:
         finish(case, name)
     for n in range(1, batches + 1):
         case = CaseFile(f"synth-{seed}-batch-{n:03d}", f"Investigation batch {n} (synthetic, seed {seed})")
-        target = triples - result.triples
+        target = case_triples - result.triples
         target = target if n == batches else target // (batches - n + 1)
         while case.triples < target:
             teller.story(case)
         finish(case, f"batches/batch-{n:03d}.json")
+    newsroom = Newsroom(teller.world)
+    for n in range(1, news + 1):
+        for name, data in newsroom.article(n):
+            write_bytes_atomic(out_dir / name, data)
+            if not name.endswith(".meta.yaml"):
+                result.files.append(out_dir / name)
+        result.articles += 1
+        result.triples += ARTICLE_TRIPLES
     return result

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 
 import pytest
 
-from kg import pipeline, synth
+from kg import pipeline, synth, vocab
 from kg.errors import InputError
 from kg.store import KgStore
 from kg.validate import validate
@@ -34,16 +35,24 @@ def test_the_same_seed_gives_the_same_bytes(tmp_path: Path, small_case: tuple[Pa
 def test_another_seed_gives_another_case(tmp_path: Path, small_case: tuple[Path, synth.Synthesis]) -> None:
     directory, _ = small_case
     synth.generate(6_000, 12, tmp_path / "other")
-    other = _files(tmp_path / "other")
-    assert other.keys() == _files(directory).keys()
-    assert all(other[name] != data for name, data in _files(directory).items())
+    other, first = _files(tmp_path / "other"), _files(directory)
+    case_files = [name for name in first if not name.startswith("articles/")]
+    assert case_files == [name for name in other if not name.startswith("articles/")]
+    assert all(other[name] != first[name] for name in case_files)
+    assert set(other) - set(case_files) != set(first) - set(case_files)  # other articles
 
 
-def test_a_case_has_json_batches_and_small_yaml_and_csv_files(small_case: tuple[Path, synth.Synthesis]) -> None:
+def test_a_case_has_json_batches_small_yaml_and_csv_files_and_articles(
+        small_case: tuple[Path, synth.Synthesis]) -> None:
     directory, result = small_case
-    assert sorted(_files(directory)) == ["background.yaml", "batches/batch-001.json", "tips.csv"]
+    names = sorted(_files(directory))
+    assert [n for n in names if not n.startswith("articles/")] == ["background.yaml", "batches/batch-001.json",
+                                                                    "tips.csv"]
+    article = [n for n in names if n.startswith("articles/")]
+    assert len(article) in (1, 2) and article[0].startswith("articles/00001-")  # a .txt may have a .meta.yaml
     assert [p.relative_to(directory).as_posix() for p in result.files] == [
-        "background.yaml", "tips.csv", "batches/batch-001.json"]
+        "background.yaml", "tips.csv", "batches/batch-001.json", article[0]]
+    assert (result.case_files, result.articles) == (3, 1)
     batch = json.loads((directory / "batches" / "batch-001.json").read_text(encoding="utf-8"))
     claims = batch["claims"]
     assert len(claims) > 5 * len(batch["publications"]) / 2  # many claims per publication
@@ -57,7 +66,7 @@ def test_a_case_has_json_batches_and_small_yaml_and_csv_files(small_case: tuple[
 
 def test_a_large_world_has_aliases_and_near_duplicate_names(tmp_path: Path) -> None:
     result = synth.generate(60_000, 3, tmp_path / "case")
-    batch = json.loads(result.files[-1].read_text(encoding="utf-8"))
+    batch = json.loads(result.files[result.case_files - 1].read_text(encoding="utf-8"))
     names = {r["name"] for r in batch["organizations"] + batch["people"]}
     assert any(r.get("aliases") for r in batch["organizations"]) and any(r.get("aliases") for r in batch["people"])
     twins = [n for n in names if n.startswith(("the ", "Dr. ")) and n.split(" ", 1)[1] in names]
@@ -72,9 +81,43 @@ def test_the_case_builds_exactly_as_counted_and_conforms_to_the_shapes(
     assert report.failed == []
     built = sum(o.triples for o in report.outcomes)
     # as counted, give or take what entity resolution merges (the case has near-duplicate names on purpose)
-    assert abs(built - result.triples) / result.triples < 0.01
+    # and what extraction finds in the article (estimated at 350 triples)
+    assert abs(built - result.triples) / result.triples < 0.03
     assert abs(built - 6_000) / 6_000 < 0.1  # the requested size, give or take a story
     assert validate(store) == []
+
+
+def test_articles_come_in_three_formats_and_extraction_finds_their_people_and_claims(tmp_path: Path) -> None:
+    from kg.extract.source import load_article_source
+    from kg.synthnews import Newsroom
+
+    newsroom = Newsroom(synth.World(random.Random(4), 2_000))
+    files = dict(item for n in range(1, 13) for item in newsroom.article(n))
+    suffixes = {name.rsplit(".", 1)[1] for name in files}
+    assert suffixes == {"txt", "md", "html", "yaml"}  # yaml: the sidecars of some plain-text articles
+    (tmp_path / "articles").mkdir()
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    for name, data in files.items():
+        if name.endswith(".meta.yaml"):
+            continue
+        source = load_article_source(tmp_path / name, data, name)
+        described = not name.endswith(".txt") or name[:-4] + ".meta.yaml" in files  # a bare clipping has no meta
+        assert not described or (source.article.meta.publisher and source.article.meta.date), name
+        kinds = {e.kind for e in source.case.entities.values()}
+        assert {"person", "organization"} <= kinds, name
+        assert len(source.case.claims) >= 4, name
+        assert vocab.DIRECT_QUOTE in {c.kind for c in source.case.claims}, name
+
+
+def test_articles_and_case_files_meet_on_the_same_entities(small_case: tuple[Path, synth.Synthesis]) -> None:
+    directory, _ = small_case
+    store = KgStore.in_memory()
+    pipeline.build(store, directory)
+    rows = store.select("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?a { ?s a schema:Organization } "
+                        "GRAPH ?c { ?s a schema:Organization } FILTER(CONTAINS(STR(?a), '/articles/') "
+                        "&& !CONTAINS(STR(?c), '/articles/')) }")
+    assert int(next(iter(rows))["n"].value) > 0
 
 
 def test_files_that_meet_on_the_same_entities_share_one_node(small_case: tuple[Path, synth.Synthesis]) -> None:
@@ -105,6 +148,7 @@ def test_the_command_line_writes_a_case(tmp_path: Path) -> None:
     result = run_kg("synth", "--triples", "2000", "--seed", "5", "-o", str(tmp_path / "case"))
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("wrote 3 case files (")
+    assert " records) and 1 article (about " in result.stdout
     assert result.stdout.endswith(f"triples once ingested) to {tmp_path / 'case'}\n")
     again = run_kg("synth", "--triples", "2000", "-o", str(tmp_path / "case"))
     assert again.returncode == 2
