@@ -1,17 +1,31 @@
-"""Byte-stable RDF export: sorted statements, fixed prefixes, pyoxigraph's fast writers.
+"""Byte-stable RDF export, streamed: sorted statements, fixed prefixes, pyoxigraph's fast writers.
 
 The same graph always serializes to the same bytes, so a case's Turtle can live in git and
-diffs show real changes only.
+diffs show real changes only. Order: subjects sorted, ``rdf:type`` first within a subject, then
+predicates and objects, all by their N-Triples text (quad formats: graph name first); the
+``@prefix`` block is sorted too.
+
+Memory stays flat as the graph grows: the store writes each graph as N-Triples lines, which are
+turned into sort keys and held in bounded runs; a full run is sorted and spilled to a temporary
+file, and the runs are merged (``heapq.merge``) into pyoxigraph's streaming parser and writer.
+A key is the statement's own N-Triples line with ``<rdf:type>`` replaced by nothing, so sorting
+the bytes (UTF-8 keeps code point order) gives the same order as sorting the terms.
 """
 
 from __future__ import annotations
 
+import heapq
+import io
+import itertools
+import tempfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import IO, cast
 
 import pyoxigraph as ox
 
 from kg import vocab
-from kg.errors import InputError
+from kg.errors import InputError, StoreError
 from kg.fsutil import atomic_output
 from kg.store import KgStore
 
@@ -23,7 +37,11 @@ FORMATS: dict[str, ox.RdfFormat] = {
     "jsonld": ox.RdfFormat.JSON_LD,
 }
 QUAD_FORMATS = {"trig", "nq"}
-_TYPE = vocab.TYPE
+# Bytes of sort keys held in memory before a sorted run goes to disk (plus ~50 bytes per key).
+RUN_BYTES = 96 * 2**20
+WRITE_BYTES = 4 * 2**20  # N-Triples and N-Quads go out in writes of about this size
+_TYPE_GAP = f" <{vocab.TYPE}> ".encode()
+_NUL = b"\x00"
 
 
 def prefixes(store: KgStore) -> dict[str, str]:
@@ -33,49 +51,253 @@ def prefixes(store: KgStore) -> dict[str, str]:
     return {**vocab.PREFIXES, **own}
 
 
-def _key(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | ox.DefaultGraph) -> str:
-    return str(term)
-
-
-def sorted_triples(store: KgStore, include_log: bool = False) -> list[ox.Triple]:
-    """Distinct triples of the union graph; subjects sorted, rdf:type first within a subject."""
-    seen: dict[tuple[str, str, str], ox.Triple] = {}
-    for quad in store.quads(include_log):
-        key = (_key(quad.subject), "" if quad.predicate.value == _TYPE else _key(quad.predicate), _key(quad.object))
-        if key not in seen:
-            seen[key] = quad.triple
-    return [seen[k] for k in sorted(seen)]
-
-
-def sorted_quads(store: KgStore, include_log: bool = False) -> list[ox.Quad]:
-    keyed = [((_key(q.graph_name), _key(q.subject), "" if q.predicate.value == _TYPE else _key(q.predicate),
-               _key(q.object)), q) for q in store.quads(include_log)]
-    keyed.sort(key=lambda item: item[0])
-    return [q for _, q in keyed]
+def export(store: KgStore, fmt: str, target: str | Path, include_log: bool = False) -> int:
+    """Write the export atomically (or to stdout for '-'); returns the number of bytes."""
+    _check(fmt)
+    with atomic_output(target) as handle:
+        return write(store, fmt, handle, include_log)
 
 
 def serialize(store: KgStore, fmt: str, include_log: bool = False) -> bytes:
+    buffer = io.BytesIO()
+    write(store, fmt, buffer, include_log)
+    return buffer.getvalue()
+
+
+def write(store: KgStore, fmt: str, handle: IO[bytes], include_log: bool = False,
+          run_bytes: int = RUN_BYTES) -> int:
+    """Stream the sorted export into ``handle``; returns the number of bytes written."""
+    _check(fmt)
+    quads = fmt in QUAD_FORMATS
+    out = _Counting(handle)
+    with tempfile.TemporaryDirectory(prefix="kg-export-") as scratch:
+        runs = _Runs(Path(scratch), run_bytes)
+        _fill(store, include_log, runs, quads)
+        rows = (_row(element, quads) for element in _distinct(runs.merged()))
+        if fmt in ("nt", "nq"):
+            out.writelines(rows)
+        else:
+            lines = ox.RdfFormat.N_QUADS if quads else ox.RdfFormat.N_TRIPLES
+            parsed = ox.parse(cast(IO[bytes], _RowReader(rows)), format=lines)
+            fixed = prefixes(store) if fmt in ("ttl", "trig") else None
+            target: _Counting | _SortedPrefixes = _SortedPrefixes(out) if fixed else out
+            ox.serialize(parsed, cast(IO[bytes], target), FORMATS[fmt], prefixes=fixed)
+            target.close()
+    return out.count
+
+
+def _check(fmt: str) -> None:
     if fmt not in FORMATS:
         raise InputError(f"unknown export format {fmt!r} (expected {', '.join(FORMATS)})")
-    data: list[ox.Quad] | list[ox.Triple]
-    data = sorted_quads(store, include_log) if fmt in QUAD_FORMATS else sorted_triples(store, include_log)
-    fixed = prefixes(store) if fmt in ("ttl", "trig") else None
-    payload = ox.serialize(data, format=FORMATS[fmt], prefixes=fixed) or b""
-    return _sort_prefix_block(payload) if fixed else payload
 
 
-def _sort_prefix_block(payload: bytes) -> bytes:
-    """pyoxigraph writes @prefix lines in hash order; sort them so output is byte-stable."""
-    lines = payload.split(b"\n")
-    count = 0
-    while count < len(lines) and lines[count].startswith(b"@prefix "):
-        count += 1
-    return b"\n".join(sorted(lines[:count]) + lines[count:])
+# -- reading the store as N-Triples lines, one graph at a time ----------------------------------------------------
+def _fill(store: KgStore, include_log: bool, runs: _Runs, quads: bool) -> None:
+    """Hand every statement to ``runs`` as an N-Triples line (quad formats: after its graph name)."""
+    embedded = _embedded(store)
+    if embedded is None:  # any other backend: its quads, one at a time
+        for quad in store.quads(include_log):
+            runs.add(f"{quad.graph_name} ".encode() if quads else b"", (f"{quad.triple} .".encode(),))
+        return
+    graphs = [g for g in embedded.named_graphs() if isinstance(g, ox.NamedNode)]  # as store.quads() has them
+    for graph in graphs if include_log else [g for g in graphs if g != store.log_graph]:
+        sink = _LineSink(runs, f"{graph} ".encode() if quads else b"")
+        embedded.dump(cast(IO[bytes], sink), format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
+        sink.close()
 
 
-def export(store: KgStore, fmt: str, target: str | Path, include_log: bool = False) -> int:
-    """Write the export atomically (or to stdout for '-'); returns the number of bytes."""
-    payload = serialize(store, fmt, include_log)
-    with atomic_output(target) as handle:
-        handle.write(payload)
-    return len(payload)
+def _embedded(store: KgStore) -> ox.Store | None:
+    try:
+        raw = store.ox
+    except StoreError:  # a remote backend has no embedded pyoxigraph store
+        return None
+    return raw if isinstance(raw, ox.Store) else None
+
+
+class _LineSink:
+    """A write-only file for ``Store.dump``: passes whole lines (no newline) on to the runs."""
+
+    def __init__(self, runs: _Runs, prefix: bytes) -> None:
+        self._runs = runs
+        self._prefix = prefix
+        self._rest = b""
+
+    def write(self, data: bytes) -> int:
+        parts = (self._rest + data).split(b"\n")
+        self._rest = parts.pop()
+        self._runs.add(self._prefix, parts)
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def close(self) -> None:
+        if self._rest:
+            self._runs.add(self._prefix, (self._rest,))
+            self._rest = b""
+
+
+# -- sort keys and bounded sorted runs ----------------------------------------------------------------------------
+def _key(line: bytes) -> bytes:
+    """The sort key of one N-Triples line (``s p o .``): rdf:type dropped so it sorts first.
+
+    Subjects and predicates hold no spaces, so the first space ends the subject. A quoted triple
+    as object sorts by its bare ``s p o`` text (the old export's order), so its key carries the
+    original line after a NUL byte (keys never contain NUL and no key is a prefix of another).
+    """
+    cut = line.find(b" ")
+    key = line[:cut] + b"  " + line[cut + len(_TYPE_GAP):] if line.startswith(_TYPE_GAP, cut) else line
+    if b"<<(" not in line:
+        return key
+    start = key.find(b" ", cut + 1) + 1
+    if not (key.startswith(b"<<( ", start) and key.endswith(b" )>> .")):
+        return key
+    return key[:start] + key[start + 4:-6] + b" ." + _NUL + line
+
+
+def _row(element: bytes, quads: bool) -> bytes:
+    """Back from a sort element to its N-Triples or N-Quads line (with the newline)."""
+    graph = b""
+    if quads:
+        graph, _, element = element.partition(b" ")
+    if _NUL in element:
+        line = element[element.index(_NUL) + 1:]
+    else:
+        cut = element.find(b" ")
+        line = element[:cut] + _TYPE_GAP + element[cut + 2:] if element[cut + 1] == 32 else element
+    return line[:-1] + graph + b" .\n" if graph else line + b"\n"
+
+
+class _Runs:
+    """Sort elements in memory up to a byte budget; full runs are sorted and spilled to disk."""
+
+    def __init__(self, scratch: Path, budget: int) -> None:
+        self._scratch = scratch
+        self._budget = budget
+        self._held: list[bytes] = []
+        self._size = 0
+        self._files: list[Path] = []
+
+    def add(self, prefix: bytes, lines: Iterable[bytes]) -> None:
+        held, key, size = self._held, _key, self._size
+        for line in lines:
+            element = prefix + key(line)
+            held.append(element)
+            size += len(element) + 50
+            if size > self._budget:
+                self._size = 0
+                self._spill()
+                held, size = self._held, 0
+        self._size = size
+
+    def _spill(self) -> None:
+        self._held.sort()
+        path = self._scratch / f"run-{len(self._files)}"
+        with path.open("wb") as handle:
+            handle.writelines(element + b"\n" for element in self._held)
+        self._files.append(path)
+        self._held = []
+
+    def merged(self) -> Iterator[bytes]:
+        self._held.sort()
+        if not self._files:
+            yield from self._held
+            return
+        handles = [path.open("rb", buffering=2**20) for path in self._files]
+        try:
+            spilled = [(line[:-1] for line in handle) for handle in handles]
+            yield from heapq.merge(self._held, *spilled)
+        finally:
+            for handle in handles:
+                handle.close()
+
+
+def _distinct(elements: Iterator[bytes]) -> Iterator[bytes]:
+    """Drop repeats (the same triple stated in several graphs); the input is sorted."""
+    previous = None
+    for element in elements:
+        if element != previous:
+            yield element
+            previous = element
+
+
+# -- feeding pyoxigraph's parser and catching its writer's output --------------------------------------------------
+class _RowReader:
+    """A read-only binary file over an iterator of lines, for ``ox.parse``."""
+
+    def __init__(self, rows: Iterator[bytes]) -> None:
+        self._rows = rows
+        self._buffer = b""
+        self._offset = 0
+
+    def read(self, size: int = -1) -> bytes:
+        if self._offset >= len(self._buffer):
+            self._buffer, self._offset = b"".join(itertools.islice(self._rows, 1024)), 0
+        if size < 0:
+            chunk = self._buffer[self._offset:] + b"".join(self._rows)
+        else:
+            chunk = self._buffer[self._offset:self._offset + size]
+        self._offset += len(chunk)
+        return chunk
+
+
+class _Counting:
+    """Pass writes through to ``handle``, counting bytes."""
+
+    def __init__(self, handle: IO[bytes]) -> None:
+        self._handle = handle
+        self.count = 0
+
+    def write(self, data: bytes) -> int:
+        self.count += len(data)
+        self._handle.write(data)
+        return len(data)
+
+    def writelines(self, rows: Iterator[bytes]) -> None:
+        """Write ``rows`` in batches of about WRITE_BYTES."""
+        pending: list[bytes] = []
+        size = 0
+        for chunk in iter(lambda: b"".join(itertools.islice(rows, 8192)), b""):
+            pending.append(chunk)
+            size += len(chunk)
+            if size >= WRITE_BYTES:
+                self.write(b"".join(pending))
+                pending, size = [], 0
+        if pending:
+            self.write(b"".join(pending))
+
+    def flush(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+class _SortedPrefixes:
+    """pyoxigraph writes @prefix lines in hash order: hold them back and pass them on sorted."""
+
+    def __init__(self, out: _Counting) -> None:
+        self._out = out
+        self._head: bytes | None = b""
+        self._checked = 0
+
+    def write(self, data: bytes) -> int:
+        if self._head is None:
+            return self._out.write(data)
+        self._head += data
+        while (end := self._head.find(b"\n", self._checked)) >= 0:
+            if not self._head.startswith(b"@prefix ", self._checked):
+                self.close()
+                break
+            self._checked = end + 1
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def close(self) -> None:
+        if self._head is not None:
+            lines = self._head.split(b"\n")
+            count = next((i for i, line in enumerate(lines) if not line.startswith(b"@prefix ")), len(lines))
+            self._out.write(b"\n".join(sorted(lines[:count]) + lines[count:]))
+            self._head = None
