@@ -42,6 +42,13 @@ def quoteattr(text: str) -> str:
     return '"' + escape(text).replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;") + '"'
 
 
+def render(result: Result, fmt: str) -> bytes:
+    """Like :func:`serialize`, and RDF/XML for graphs too (the endpoint offers it)."""
+    if fmt == "rdfxml" and result.is_graph:
+        return ox.serialize(sorted(result.triples, key=str), format=ox.RdfFormat.RDF_XML) or b""
+    return serialize(result, fmt)
+
+
 def serialize(result: Result, fmt: str) -> bytes:
     """``result`` in ``fmt`` (json, xml, csv, tsv for SELECT/ASK; ttl, nt, jsonld for graphs)."""
     if result.is_graph:

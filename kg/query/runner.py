@@ -17,6 +17,7 @@ import pyoxigraph as ox
 
 from kg.errors import QueryError
 from kg.iris import check_iri
+from kg.query.execute import parse_rows
 from kg.query.safety import Term, bind, check_query, check_update, projected
 from kg.query.worker import Request, StoreSpec, WorkerPool
 
@@ -107,7 +108,7 @@ class QueryEngine:
         if reply[0] == "ask":
             result.boolean = reply[1]
         elif reply[0] == "select":
-            result.variables, result.rows, result.truncated = reply[1], reply[2], reply[3]
+            result.variables, result.rows, result.truncated = reply[1], parse_rows(reply[2]), reply[3]
         else:
             result.triples, result.truncated = reply[1], reply[2]
         result.seconds = time.perf_counter() - started
@@ -117,8 +118,7 @@ class QueryEngine:
         if self.writer is None:
             raise QueryError("this store is read-only here (updates need kg serve --allow-update)")
         check_update(text)
-        self.writer.run(Request(text, update=True), timeout or self.timeout)
-        self.readers.restart()  # read-only handles see the store as it was when they opened
+        self.writer.run(Request(text, update=True), timeout or self.timeout)  # publishes a read snapshot
 
     def start_writer(self) -> None:
         """Open the writer now, so a locked store is reported at start-up, not at the first update."""

@@ -2,115 +2,91 @@
 
 Neither engine can be interrupted in-process (pyoxigraph ignores signals, rdflib has no timeout), so
 every query runs in a worker process that the parent kills when its wall-clock limit passes. A worker
-lives across queries (start-up is paid once), holds its own read-only handle on the store, and is
-replaced after a kill. A pool hands one idle worker to each caller, so the endpoint's threads never
-share one.
+lives across queries (start-up is paid once) and is replaced after a kill. A pool hands one idle
+worker to each caller, so no two queries ever share one.
+
+What a worker does with a request (snapshots, results as bytes) is :mod:`kg.query.execute`.
 """
 
 from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import pickle
 import queue
 import socket
+import struct
 import subprocess
 import sys
 import threading
-from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pyoxigraph as ox
 
-from kg import vocab
 from kg.errors import QueryError, QueryTimeoutError, StoreError
+from kg.query.execute import Request, StoreSpec, execute, open_store
+
+__all__ = ["Request", "StoreSpec", "Worker", "WorkerPool"]
+
+_READ = 1 << 16
+_HEADER = struct.Struct("!i")  # multiprocessing.connection's framing
+_LONG = struct.Struct("!Q")
 
 
-@dataclass(frozen=True)
-class StoreSpec:
-    """Where a worker finds the store: a path it opens itself, or an in-memory store it inherits by fork."""
-
-    path: Path | None = None
-    memory: ox.Store | None = None
-    writable: bool = False
-
-
-@dataclass
-class Request:
-    text: str
-    update: bool = False
-    union: bool = True
-    default_graph: list[str] = field(default_factory=list)
-    named_graphs: list[str] | None = None
-    max_rows: int = 10_000
-    substitutions: dict[str, ox.NamedNode | ox.Literal] = field(default_factory=dict)
-
-
-def _open(spec: StoreSpec) -> Any:
-    if spec.memory is not None:
-        return spec.memory
-    assert spec.path is not None
-    if spec.writable:
-        from kg.store import KgStore  # the writer takes the store's lock in this process
-
-        return KgStore.open(spec.path)
-    return ox.Store.read_only(str(spec.path))
+def receive(conn: Connection) -> Any:
+    """``conn.recv()`` in one ``read`` for a small message (Connection reads its length header apart)."""
+    fd = conn.fileno()
+    data = os.read(fd, _READ)
+    if not data:
+        raise EOFError
+    while len(data) < 4:
+        data += _more(fd, 4 - len(data))
+    size, start = _HEADER.unpack_from(data)[0], 4
+    if size == -1:  # a message over 2 GiB: an 8-byte length follows
+        while len(data) < 12:
+            data += _more(fd, 12 - len(data))
+        size, start = _LONG.unpack_from(data, 4)[0], 12
+    if len(data) - start < size:
+        parts = [data]
+        missing = size - (len(data) - start)
+        while missing:
+            parts.append(_more(fd, min(missing, 1 << 22)))
+            missing -= len(parts[-1])
+        data = b"".join(parts)
+    return pickle.loads(memoryview(data)[start:start + size])
 
 
-def _execute(store: ox.Store, req: Request) -> tuple[Any, ...]:
-    if req.update:
-        store.update(req.text, prefixes=vocab.PREFIXES)
-        return ("updated",)
-    options: dict[str, Any] = {"prefixes": vocab.PREFIXES}
-    if req.substitutions:
-        options["substitutions"] = {ox.Variable(name): term for name, term in req.substitutions.items()}
-    if req.default_graph or req.named_graphs is not None:
-        options["default_graph"] = [ox.NamedNode(g) for g in req.default_graph] or ox.DefaultGraph()
-        options["named_graphs"] = [ox.NamedNode(g) for g in (req.named_graphs or [])]
-    else:
-        options["use_default_graph_as_union"] = req.union
-    result = store.query(req.text, **options)
-    if isinstance(result, ox.QueryBoolean):
-        return ("ask", bool(result))
-    rows: list[Any] = []
-    if isinstance(result, ox.QuerySolutions):
-        names = [v.value for v in result.variables]
-        for solution in result:
-            if len(rows) == req.max_rows:
-                return ("select", names, rows, True)
-            rows.append(tuple(solution))
-        return ("select", names, rows, False)
-    for triple in result:
-        if len(rows) == req.max_rows:
-            return ("graph", rows, True)
-        rows.append(triple)
-    return ("graph", rows, False)
+def _more(fd: int, size: int) -> bytes:
+    chunk = os.read(fd, size)
+    if not chunk:
+        raise EOFError
+    return chunk
 
 
 def _serve(conn: Connection, spec: StoreSpec, inherited: int | None = None) -> None:
     if inherited is not None:  # a forked child holds the parent's end too: close it, or EOF never comes
         os.close(inherited)
     try:
-        opened = _open(spec)
+        opened = open_store(spec)
     except Exception as exc:  # report why the store cannot be opened, then stop
         conn.send(("error", "StoreError", str(exc).splitlines()[0] if str(exc) else type(exc).__name__))
         os._exit(1)
-    store = opened.ox if hasattr(opened, "ox") else opened
     conn.send(("ready",))
     while True:
         try:
-            req = conn.recv()
+            req = receive(conn)
         except (EOFError, OSError):
             break
         try:
-            reply: tuple[Any, ...] = _execute(store, req)
+            reply: tuple[Any, ...] = execute(opened, req)
         except SyntaxError as exc:
             reply = ("error", "QueryError", " ".join(str(exc).split()))
         except Exception as exc:
             reply = ("error", "StoreError", " ".join(str(exc).split()) or type(exc).__name__)
         conn.send(reply)
-    if hasattr(opened, "close"):
+    if not isinstance(opened, ox.Store):
         opened.close()
     os._exit(0)  # skip finalizers of anything inherited from the parent
 
@@ -154,23 +130,44 @@ class Worker:
         pid: int | None = self.process.pid
         return pid
 
-    def run(self, req: Request, timeout: float) -> tuple[Any, ...]:
+    def send(self, req: Request) -> None:
+        """Hand ``req`` to the worker; collect the answer with :meth:`receive` once ``conn`` is readable."""
         try:
             self.conn.send(req)
-            ready = self.conn.poll(timeout)
-            reply: tuple[Any, ...] = self.conn.recv() if ready else ()
+        except OSError:
+            self._died()
+
+    def receive(self) -> tuple[Any, ...]:
+        """The worker's answer to the request sent last (blocks until it comes); errors become KgErrors."""
+        try:
+            reply: tuple[Any, ...] = receive(self.conn)
         except (EOFError, OSError):
-            self.kill()
-            raise StoreError("query worker died (out of memory?); the query was not answered") from None
-        if not ready:
-            self.kill()
-            raise QueryTimeoutError(f"query stopped after the {timeout:g} s time limit (its worker was killed); "
-                                    "narrow it or raise the limit with --timeout")
+            self._died()
         if reply[0] == "error":
             if reply[1] == "QueryError":
                 raise QueryError(f"bad query: {reply[2]}")
             raise StoreError(f"query failed: {reply[2]}")
         return reply
+
+    def expire(self, timeout: float) -> QueryTimeoutError:
+        """Kill the worker whose query ran past ``timeout``; the error to report."""
+        self.kill()
+        return QueryTimeoutError(f"query stopped after the {timeout:g} s time limit (its worker was killed); "
+                                 "narrow it or raise the limit with --timeout")
+
+    def _died(self) -> NoReturn:
+        self.kill()
+        raise StoreError("query worker died (out of memory?); the query was not answered") from None
+
+    def run(self, req: Request, timeout: float) -> tuple[Any, ...]:
+        self.send(req)
+        try:
+            ready = self.conn.poll(timeout)
+        except (EOFError, OSError):
+            self._died()
+        if not ready:
+            raise self.expire(timeout)
+        return self.receive()
 
     @property
     def alive(self) -> bool:
@@ -205,36 +202,49 @@ class WorkerPool:
         self._all: set[Worker] = set()
         self._lock = threading.Lock()
 
-    def run(self, req: Request, timeout: float) -> tuple[Any, ...]:
-        worker = self._idle.get()
+    def take(self, block: bool = True) -> Worker | None:
+        """An idle worker (started now if its slot is empty), or None when all are busy and not ``block``."""
         try:
-            if worker is None or not worker.alive:
+            worker = self._idle.get(block)
+        except queue.Empty:
+            return None
+        if worker is None or not worker.alive:
+            try:
                 worker = Worker(self.spec, self.method)
-                with self._lock:
-                    self._all.add(worker)
+            except BaseException:
+                self._idle.put(None)
+                raise
+            with self._lock:
+                self._all.add(worker)
+        return worker
+
+    def give(self, worker: Worker) -> None:
+        """Return a worker taken with :meth:`take` (a dead one frees its slot for a new one)."""
+        if not worker.alive:
+            with self._lock:
+                self._all.discard(worker)
+            self._idle.put(None)
+        else:
+            self._idle.put(worker)
+
+    def start_all(self) -> None:
+        """Start every worker now, so a store that cannot be opened is reported at once."""
+        started = [self.take() for _ in range(self.size)]
+        for worker in started:
+            assert worker is not None
+            self.give(worker)
+
+    def run(self, req: Request, timeout: float) -> tuple[Any, ...]:
+        worker = self.take()
+        assert worker is not None
+        try:
             return worker.run(req, timeout)
         finally:
-            if worker is not None and not worker.alive:
-                with self._lock:
-                    self._all.discard(worker)
-                worker = None
-            self._idle.put(worker)
+            self.give(worker)
 
     def pids(self) -> list[int]:
         with self._lock:
             return [w.pid for w in self._all if w.alive and w.pid is not None]
-
-    def restart(self) -> None:
-        """Stop idle workers so the next query opens a fresh view of the store (after an update)."""
-        stopped = []
-        for _ in range(self.size):
-            worker = self._idle.get()
-            if worker is not None:
-                worker.kill()
-                stopped.append(worker)
-            self._idle.put(None)
-        with self._lock:
-            self._all.difference_update(stopped)
 
     def close(self) -> None:
         with self._lock:
