@@ -8,8 +8,11 @@ negotiated (JSON, XML, CSV, TSV; Turtle, N-Triples, JSON-LD, RDF/XML for graphs)
 
 Read-only unless started with ``allow_update`` and a token in ``$KG_UPDATE_TOKEN``; updates must
 carry ``Authorization: Bearer <token>``. Loopback by default; requests whose Host header is not a
-loopback name are refused then (DNS rebinding). Request lines, headers and bodies are size-capped.
-Standard library only (http.server): nothing to justify adding.
+loopback name are refused then (DNS rebinding). Request lines, headers and bodies are size-capped
+(:mod:`kg.serve_http`, the standard-library HTTP/1.1 front end that runs the requests).
+
+A query becomes a :class:`Job` for a worker: the form is known before it runs, so the format is
+negotiated first and the worker sends back the finished document; this process does no per-row work.
 """
 
 from __future__ import annotations
@@ -23,18 +26,19 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-import pyoxigraph as ox
-
-from kg.errors import InputError, KgError, QueryError, QueryTimeoutError, ServeError
+from kg.errors import KgError, QueryError, ServeError
 from kg.query import formats, saved
-from kg.query.runner import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, QueryEngine, Result
+from kg.query.runner import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, QueryEngine
+from kg.query.safety import check_update
 from kg.query.saved import SavedQuery
-from kg.query.worker import StoreSpec
+from kg.query.worker import Request, StoreSpec
+from kg.serve_http import HttpServer, Job, Response, error_response
 
 TOKEN_ENV = "KG_UPDATE_TOKEN"
 MIN_TOKEN = 16
@@ -45,7 +49,6 @@ _ALIASES = {"application/json": "json", "text/json": "json", "application/xml": 
             "json", "application/sparql-results+xml": "xml", "text/csv": "csv", "text/tab-separated-values": "tsv",
             **{v: k for k, v in _GRAPH_TYPES.items()}}
 _LOOPBACK_NAMES = {"localhost", "127.0.0.1", "[::1]", "::1"}
-_DRAIN_LIMIT = 16_000_000  # bodies up to this size are read and dropped before a 413; larger ones are cut off
 
 
 @dataclass
@@ -60,14 +63,6 @@ class ServeConfig:
     max_body: int = 1_000_000
     cors: str | None = None  # an origin allowed to read results from a browser (e.g. a YASGUI page); off by default
     token: str | None = field(default=None, repr=False)
-
-
-@dataclass
-class Response:
-    status: int
-    body: bytes = b""
-    content_type: str = "text/plain; charset=utf-8"
-    headers: dict[str, str] = field(default_factory=dict)
 
 
 # The query page: one self-contained file (no CDN). Its inline script and style are allowed by sha256
@@ -103,6 +98,13 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+@lru_cache(maxsize=256)
+def _parameters(query_string: str) -> dict[str, list[str]]:
+    """The URL's parameters (clients repeat the same requests: decoding them again costs ~40 us)."""
+    return parse_qs(query_string, keep_blank_values=True)
+
+
+@lru_cache(maxsize=256)
 def _accepted(accept: str) -> list[str]:
     """Media types from an Accept header, best first (q-values honoured, q=0 dropped)."""
     ranked = []
@@ -120,26 +122,19 @@ def _accepted(accept: str) -> list[str]:
     return [media for _, _, media in sorted(ranked)]
 
 
-def negotiate(result: Result, accept: str, override: str | None) -> str:
-    """The short format name for ``result``: ``format=`` wins, then Accept, then the default."""
-    allowed = list(_GRAPH_TYPES) if result.is_graph else list(formats.RESULT_FORMATS)
+def negotiate(form: str, accept: str, override: str | None) -> str:
+    """The short format name for a ``form`` query's result: ``format=`` wins, then Accept, then the default."""
+    allowed = list(_GRAPH_TYPES) if form in ("CONSTRUCT", "DESCRIBE") else list(formats.RESULT_FORMATS)
     if override:
         name = _ALIASES.get(override.lower(), override.lower())
         if name not in allowed:
-            raise QueryError(f"format {override!r} does not fit a {result.form} result (use {', '.join(allowed)})")
+            raise QueryError(f"format {override!r} does not fit a {form} result (use {', '.join(allowed)})")
         return name
     for media in _accepted(accept):
         found = _ALIASES.get(media)
         if found in allowed:
             return str(found)
     return allowed[0]
-
-
-def _render(result: Result, fmt: str) -> bytes:
-    if fmt == "rdfxml":
-        triples = sorted(result.triples, key=str)
-        return ox.serialize(triples, format=ox.RdfFormat.RDF_XML) or b""
-    return formats.serialize(result, fmt)
 
 
 class Endpoint:
@@ -150,7 +145,7 @@ class Endpoint:
         self.engine = engine
         self.page, self.page_csp = page(saved.registry())
 
-    def handle(self, method: str, target: str, headers: dict[str, str], body: bytes) -> Response:
+    def handle(self, method: str, target: str, headers: dict[str, str], body: bytes) -> Response | Job:
         url = urlsplit(target)
         if not self._host_ok(headers.get("host", "")):
             return Response(403, b"Host header not allowed for a loopback endpoint (DNS rebinding guard)\n")
@@ -163,15 +158,22 @@ class Endpoint:
         if method not in ("GET", "POST"):
             return Response(405, b"use GET or POST\n", headers={"Allow": "GET, POST, OPTIONS"})
         try:
-            response = self._sparql(method, url.query, headers, body)
-            response.headers.update(self._cors(headers))
-            return response
-        except QueryTimeoutError as exc:
-            return Response(503, f"{exc}\n".encode())
-        except (QueryError, InputError) as exc:
-            return Response(400, f"{exc}\n".encode())
+            answer = self._sparql(method, url.query, headers, body)
         except KgError as exc:
-            return Response(500, f"{exc}\n".encode())
+            return error_response(exc)
+        cors = self._cors(headers)
+        if isinstance(answer, Response):
+            answer.headers.update(cors)
+            return answer
+        finish = answer.finish
+
+        def with_cors(reply: tuple[Any, ...]) -> Response:
+            response = finish(reply)
+            response.headers.update(cors)
+            return response
+
+        answer.finish = with_cors
+        return answer
 
     def _cors(self, headers: dict[str, str], preflight: bool = False) -> dict[str, str]:
         """CORS headers for the one configured origin (never '*': the graph may be confidential)."""
@@ -190,8 +192,8 @@ class Endpoint:
         name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
         return is_loopback(name) or name == ""
 
-    def _sparql(self, method: str, query_string: str, headers: dict[str, str], body: bytes) -> Response:
-        params = parse_qs(query_string, keep_blank_values=True)
+    def _sparql(self, method: str, query_string: str, headers: dict[str, str], body: bytes) -> Response | Job:
+        params = {key: list(values) for key, values in _parameters(query_string).items()}
         kind = headers.get("content-type", "").split(";")[0].strip().lower()
         text: str | None = None
         update: str | None = None
@@ -217,86 +219,36 @@ class Endpoint:
             if len(params.get("query", [])) != 1:
                 return Response(400, b"expected exactly one 'query' parameter (GET ?query=... or a POST form)\n")
             text = params["query"][0]
-        result = self.engine.query(text, default_graph=params.get("default-graph-uri") or None,
-                                   named_graphs=params.get("named-graph-uri") or None)
+        query_form, request = self.engine.prepare(text, default_graph=params.get("default-graph-uri") or None,
+                                                  named_graphs=params.get("named-graph-uri") or None)
         chosen = params.get("format") or params.get("output")
-        override = chosen[0] if chosen else None
-        fmt = negotiate(result, headers.get("accept", ""), override)
-        extra = {"Vary": "Accept"}
-        if result.truncated:
-            extra["X-KG-Truncated"] = f"stopped at the row cap of {result.max_rows}"
-        media = _GRAPH_TYPES.get(fmt) or formats.MEDIA_TYPES[fmt]
-        charset = "" if fmt in ("json", "jsonld") else "; charset=utf-8"
-        return Response(200, _render(result, fmt), media + charset, extra)
+        request.fmt = negotiate(query_form, headers.get("accept", ""), chosen[0] if chosen else None)
+        media = _GRAPH_TYPES.get(request.fmt) or formats.MEDIA_TYPES[request.fmt]
+        content_type = media + ("" if request.fmt in ("json", "jsonld") else "; charset=utf-8")
 
-    def _update(self, text: str, headers: dict[str, str]) -> Response:
+        def finish(reply: tuple[Any, ...]) -> Response:
+            extra = {"Vary": "Accept"}
+            if reply[2]:
+                extra["X-KG-Truncated"] = f"stopped at the row cap of {request.max_rows}"
+            return Response(200, reply[1], content_type, extra)
+
+        return Job(self.engine.readers, request, self.engine.timeout, finish)
+
+    def _update(self, text: str, headers: dict[str, str]) -> Response | Job:
         if not self.config.allow_update or not self.config.token:
             return Response(403, b"this endpoint is read-only (start it with --allow-update and a token)\n")
         sent = headers.get("authorization", "")
         scheme, _, token = sent.partition(" ")
         if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip().encode(), self.config.token.encode()):
             return Response(403, b"update refused: missing or wrong 'Authorization: Bearer' token\n")
-        self.engine.update(text)
-        return Response(200, b"update applied\n")
+        if self.engine.writer is None:
+            raise QueryError("this store is read-only here (updates need kg serve --allow-update)")
+        check_update(text)
+        return Job(self.engine.writer, Request(text, update=True), self.engine.timeout,
+                   lambda reply: Response(200, b"update applied\n"))
 
 
-def _handler(endpoint: Endpoint, max_body: int) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        disable_nagle_algorithm = True  # headers and body go out as separate writes: no 40 ms delayed-ACK stalls
-        server_version = "kg-sparql"
-        sys_version = ""
-
-        def _run(self) -> None:
-            length_text = self.headers.get("Content-Length") or "0"
-            try:
-                length = int(length_text)
-            except ValueError:
-                length = -1
-            if length < 0 or length > max_body:
-                self._drain(length)
-                message = f"request body over the {max_body:,}-byte limit\n" if length > 0 else "bad Content-Length\n"
-                self._send(Response(413 if length > max_body else 400, message.encode()), close=True)
-                return
-            if self.headers.get("Transfer-Encoding"):
-                self._send(Response(411, b"send a Content-Length\n"), close=True)
-                return
-            body = self.rfile.read(length) if length else b""
-            headers = {k.lower(): v for k, v in self.headers.items()}
-            self._send(endpoint.handle(self.command, self.path, headers, body))
-
-        def _drain(self, length: int) -> None:
-            """Read (and drop) a moderately oversized body, so the client sees the 413, not a broken pipe."""
-            left = min(length, _DRAIN_LIMIT)
-            while left > 0:
-                chunk = self.rfile.read(min(left, 65536))
-                if not chunk:
-                    break
-                left -= len(chunk)
-
-        def _send(self, response: Response, close: bool = False) -> None:
-            self.send_response(response.status)
-            self.send_header("Content-Type", response.content_type)
-            self.send_header("Content-Length", str(len(response.body)))
-            self.send_header("X-Content-Type-Options", "nosniff")
-            for key, value in response.headers.items():
-                self.send_header(key, value)
-            if close:
-                self.send_header("Connection", "close")
-                self.close_connection = True
-            self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(response.body)
-
-        do_GET = do_POST = do_OPTIONS = do_HEAD = do_PUT = do_DELETE = _run
-
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    return Handler
-
-
-def make_server(config: ServeConfig) -> tuple[ThreadingHTTPServer, QueryEngine]:
+def make_server(config: ServeConfig) -> tuple[HttpServer, QueryEngine]:
     """Bind the socket and start the workers; the caller runs ``serve_forever``."""
     if config.allow_update:
         config.token = config.token or os.environ.get(TOKEN_ENV)
@@ -307,16 +259,15 @@ def make_server(config: ServeConfig) -> tuple[ThreadingHTTPServer, QueryEngine]:
     engine = QueryEngine(StoreSpec(path=config.store), timeout=config.timeout, max_rows=config.max_rows,
                          workers=max(config.workers, 1), start_method="subprocess", allow_update=config.allow_update)
     try:
-        engine.query("ASK {}")  # opens the store in a worker now: a bad store fails here, not on first request
+        engine.readers.start_all()  # each opens the store now: a bad store fails here, not on first request
         engine.start_writer()
-        server = ThreadingHTTPServer((config.host, config.port), _handler(Endpoint(config, engine), config.max_body))
+        server = HttpServer(Endpoint(config, engine), config.host, config.port, config.max_body)
     except OSError as exc:
         engine.close()
         raise ServeError(f"cannot listen on {config.host}:{config.port} ({exc.strerror})") from None
     except BaseException:
         engine.close()
         raise
-    server.daemon_threads = True
     return server, engine
 
 
