@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -28,6 +29,7 @@ CLAIMS = "SELECT ?claim ?text WHERE { ?claim a schema:Claim ; schema:text ?text 
 FULL_CLAIMS = ("PREFIX schema: <http://schema.org/>\n"
                "SELECT ?claim ?text WHERE { ?claim a schema:Claim ; schema:text ?text } ORDER BY ?claim")
 TOKEN = "test-token-0123456789abcdef"
+NOTES = "https://kg.example/graph/notes"
 
 
 @pytest.fixture(scope="module")
@@ -227,6 +229,31 @@ def test_updates_need_the_token_and_never_load(store_dir: Path, tmp_path: Path) 
         assert status == 400 and b"LOAD is not allowed" in body
         status, _, _ = http(served.url, insert.encode(), {"Content-Type": "application/sparql-update", **bearer})
         assert status == 200 and total() == before + 1
+
+
+def test_an_update_reaches_every_reader_without_restarting_them(tmp_path: Path) -> None:
+    copy = build_store(tmp_path / "store", SAMPLE_FILES)
+    count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    bearer = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/sparql-update"}
+    with serving(copy, "--allow-update", "--workers", "2", env={"KG_UPDATE_TOKEN": TOKEN}) as served:
+        def totals() -> set[int]:  # several at once, so both reader workers answer
+            answers: list[int] = []
+            threads = [threading.Thread(target=lambda: answers.append(
+                int(json.loads(get(served, count)[2])["results"]["bindings"][0]["n"]["value"]))) for _ in range(6)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            return set(answers)
+
+        [before] = totals()
+        workers = served.workers()
+        assert len(workers) == 3  # two readers and the writer
+        for n in range(3):
+            insert = f'INSERT DATA {{ GRAPH <{NOTES}> {{ <https://kg.example/x> rdfs:label "{n}" }} }}'
+            assert http(served.url, insert.encode(), bearer)[0] == 200
+            assert totals() == {before + n + 1}  # every reader sees it at once: nothing stale
+        assert served.workers() == workers  # readers reopened the new snapshot themselves
 
 
 def test_update_mode_without_a_token_does_not_start(store_dir: Path) -> None:
