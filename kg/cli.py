@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from kg import __version__, cli_entities, cli_extract, cli_query
-from kg.cli_common import Handler, base_iri, one_line, store_path
+from kg.cli_common import Handler, base_iri, one_line, store_location
 from kg.defaults import CURATION_FILE, DEFAULT_NODE_LIMIT, DEFAULT_STORE, EXPORT_FORMATS
 from kg.errors import KgError
 
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 def _writer(args: argparse.Namespace) -> KgStore:
     from kg.store import KgStore
 
-    store = KgStore.open(store_path(args), base_iri(args))
+    store = KgStore.at(store_location(args), base_iri(args))
     for graph in store.recovered:
         print(f"kg: recovered from an interrupted write: removed the partial graph {graph}; "
               "ingest that source again if it belongs in the store", file=sys.stderr)
@@ -37,7 +37,7 @@ def _writer(args: argparse.Namespace) -> KgStore:
 def _reader(args: argparse.Namespace) -> KgStore:
     from kg.store import KgStore
 
-    return KgStore.open_read_only(store_path(args), base_iri(args))
+    return KgStore.at(store_location(args), base_iri(args), writable=False)
 
 
 def _print_report(report: pipeline.Report) -> int:
@@ -192,7 +192,8 @@ def build_parser() -> argparse.ArgumentParser:
         "and attributed claims.", epilog="example:\n  kg build data/ && kg stats",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"kg {__version__}")
-    parser.add_argument("--store", metavar="PATH", help=f"store directory (default: $KG_STORE or {DEFAULT_STORE})")
+    parser.add_argument("--store", metavar="PATH|URL", help="store folder, 'memory:', or a SPARQL 1.1 server's URL "
+                        f"(default: $KG_STORE, else kg.toml's [store], else {DEFAULT_STORE})")
     parser.add_argument("--base", metavar="IRI", help="base IRI for minted identifiers (default: $KG_BASE or "
                         "the store's, else https://kg.example/)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")

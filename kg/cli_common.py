@@ -7,14 +7,24 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from kg.defaults import DEFAULT_STORE
+from kg.errors import InputError
+from kg.location import Location, locate
 
 Handler = Callable[[argparse.Namespace], int]
 
 
+def store_location(args: argparse.Namespace) -> Location:
+    """``--store``, else ``$KG_STORE``, else the config file's ``[store]``, else outputs/store."""
+    return locate(args.store)
+
+
 def store_path(args: argparse.Namespace) -> Path:
-    """``--store``, else ``$KG_STORE``, else outputs/store."""
-    return Path(args.store or os.environ.get("KG_STORE") or DEFAULT_STORE)
+    """The store's folder, for the commands that work on an embedded store only."""
+    location = store_location(args)
+    if location.path is None:
+        raise InputError(f"kg {args.command} works on a store folder, not {location} "
+                         "(a remote store is a SPARQL endpoint already)")
+    return location.path
 
 
 def base_iri(args: argparse.Namespace) -> str | None:

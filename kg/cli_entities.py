@@ -8,8 +8,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kg.cli_common import Handler
-from kg.cli_common import store_path as _store_path
+from kg.cli_common import Handler, store_location
 from kg.defaults import CURATION_FILE
 from kg.errors import InputError
 
@@ -36,7 +35,7 @@ def cmd_entities(args: argparse.Namespace) -> int:
     kind = KINDS.get(args.type.casefold()) if args.type else None
     if args.type and kind is None:
         raise InputError(f"--type {args.type!r}: expected person, organization or publication")
-    with KgStore.open_read_only(_store_path(args), args.base) as store:
+    with KgStore.at(store_location(args), args.base, writable=False) as store:
         entities = [e for e in stored_entities(store) if kind is None or e.kind == kind]
         if args.suggest:
             found = suggest(entities, threshold=args.min_score, apart=_kept_apart(args, entities), limit=args.limit)
@@ -82,10 +81,10 @@ def _check_refs(args: argparse.Namespace, refs: list[str]) -> list[str]:
     from kg.store import KgStore
 
     out = [short_path(ref) or ref.strip() for ref in refs]
-    path = _store_path(args)
-    if args.no_check or not (path / "CURRENT").exists():
+    location = store_location(args)
+    if args.no_check or (location.path is not None and not (location.path / "CURRENT").exists()):
         return out
-    with KgStore.open_read_only(path, args.base) as store:
+    with KgStore.at(location, args.base, writable=False) as store:
         entities = stored_entities(store)
         sources = {s.name for s in store.sources()}
     index = RefIndex(context_mentions(entities))

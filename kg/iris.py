@@ -92,3 +92,10 @@ class Minter:
 
     def log_graph(self) -> str:
         return f"{self.base}graph/ingest-log"
+
+    def staging_prefix(self) -> str:
+        """Where a remote write stages a source graph before moving it into place."""
+        return f"{self.base}graph/staging/"
+
+    def staging_graph(self, source: str) -> str:
+        return f"{self.staging_prefix()}{short_hash(source)}"

@@ -1,4 +1,7 @@
-"""The embedded store: a pyoxigraph (RocksDB) dataset on disk, one named graph per source.
+"""A kg store: one named graph per source, plus a log graph, over any backend (kg.backend).
+
+The embedded backend is a pyoxigraph (RocksDB) dataset on disk; memory and remote SPARQL 1.1
+servers (kg.remote) work the same way through the same methods.
 
 Writers hold the lock next to the store and, when they close, publish a read snapshot
 (``kg.snapshot``); readers open that snapshot, never the live store, so they work while a writer
@@ -21,15 +24,14 @@ from types import TracebackType
 import pyoxigraph as ox
 
 from kg import defaults, vocab
+from kg.backend import Backend, LocalBackend
 from kg.errors import InputError, StoreError
 from kg.iris import DEFAULT_BASE, Minter, check_base
+from kg.location import Location
 from kg.lock import WriterLock
 from kg.snapshot import Snapshot, acquire_current, publish
 from kg.sources import PreparedSource
 
-# Sources up to this many triples are written in one transaction; larger ones are bulk loaded
-# (about 3x faster from a few thousand triples on; the pending mark makes both crash-safe).
-TRANSACTION_LIMIT = 4_000
 DEFAULT_STORE = defaults.DEFAULT_STORE
 
 
@@ -50,18 +52,46 @@ def _nn(iri: str) -> ox.NamedNode:
 
 
 class KgStore:
-    """A kg store. Use :meth:`open` (writer) or :meth:`open_read_only`; close when done."""
+    """A kg store. Use :meth:`open` (writer), :meth:`open_read_only` or :meth:`at`; close when done."""
 
-    def __init__(self, store: ox.Store, path: Path | None, minter: Minter, lock: WriterLock | None) -> None:
-        self.ox = store
-        self.path = path
+    def __init__(self, backend: Backend, location: Location, minter: Minter, lock: WriterLock | None,
+                 writable: bool = True) -> None:
+        self.backend = backend
+        # the pyoxigraph store of an embedded (disk or memory) backend
+        self.ox: ox.Store | None = backend.store if isinstance(backend, LocalBackend) else None
+        self.location = location
+        self.path = location.path if location.kind == "disk" else None
         self.minter = minter
         self._lock = lock
+        self._writable = writable
         self.log_graph = _nn(minter.log_graph())
         self.recovered: list[str] = []
         self._snapshot: Snapshot | None = None
 
     # -- opening --------------------------------------------------------------------------------
+    @classmethod
+    def at(cls, location: Location, base: str | None = None, writable: bool = True) -> KgStore:
+        """Open whatever ``location`` names: a folder (as :meth:`open` or :meth:`open_read_only`),
+        memory, or a remote SPARQL 1.1 store."""
+        if location.kind == "disk":
+            assert location.path is not None
+            return cls.open(location.path, base) if writable else cls.open_read_only(location.path, base)
+        if location.kind == "memory":
+            return cls.in_memory(base or DEFAULT_BASE)
+        from kg.remote import RemoteBackend
+
+        assert location.remote is not None
+        backend = RemoteBackend(location.remote)
+        try:
+            kg_store = cls(backend, location, Minter(_stored_base(backend) or base or DEFAULT_BASE), None, writable)
+            if writable:
+                kg_store._check_base(base)
+                kg_store._recover()
+        except BaseException:
+            backend.close()
+            raise
+        return kg_store
+
     @classmethod
     def open(cls, path: Path, base: str | None = None) -> KgStore:
         """Open (creating if needed) for writing. Raises StoreLockedError if another writer has it."""
@@ -73,7 +103,9 @@ class KgStore:
             lock.release()
             raise StoreError(f"{path}: cannot open store ({str(exc).splitlines()[0]})") from None
         try:
-            kg_store = cls(store, path, Minter(_stored_base(store) or base or DEFAULT_BASE), lock)
+            backend = LocalBackend(store)
+            kg_store = cls(backend, Location("disk", path), Minter(_stored_base(backend) or base or DEFAULT_BASE),
+                           lock)
             kg_store._check_base(base)
             kg_store._recover()
         except BaseException:
@@ -112,27 +144,32 @@ class KgStore:
         except (OSError, RuntimeError) as exc:
             snapshot.release()
             raise StoreError(f"{path}: cannot open store ({str(exc).splitlines()[0]})") from None
-        opened = cls(store, path, Minter(_stored_base(store) or base or DEFAULT_BASE), None)
+        backend = LocalBackend(store)
+        opened = cls(backend, Location("disk", path), Minter(_stored_base(backend) or base or DEFAULT_BASE), None,
+                     writable=False)
         opened._snapshot = snapshot
         return opened
 
     @classmethod
     def in_memory(cls, base: str = DEFAULT_BASE) -> KgStore:
-        return cls(ox.Store(), None, Minter(base), None)
+        return cls(LocalBackend(ox.Store()), Location("memory"), Minter(base), None)
 
     def close(self) -> None:
         """Writers flush and publish a read snapshot, then unlock; readers release their snapshot."""
-        if self._lock is not None:
-            try:
-                self.ox.flush()
-                if self.path is not None:
-                    publish(self.ox, self.path)
-            finally:
-                self._lock.release()
-                self._lock = None
-        if self._snapshot is not None:
-            self._snapshot.release()
-            self._snapshot = None
+        try:
+            if self._lock is not None:
+                try:
+                    self.backend.flush()
+                    if self.path is not None and self.ox is not None:
+                        publish(self.ox, self.path)
+                finally:
+                    self._lock.release()
+                    self._lock = None
+            if self._snapshot is not None:
+                self._snapshot.release()
+                self._snapshot = None
+        finally:
+            self.backend.close()
 
     def __enter__(self) -> KgStore:
         return self
@@ -142,9 +179,10 @@ class KgStore:
         self.close()
 
     def _check_base(self, requested: str | None) -> None:
-        stored = _stored_base(self.ox)
+        stored = _stored_base(self.backend)
         if stored is None:
-            self.ox.add(ox.Quad(self.log_graph, _nn(vocab.BASE_IRI), ox.Literal(self.minter.base), self.log_graph))
+            self.backend.add([ox.Quad(self.log_graph, _nn(vocab.BASE_IRI), ox.Literal(self.minter.base),
+                                      self.log_graph)])
         elif requested is not None and check_base(requested) != stored:
             raise InputError(f"base IRI {requested!r} differs from the store's {stored!r}; "
                              "use a new store for a different base")
@@ -154,23 +192,27 @@ class KgStore:
 
         The partial graph is removed with its log entries, so the store holds every other source
         intact and this one not at all; ``recovered`` lists the graphs for the caller to report
-        (the source must be ingested again).
+        (the source must be ingested again). Staging graphs a remote write left behind go too.
         """
-        pending = list(self.ox.quads_for_pattern(None, _nn(vocab.PENDING), None, self.log_graph))
+        pending = list(self.backend.quads(None, _nn(vocab.PENDING), None, self.log_graph))
         for quad in pending:
             graph = quad.subject
             if not isinstance(graph, ox.NamedNode):
-                self.ox.remove(quad)
+                self.backend.remove([quad])
                 continue
-            self.ox.remove_graph(graph)
+            self.backend.drop(graph)
             self._forget(graph)
             self.recovered.append(graph.value)
+        staging = self.minter.staging_prefix()
+        for graph in self.backend.graphs():
+            if graph.value.startswith(staging):
+                self.backend.drop(graph)
         if pending:
-            self.ox.flush()
+            self.backend.flush()
 
-    def _mark_pending(self, graph: ox.NamedNode) -> None:
-        self.ox.add(ox.Quad(graph, _nn(vocab.PENDING), ox.Literal("true", datatype=_nn(vocab.XSD_BOOLEAN)),
-                            self.log_graph))
+    def _pending_quad(self, graph: ox.NamedNode) -> ox.Quad:
+        return ox.Quad(graph, _nn(vocab.PENDING), ox.Literal("true", datatype=_nn(vocab.XSD_BOOLEAN)),
+                       self.log_graph)
 
     # -- sources --------------------------------------------------------------------------------
     def sources(self) -> list[SourceInfo]:
@@ -200,67 +242,58 @@ class KgStore:
         raise InputError(f"no source named {name_or_iri!r} in the store (sources: {names})")
 
     def stored_hash(self, iri: str, predicate: str = vocab.CONTENT_HASH, graph: str | None = None) -> str | None:
-        for quad in self.ox.quads_for_pattern(_nn(iri), _nn(predicate), None, _nn(graph or iri)):
+        for quad in self.backend.quads(_nn(iri), _nn(predicate), None, _nn(graph or iri)):
             return _text(quad.object)
         return None
 
+    def _check_writable(self) -> None:
+        if not self._writable or (self._lock is None and self.path is not None):
+            raise StoreError("store is open read-only")
+
     def write_source(self, source: PreparedSource) -> str:
         """Add or replace one source graph. Returns 'added', 'replaced' or 'unchanged'."""
-        if self._lock is None and self.path is not None:
-            raise StoreError("store is open read-only")
+        self._check_writable()
         old_hash = self.stored_hash(source.iri)
         if old_hash == source.content_hash and \
                 self.stored_hash(source.iri, vocab.RESOLUTION_DIGEST, self.log_graph.value) == source.resolution_digest:
             return "unchanged"
         graph = _nn(source.iri)
         started = _now()
-        self.ox.add(ox.Quad(graph, _nn(vocab.PENDING), ox.Literal("true", datatype=_nn(vocab.XSD_BOOLEAN)),
-                            self.log_graph))
+        self.backend.add([self._pending_quad(graph)])
         if old_hash is not None:
-            self.ox.remove_graph(graph)
             self._forget(graph, keep_pending=True)
-        data = source.sink.nquads(source.iri).encode("utf-8")
-        if len(source.sink) <= TRANSACTION_LIMIT:
-            self.ox.load(data, ox.RdfFormat.N_QUADS)
-        else:
-            self.ox.bulk_load(data, ox.RdfFormat.N_QUADS)
-        self._finish(graph, started)
+        self.backend.replace_graph(graph, source.sink, _nn(self.minter.staging_graph(source.iri)))
+        log, stamp = self.log_graph, _nn(vocab.XSD_DATETIME)
+        self.backend.remove([self._pending_quad(graph)])
+        finished = [ox.Quad(graph, _nn(vocab.STARTED_AT), ox.Literal(started, datatype=stamp), log),
+                    ox.Quad(graph, _nn(vocab.ENDED_AT), ox.Literal(_now(), datatype=stamp), log)]
         if source.resolution_digest:  # bookkeeping, like the ingest times: kept out of the exported graph
-            self.ox.add(ox.Quad(graph, _nn(vocab.RESOLUTION_DIGEST), ox.Literal(source.resolution_digest),
-                                self.log_graph))
+            finished.append(ox.Quad(graph, _nn(vocab.RESOLUTION_DIGEST), ox.Literal(source.resolution_digest), log))
+        self.backend.add(finished)
         return "added" if old_hash is None else "replaced"
 
-    def _finish(self, graph: ox.NamedNode, started: str) -> None:
-        log = self.log_graph
-        self.ox.remove(ox.Quad(graph, _nn(vocab.PENDING), ox.Literal("true", datatype=_nn(vocab.XSD_BOOLEAN)), log))
-        stamp = ox.NamedNode(vocab.XSD_DATETIME)
-        self.ox.extend([
-            ox.Quad(graph, _nn(vocab.STARTED_AT), ox.Literal(started, datatype=stamp), log),
-            ox.Quad(graph, _nn(vocab.ENDED_AT), ox.Literal(_now(), datatype=stamp), log),
-        ])
-
     def _forget(self, graph: ox.NamedNode, keep_pending: bool = False) -> None:
-        for quad in list(self.ox.quads_for_pattern(graph, None, None, self.log_graph)):
-            if keep_pending and quad.predicate.value == vocab.PENDING:
-                continue
-            self.ox.remove(quad)
+        entries = [q for q in self.backend.quads(graph, None, None, self.log_graph)
+                   if not (keep_pending and q.predicate.value == vocab.PENDING)]
+        self.backend.remove(entries)
 
     def retract(self, name_or_iri: str) -> SourceInfo:
         """Remove everything one source contributed (its graph and its log entries)."""
+        self._check_writable()
         info = self.find_source(name_or_iri)
         graph = _nn(info.iri)
-        self._mark_pending(graph)  # a retraction cut short is finished by the next writer
-        self.ox.remove_graph(graph)
+        self.backend.add([self._pending_quad(graph)])  # a retraction cut short is finished by the next writer
+        self.backend.drop(graph)
         self._forget(graph)
         return info
 
     # -- reading --------------------------------------------------------------------------------
     def source_graphs(self) -> list[ox.NamedNode]:
-        graphs = [g for g in self.ox.named_graphs() if isinstance(g, ox.NamedNode) and g != self.log_graph]
+        graphs = [g for g in self.backend.graphs() if g != self.log_graph]
         return sorted(graphs, key=lambda g: g.value)
 
     def quads(self, include_log: bool = False) -> Iterator[ox.Quad]:
-        for quad in self.ox.quads_for_pattern(None, None, None, None):
+        for quad in self.backend.quads():
             if include_log or quad.graph_name != self.log_graph:
                 yield quad
 
@@ -277,13 +310,13 @@ class KgStore:
             if "WHERE {" not in query:
                 raise ValueError("kg query without 'WHERE {' cannot take bindings")
             query = query.replace("WHERE {", f"WHERE {{ VALUES ({names}) {{ ({values}) }}", 1)
-        result = self.ox.query(query, prefixes=vocab.PREFIXES, use_default_graph_as_union=True)
+        result = self.backend.query(query, prefixes=vocab.PREFIXES, use_default_graph_as_union=True)
         assert isinstance(result, ox.QuerySolutions)
         return result
 
 
-def _stored_base(store: ox.Store) -> str | None:
-    for quad in store.quads_for_pattern(None, _nn(vocab.BASE_IRI), None, None):
+def _stored_base(backend: Backend) -> str | None:
+    for quad in backend.quads(None, _nn(vocab.BASE_IRI), None, None):
         return _text(quad.object)
     return None
 

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from kg.location import Location, parse
 from kg.store import KgStore
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,9 +35,83 @@ def store_path(tmp_path: Path) -> Path:
     return tmp_path / "store"
 
 
+BACKENDS = ["disk", "memory", "remote"]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+class OxigraphServer:
+    """The real Oxigraph server (PyPI package ``oxigraph``) on a free loopback port, in memory."""
+
+    def __init__(self) -> None:
+        binary = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.proc = subprocess.Popen([binary, "serve", "--bind", f"127.0.0.1:{self.port}"],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return
+            except OSError:
+                if self.proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"oxigraph server did not start: {self.proc.stderr.read()!r}") from None
+                time.sleep(0.02)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=10)
+
+
 @pytest.fixture
-def store(store_path: Path) -> Iterator[KgStore]:
-    with KgStore.open(store_path) as opened:
+def oxigraph() -> Iterator[Callable[[], OxigraphServer]]:
+    """Start as many Oxigraph servers as the test wants; all are stopped after it."""
+    started: list[OxigraphServer] = []
+
+    def start() -> OxigraphServer:
+        started.append(OxigraphServer())
+        return started[-1]
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def module_oxigraph() -> Iterator[Callable[[], OxigraphServer]]:
+    """Servers for module-scoped stores (a built sample shared by a module's tests)."""
+    started: list[OxigraphServer] = []
+
+    def start() -> OxigraphServer:
+        started.append(OxigraphServer())
+        return started[-1]
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+def location_for(backend: str, path: Path, start_server: Callable[[], OxigraphServer]) -> Location:
+    """A new, empty store of the given backend kind."""
+    if backend == "disk":
+        return Location("disk", path)
+    if backend == "memory":
+        return Location("memory")
+    return parse(start_server().url)
+
+
+@pytest.fixture(params=BACKENDS)
+def store(request: pytest.FixtureRequest, store_path: Path,
+          oxigraph: Callable[[], OxigraphServer]) -> Iterator[KgStore]:
+    """A new writable store; tests that take it run against every backend."""
+    with KgStore.at(location_for(request.param, store_path, oxigraph)) as opened:
         yield opened
 
 

@@ -86,7 +86,7 @@ def test_source_provenance_is_recorded(store: KgStore) -> None:
     src = ox.NamedNode(BASE + "source/case.yaml")
 
     def objects(subject: ox.NamedNode, predicate: str, graph: ox.NamedNode = src) -> list[str]:
-        found = store.ox.quads_for_pattern(subject, ox.NamedNode(predicate), None, graph)
+        found = store.backend.quads(subject, ox.NamedNode(predicate), None, graph)
         return sorted(str(q.object.value) for q in found if not isinstance(q.object, ox.Triple))
 
     data = SAMPLE_CASE.read_bytes()

@@ -128,7 +128,7 @@ def test_build_takes_articles_skips_sidecars_and_survives_a_bad_one(tmp_path: Pa
         assert spans
         for row in spans:
             assert text[int(row["start"].value):int(row["end"].value)] == row["exact"].value
-        claims = store.ox.quads_for_pattern(None, ox.NamedNode(vocab.TYPE), ox.NamedNode(vocab.CLAIM), None)
+        claims = store.backend.quads(None, ox.NamedNode(vocab.TYPE), ox.NamedNode(vocab.CLAIM), None)
         assert len(list(claims)) >= 2
 
 

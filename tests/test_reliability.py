@@ -20,8 +20,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from kg.backend import TRANSACTION_LIMIT
 from kg.fsutil import atomic_output
-from kg.store import TRANSACTION_LIMIT, KgStore
+from kg.store import KgStore
 
 from conftest import SAMPLE_CASE, dump_store, run_kg
 
@@ -77,7 +78,7 @@ elif mode in ("load-half", "retract"):  # the store holds part of a source's gra
             hang("retract")
     def open_(cls, *a, **kw):
         opened = real_open(cls, *a, **kw)
-        opened.ox = Proxy(opened.ox)
+        opened.backend.store = Proxy(opened.backend.store)
         return opened
     kg_store.KgStore.open = classmethod(open_)
 from kg.cli import main

@@ -31,16 +31,16 @@ def test_sample_plus_article_plus_followup_gives_the_expected_entities(tmp_path:
     assert (counts["people"], counts["organizations"], counts["publications"]) == (5, 9, 4)
 
     def sources_of(iri: str) -> set[str]:
-        return {q.graph_name.value for q in store.ox.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(vocab.TYPE),
+        return {q.graph_name.value for q in store.backend.quads(ox.NamedNode(iri), ox.NamedNode(vocab.TYPE),
                                                                         None, None)
                 if isinstance(q.graph_name, ox.NamedNode)}
 
     lowe, acs = BASE + "person/hannah-lowe", BASE + "org/agency-for-chemical-safety"
     assert sources_of(lowe) == sources_of(acs) == {BASE + "source/acronyms.txt", BASE + "source/spill-followup.yaml"}
     followup_graph = ox.NamedNode(BASE + "source/spill-followup.yaml")
-    found = store.ox.quads_for_pattern(ox.NamedNode(lowe), ox.NamedNode(vocab.ALT_LABEL), None, followup_graph)
+    found = store.backend.quads(ox.NamedNode(lowe), ox.NamedNode(vocab.ALT_LABEL), None, followup_graph)
     aliases = {str(q.object.value) for q in found if isinstance(q.object, ox.Literal)}
     assert aliases == {"Ms. Hannah Lowe"}  # the spelling stays, traceable to the source that used it
-    about = [q.object for q in store.ox.quads_for_pattern(
+    about = [q.object for q in store.backend.quads(
         ox.NamedNode(BASE + "claim/spill-followup/tank-replaced"), ox.NamedNode(vocab.ABOUT), None, None)]
     assert about == [ox.NamedNode(acs)]

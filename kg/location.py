@@ -1,0 +1,174 @@
+"""Where the store is: a folder on disk, memory, or a remote SPARQL 1.1 server.
+
+``--store`` (or ``$KG_STORE``, or the ``[store]`` table of a config file) picks it:
+
+- a path: the embedded Oxigraph store in that folder (the default, ``outputs/store``);
+- ``memory:``: an in-memory store that lives as long as the command (tests, throwaway work);
+- ``http://host:port`` with no path: an Oxigraph server (``/query``, ``/update``, ``/store``);
+- any other ``http(s)://`` URL: a SPARQL 1.1 endpoint that takes queries and updates at that URL.
+
+The config file (``kg.toml`` in the working folder, or the file ``$KG_CONFIG`` names) can spell the
+endpoints out for other servers. Credentials come from the environment only (``KG_STORE_USER`` and
+``KG_STORE_PASSWORD`` for HTTP Basic, or ``KG_STORE_TOKEN`` for a bearer token); a URL or config
+file that carries a password is refused, and no message ever shows one.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+import urllib.parse
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kg.defaults import DEFAULT_STORE
+from kg.errors import InputError
+
+CONFIG_FILE = "kg.toml"
+MEMORY = "memory:"
+UNION_MODES = ("param", "graphs")
+_ENDPOINT_KEYS = {"url", "query", "update", "graph-store", "union", "timeout"}
+
+
+@dataclass(frozen=True)
+class Remote:
+    """A remote SPARQL 1.1 store: its endpoints and how to ask for the union of its graphs.
+
+    ``union`` is ``param`` when the server takes Oxigraph's ``union-default-graph`` parameter, and
+    ``graphs`` when kg lists the graphs as ``default-graph-uri`` (plain SPARQL 1.1 Protocol).
+    """
+
+    query: str
+    update: str
+    graph_store: str | None = None
+    union: str = "graphs"
+    timeout: float = 60.0
+    auth: str | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def label(self) -> str:
+        return self.query
+
+
+@dataclass(frozen=True)
+class Location:
+    kind: str  # "disk" | "memory" | "remote"
+    path: Path | None = None
+    remote: Remote | None = None
+
+    def __str__(self) -> str:
+        if self.remote is not None:
+            return self.remote.label
+        return MEMORY if self.path is None else str(self.path)
+
+
+def locate(value: str | None = None, config: Path | None = None) -> Location:
+    """The store named by ``value`` (``--store``), else ``$KG_STORE``, else the config file, else outputs/store."""
+    chosen = value or os.environ.get("KG_STORE")
+    if chosen:
+        return parse(chosen)
+    found = config or _config_path()
+    if found is not None:
+        return from_config(found)
+    return Location("disk", DEFAULT_STORE)
+
+
+def parse(value: str) -> Location:
+    if value == MEMORY:
+        return Location("memory")
+    if value.startswith(("http://", "https://")):
+        return Location("remote", remote=remote_from_url(value))
+    if "://" in value:
+        raise InputError(f"--store {value.split('://')[0]}://...: only http(s):// URLs, memory: or a folder")
+    return Location("disk", Path(value))
+
+
+def remote_from_url(url: str, **settings: object) -> Remote:
+    parts = _checked_url(url, "--store")
+    root = parts._replace(path=parts.path.rstrip("/"), query="", fragment="")
+    if not root.path:  # an Oxigraph server's root: its conventional endpoints
+        base = urllib.parse.urlunsplit(root)
+        defaults: dict[str, object] = {"query": f"{base}/query", "update": f"{base}/update",
+                                       "graph_store": f"{base}/store", "union": "param"}
+    else:
+        defaults = {"query": url, "update": url, "graph_store": None, "union": "graphs"}
+    defaults.update({k: v for k, v in settings.items() if v is not None})
+    return Remote(auth=_auth(), **defaults)  # type: ignore[arg-type]
+
+
+def from_config(path: Path) -> Location:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read config ({exc})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"{path}: not valid TOML ({exc})") from None
+    table = data.get("store")
+    if not isinstance(table, dict):
+        raise InputError(f"{path}: no [store] table")
+    for key in table:
+        if key in ("password", "token", "user"):
+            raise InputError(f"{path}: [store] {key}: credentials are never read from files; "
+                             "set KG_STORE_USER and KG_STORE_PASSWORD, or KG_STORE_TOKEN")
+    if "path" in table:
+        return Location("disk", (path.parent / str(table["path"])).resolve())
+    if table.get("memory") is True:
+        return Location("memory")
+    unknown = set(table) - _ENDPOINT_KEYS
+    if unknown:
+        raise InputError(f"{path}: [store] unknown key {sorted(unknown)[0]!r} "
+                         f"(expected path, memory or {', '.join(sorted(_ENDPOINT_KEYS))})")
+    url = table.get("url") or table.get("query")
+    if not isinstance(url, str):
+        raise InputError(f"{path}: [store] needs path, memory = true, url or query")
+    settings: dict[str, object] = {}
+    for key in ("query", "update", "graph-store"):
+        if key in table:
+            settings[key.replace("-", "_")] = urllib.parse.urlunsplit(_checked_url(str(table[key]),
+                                                                                   f"{path}: [store] {key}"))
+    if "union" in table:
+        if table["union"] not in UNION_MODES:
+            raise InputError(f"{path}: [store] union must be one of {', '.join(UNION_MODES)}")
+        settings["union"] = table["union"]
+    if "timeout" in table:
+        timeout = table["timeout"]
+        if not isinstance(timeout, int | float) or isinstance(timeout, bool) or timeout <= 0:
+            raise InputError(f"{path}: [store] timeout must be a positive number of seconds")
+        settings["timeout"] = float(timeout)
+    if "query" in settings and "update" not in settings:
+        settings["update"] = settings["query"]
+    return Location("remote", remote=remote_from_url(url, **settings))
+
+
+def _config_path() -> Path | None:
+    named = os.environ.get("KG_CONFIG")
+    if named:
+        if not Path(named).is_file():
+            raise InputError(f"KG_CONFIG={named}: no such file")
+        return Path(named)
+    local = Path(CONFIG_FILE)
+    return local if local.is_file() else None
+
+
+def _checked_url(url: str, where: str) -> urllib.parse.SplitResult:
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InputError(f"{where}: {parts.scheme or 'no'} scheme: expected an http(s) URL with a host")
+    if parts.username is not None or parts.password is not None:
+        raise InputError(f"{where}: credentials in the URL are refused; set KG_STORE_USER and "
+                         "KG_STORE_PASSWORD, or KG_STORE_TOKEN, in the environment")
+    return parts
+
+
+def _auth() -> str | None:
+    """The Authorization header value from the environment, if any."""
+    token = os.environ.get("KG_STORE_TOKEN")
+    if token:
+        return f"Bearer {token}"
+    user = os.environ.get("KG_STORE_USER")
+    if user:
+        import base64
+
+        password = os.environ.get("KG_STORE_PASSWORD", "")
+        return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+    return None

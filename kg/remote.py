@@ -1,0 +1,231 @@
+"""A remote SPARQL 1.1 store: queries by the Protocol, writes by SPARQL Update and the Graph Store Protocol.
+
+One keep-alive HTTP connection per backend (a backend is used by one thread). Answers are parsed
+by pyoxigraph straight from the response stream, so a large export or query result is never held
+whole. A source graph is written into a staging graph and moved into place by one ``MOVE`` update
+(atomic on the server), so a failure midway never leaves a half-written source.
+
+Nothing here prints or logs a credential: the Authorization header comes from the environment
+(:mod:`kg.location`) and error messages name the endpoint URL only.
+"""
+
+from __future__ import annotations
+
+import http.client
+import urllib.parse
+from collections.abc import Iterator, Sequence
+from typing import IO, Any, cast
+
+import pyoxigraph as ox
+
+from kg.backend import GraphData, Object, QueryAnswer, Subject
+from kg.errors import QueryError, StoreError
+from kg.location import Remote
+
+RESULTS_JSON = "application/sparql-results+json"
+N_TRIPLES = "application/n-triples"
+N_QUADS = "application/n-quads"
+# Without a Graph Store endpoint, triples go over SPARQL Update in batches of this many lines.
+UPDATE_BATCH = 20_000
+
+
+class RemoteBackend:
+    def __init__(self, remote: Remote) -> None:
+        self.remote = remote
+        self._conn: http.client.HTTPConnection | None = None
+        self._graphs: list[ox.NamedNode] | None = None
+
+    # -- HTTP -----------------------------------------------------------------------------------
+    def _connection(self, url: urllib.parse.SplitResult) -> http.client.HTTPConnection:
+        conn = self._conn
+        if conn is None or (conn.host, conn.port) != (url.hostname, url.port or _default_port(url)):
+            self.close()
+            kind = http.client.HTTPSConnection if url.scheme == "https" else http.client.HTTPConnection
+            conn = kind(url.hostname or "", url.port, timeout=self.remote.timeout)
+            self._conn = conn
+        return conn
+
+    def _request(self, method: str, url: str, body: bytes | None = None,
+                 headers: dict[str, str] | None = None) -> http.client.HTTPResponse:
+        """Send one request (retried once on a stale keep-alive connection); raise on an error status."""
+        parts = urllib.parse.urlsplit(url)
+        target = parts.path or "/"
+        if parts.query:
+            target += "?" + parts.query
+        sent = dict(headers or {})
+        if self.remote.auth:
+            sent["Authorization"] = self.remote.auth
+        for attempt in (1, 2):
+            conn = self._connection(parts)
+            try:
+                conn.request(method, target, body=body, headers=sent)
+                response = conn.getresponse()
+                break
+            except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError) as exc:
+                self.close()
+                if attempt == 2:
+                    raise StoreError(f"{self.remote.label}: the server closed the connection ({exc})") from None
+            except TimeoutError:
+                self.close()
+                raise StoreError(f"{self.remote.label}: no answer within {self.remote.timeout:g} s") from None
+            except OSError as exc:
+                self.close()
+                raise StoreError(f"{self.remote.label}: cannot reach the store "
+                                 f"({exc.strerror or type(exc).__name__})") from None
+        if response.status >= 400:
+            detail = " ".join(response.read(300).decode("utf-8", "replace").split())
+            self.close()
+            if response.status == 400:
+                raise QueryError(f"{self.remote.label}: the server refused the request: {detail}")
+            if response.status in (401, 403):
+                raise StoreError(f"{self.remote.label}: HTTP {response.status}: not allowed "
+                                 "(set KG_STORE_USER/KG_STORE_PASSWORD or KG_STORE_TOKEN)")
+            raise StoreError(f"{self.remote.label}: HTTP {response.status} {response.reason}: {detail}")
+        return response
+
+    def _post_update(self, text: str) -> None:
+        self._request("POST", self.remote.update, text.encode("utf-8"),
+                      {"Content-Type": "application/sparql-update; charset=utf-8"}).read()
+
+    # -- queries --------------------------------------------------------------------------------
+    def query(self, text: str, **options: Any) -> QueryAnswer:
+        text = _with_prefixes(text, options.get("prefixes"))
+        substitutions = options.get("substitutions") or {}
+        if substitutions:  # a trailing VALUES clause joins before the solution modifiers
+            names = " ".join(str(v) for v in substitutions)
+            text += f"\nVALUES ({names}) {{ ({' '.join(str(t) for t in substitutions.values())}) }}"
+        fields: list[tuple[str, str]] = [("query", text)]
+        default = options.get("default_graph")
+        if isinstance(default, list):
+            fields += [("default-graph-uri", g.value) for g in default]
+            fields += [("named-graph-uri", g.value) for g in options.get("named_graphs") or []]
+        elif options.get("use_default_graph_as_union"):
+            fields += self._union_fields()
+        body = urllib.parse.urlencode(fields).encode("ascii")
+        response = self._request("POST", self.remote.query, body, {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Accept": f"{RESULTS_JSON}, {N_TRIPLES};q=0.9"})
+        kind = (response.getheader("Content-Type") or "").split(";")[0].strip()
+        try:
+            if kind == N_TRIPLES:
+                return list(ox.parse(_body(response), format=ox.RdfFormat.N_TRIPLES))
+            return ox.parse_query_results(_body(response), format=ox.QueryResultsFormat.JSON)
+        except SyntaxError as exc:
+            self.close()
+            raise StoreError(f"{self.remote.label}: unreadable answer ({kind or 'no type'}): {exc}") from None
+
+    def _union_fields(self) -> list[tuple[str, str]]:
+        if self.remote.union == "param":
+            return [("union-default-graph", "")]
+        if self._graphs is None:
+            self._graphs = self._list_graphs()
+        return [("default-graph-uri", g.value) for g in self._graphs] or [("default-graph-uri", _NOTHING)]
+
+    def update(self, text: str, **options: Any) -> None:
+        self._post_update(_with_prefixes(text, options.get("prefixes")))
+        self._graphs = None
+
+    # -- quads ----------------------------------------------------------------------------------
+    def quads(self, subject: Subject | None = None, predicate: ox.NamedNode | None = None,
+              obj: Object | None = None, graph: ox.NamedNode | None = None) -> Iterator[ox.Quad]:
+        if (subject, predicate, obj, graph) == (None, None, None, None) and self.remote.graph_store:
+            response = self._request("GET", self.remote.graph_store, headers={"Accept": N_QUADS})
+            for quad in ox.parse(_body(response), format=ox.RdfFormat.N_QUADS):
+                if isinstance(quad.graph_name, ox.NamedNode):
+                    yield quad
+            return
+        terms = [_term(subject, "?s"), _term(predicate, "?p"), _term(obj, "?o"), _term(graph, "?g")]
+        answer = self.query(f"SELECT * WHERE {{ GRAPH {terms[3]} {{ {terms[0]} {terms[1]} {terms[2]} }} }}")
+        assert isinstance(answer, ox.QuerySolutions)
+        for row in answer:
+            s, p, o, g = (subject or row["s"], predicate or row["p"], obj or row["o"], graph or row["g"])
+            assert isinstance(s, ox.NamedNode | ox.BlankNode | ox.Triple) and isinstance(p, ox.NamedNode)
+            assert o is not None and isinstance(g, ox.NamedNode)
+            yield ox.Quad(s, p, o, g)
+
+    def graphs(self) -> list[ox.NamedNode]:
+        return self._list_graphs()
+
+    def _list_graphs(self) -> list[ox.NamedNode]:
+        answer = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        assert isinstance(answer, ox.QuerySolutions)
+        return [row["g"] for row in answer if isinstance(row["g"], ox.NamedNode)]
+
+    def add(self, quads: Sequence[ox.Quad]) -> None:
+        if quads:
+            self._post_update(f"INSERT DATA {{ {_quad_block(quads)} }}")
+            self._graphs = None
+
+    def remove(self, quads: Sequence[ox.Quad]) -> None:
+        if quads:
+            self._post_update(f"DELETE DATA {{ {_quad_block(quads)} }}")
+            self._graphs = None
+
+    def drop(self, graph: ox.NamedNode) -> None:
+        self._post_update(f"DROP SILENT GRAPH {graph}")
+        self._graphs = None
+
+    def replace_graph(self, graph: ox.NamedNode, sink: GraphData, staging: ox.NamedNode) -> None:
+        self.drop(staging)
+        if self.remote.graph_store:
+            target = _with_param(self.remote.graph_store, "graph", staging.value)
+            self._request("PUT", target, sink.ntriples().encode("utf-8"),
+                          {"Content-Type": f"{N_TRIPLES}; charset=utf-8"}).read()
+        else:
+            lines = sink.ntriples().splitlines()
+            for start in range(0, len(lines), UPDATE_BATCH):
+                batch = "\n".join(lines[start:start + UPDATE_BATCH])
+                self._post_update(f"INSERT DATA {{ GRAPH {staging} {{\n{batch}\n}} }}")
+        self._post_update(f"MOVE SILENT GRAPH {staging} TO GRAPH {graph}")
+        self._graphs = None
+
+    def flush(self) -> None:
+        """Every write is committed by the server when its request returns."""
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+
+_NOTHING = "urn:kg:no-graph"  # an empty store's union: a graph that cannot exist
+
+
+def _body(response: http.client.HTTPResponse) -> IO[bytes]:
+    return cast(IO[bytes], _Body(response))
+
+
+class _Body:
+    """A response as the file object pyoxigraph reads (it wants read(n) and nothing else)."""
+
+    def __init__(self, response: http.client.HTTPResponse) -> None:
+        self.response: IO[bytes] = response
+
+    def read(self, size: int = -1) -> bytes:
+        try:
+            return self.response.read(size)
+        except (TimeoutError, OSError, http.client.IncompleteRead) as exc:
+            raise StoreError(f"the answer was cut off ({type(exc).__name__})") from None
+
+
+def _with_prefixes(text: str, prefixes: dict[str, str] | None) -> str:
+    if not prefixes:
+        return text
+    return "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in prefixes.items()) + text
+
+
+def _term(term: Subject | ox.Literal | ox.NamedNode | None, variable: str) -> str:
+    return variable if term is None else str(term)
+
+
+def _quad_block(quads: Sequence[ox.Quad]) -> str:
+    return " ".join(f"GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }}" for q in quads)
+
+
+def _with_param(url: str, name: str, value: str) -> str:
+    joiner = "&" if urllib.parse.urlsplit(url).query else "?"
+    return f"{url}{joiner}{urllib.parse.urlencode({name: value})}"
+
+
+def _default_port(url: urllib.parse.SplitResult) -> int:
+    return 443 if url.scheme == "https" else 80
