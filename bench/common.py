@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import platform
 import resource
@@ -49,8 +50,8 @@ def size_label(count: int) -> str:
 def row(benchmark: str, case: str, size: str, *, triples: int = 0, kg_s: float | None = None, anchor: str = "",
         anchor_s: float | None = None, ratio: float | None = None, target: str = "", met: bool | None = None,
         peak_rss_mb: float | None = None, notes: str = "") -> Row:
-    """One result. ``ratio`` defaults to kg_s / anchor_s; ``met`` to ratio <= the number in an
-    '<= Nx' target (a row without a target is met)."""
+    """One result. ``ratio`` defaults to kg_s / anchor_s (NaN, written as null, if there is none);
+    ``met`` to whether ratio meets an '<= Nx' or '>= Nx' target (a row without a target is met)."""
     if ratio is None:
         ratio = kg_s / anchor_s if kg_s is not None and anchor_s else float("nan")
     if met is None:
@@ -65,9 +66,11 @@ def row(benchmark: str, case: str, size: str, *, triples: int = 0, kg_s: float |
 
 
 def write_json(path: str | None, rows: Sequence[Row]) -> None:
+    """Write ``rows`` as a JSON list; a ratio that cannot be computed (NaN) becomes null."""
     if path:
+        clean = [{k: None if isinstance(v, float) and not math.isfinite(v) else v for k, v in r.items()} for r in rows]
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-        Path(path).write_text(json.dumps(list(rows), indent=1) + "\n", encoding="utf-8")
+        Path(path).write_text(json.dumps(clean, indent=1) + "\n", encoding="utf-8")
 
 
 def run_child(argv: Sequence[str], timeout: float | None = None) -> dict[str, Any]:

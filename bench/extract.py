@@ -1,6 +1,6 @@
 """Extraction throughput: kg's full article extraction vs bare ``nlp.pipe`` of the same model.
 
-    python bench/extract.py [--articles 240] [--seed 3] [--processes 1 2]
+    python bench/extract.py [--articles 240] [--seed 3] [--processes 1 2] [--json PATH]
 
 Generates a seeded corpus of fictional news articles (wire reports, statements, study coverage,
 denials; quotes, reported speech, "according to", roles), then times, in one run and on the same
@@ -13,9 +13,15 @@ from __future__ import annotations
 
 import argparse
 import random
-import resource
+import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import peak_mb, row, write_json
 
 from kg.extract import nlp
 from kg.extract.model import ArticleMeta
@@ -79,6 +85,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=3)
     parser.add_argument("--processes", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--repeat", type=int, default=2, help="runs of each, best kept (default: 2)")
+    parser.add_argument("--json", help="also write the result rows here (JSON list)")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     texts = [article(rng) for _ in range(args.articles)]
@@ -90,6 +97,7 @@ def main() -> None:
           f"{nlp.model_version()}")
     print(f"{'processes':>9} {'bare words/s':>13} {'kg words/s':>11} {'kg/bare':>8} {'kg articles/s':>14} "
           f"{'claims':>7}")
+    rows: list[dict[str, Any]] = []
     for processes in args.processes:
         bare_s = kg_s = float("inf")
         for _ in range(args.repeat):  # alternate, keep the best of each: the machine is shared
@@ -101,12 +109,17 @@ def main() -> None:
             kg_s = min(kg_s, seconds)
         print(f"{processes:>9} {words / bare_s:>13,.0f} {words / kg_s:>11,.0f} {bare_s / kg_s:>8.1%} "
               f"{len(texts) / kg_s:>14.1f} {claims:>7}")
+        cpu = f"CPU s {CPU[f'kg{processes}']:.1f} / {CPU[f'bare{processes}']:.1f}; " if processes == 1 else ""
+        rows.append(row("extraction", f"{processes} process{'es' if processes > 1 else ''}",
+                        f"{len(texts)} articles", kg_s=kg_s, anchor="bare spaCy nlp.pipe", anchor_s=bare_s,
+                        target="<= 1.25x", notes=f"{cpu}{words:,} words; kg keeps {bare_s / kg_s:.0%} of bare "
+                        f"spaCy's words/s (target >= 80%); {claims} claims"))
     if "bare1" in CPU:  # on a shared machine CPU time is steadier than wall time
         print(f"1 process, CPU seconds: bare {CPU['bare1']:.1f}, kg {CPU['kg1']:.1f} "
               f"(kg/bare throughput by CPU: {CPU['bare1'] / CPU['kg1']:.1%})")
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(f"peak RSS: {own:,.0f} MB (this process), {children:,.0f} MB (largest worker process)")
+    own, both = peak_mb(), peak_mb(children=True)
+    print(f"peak RSS: {own:,.0f} MB (this process), {both - own:,.0f} MB (largest worker process)")
+    write_json(args.json, [{**r, "peak_rss_mb": both} for r in rows])
 
 
 if __name__ == "__main__":
