@@ -9,10 +9,10 @@ from __future__ import annotations
 import difflib
 from collections import deque
 
-from kg import defaults
+from kg import defaults, vocab
 from kg.errors import InputError, ViewTooLarge
 from kg.export.collapse import without_claims
-from kg.export.network import NODE_TYPES, Network, Node
+from kg.export.network import NODE_TYPES, RELATIONS, Network, Node
 from kg.store import KgStore
 
 DEFAULT_NODE_LIMIT = defaults.DEFAULT_NODE_LIMIT
@@ -112,8 +112,30 @@ def check_size(net: Network, limit: int, force: bool) -> None:
     counts: dict[str, int] = {}
     for node in net.nodes.values():
         counts[node.type] = counts.get(node.type, 0) + 1
-    by_type = ", ".join(f"{counts[t]:,} {t}" for t in NODE_TYPES.values() if t in counts)
-    raise ViewTooLarge(
-        f"the view would have {len(net.nodes):,} nodes and {len(net.edges):,} edges ({by_type}), more than the "
+    raise _too_large(counts, len(net.edges), limit)
+
+
+def check_store_size(store: KgStore, limit: int, force: bool) -> None:
+    """The same refusal for the whole network, from counts the store computes: a graph of millions
+    of triples is refused before any of it is loaded into Python."""
+    if force:
+        return
+    values = " ".join(f"<{t}>" for t in NODE_TYPES)
+    rows = store.select(f"SELECT ?type (COUNT(DISTINCT ?s) AS ?n) WHERE {{ VALUES ?type {{ {values} }} "
+                        "?s a ?type } GROUP BY ?type")
+    counts = {NODE_TYPES[row["type"].value]: int(row["n"].value) for row in rows}
+    if sum(counts.values()) <= limit:
+        return
+    relations = " ".join(f"<{p}>" for p in RELATIONS)
+    rows = store.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{ "
+                        f"VALUES ?p {{ {relations} }} ?s ?p ?o "  # a dispute is one edge, written both ways
+                        f"FILTER(isIRI(?o) && (?p != <{vocab.DISPUTES}> || STR(?s) < STR(?o))) }} }}")
+    raise _too_large(counts, int(next(iter(rows))["n"].value), limit)
+
+
+def _too_large(counts: dict[str, int], edges: int, limit: int) -> ViewTooLarge:
+    by_type = ", ".join(f"{counts[t]:,} {t}" for t in NODE_TYPES.values() if counts.get(t))
+    return ViewTooLarge(
+        f"the view would have {sum(counts.values()):,} nodes and {edges:,} edges ({by_type}), more than the "
         f"limit of {limit:,}; narrow it with --around NAME --hops 2, --types Person,Organization or --source "
         "SOURCE, raise --max-nodes, or pass --force to write it anyway")

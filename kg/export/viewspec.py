@@ -51,6 +51,8 @@ class ViewResult:
 def select(store: KgStore, spec: ViewSpec) -> Network:
     """The network the spec describes, refused (ViewTooLarge) if over the limit without --force."""
     types = subgraph.parse_types(spec.types) if spec.types is not None else None
+    if spec.query is None and spec.source is None and spec.around is None and types is None:
+        subgraph.check_store_size(store, spec.max_nodes, spec.force)  # refused before anything is loaded
     net = load_network(store)
     if spec.query is not None:
         net = query_network(store, net, read_query(spec.query))
