@@ -1,17 +1,25 @@
 """Ingest benchmark: kg's build of a synthetic case vs raw pyoxigraph and rdflib on the same triples.
 
-    python bench/ingest.py [--sizes 10000,100000,1000000] [--seed 1] [--out outputs/bench-ingest.md]
+    python bench/ingest.py [--sizes 100000,1000000] [--10m] [--repeat 1] [--seed 1]
+                           [--out outputs/bench-ingest.md] [--json outputs/bench-ingest.json]
 
-For each size, ``kg.synth`` writes a seeded case (JSON/YAML/CSV case files); then, each in a fresh
-subprocess so its peak RSS is its own:
+For each size, ``kg.synth`` writes a seeded case (JSON/YAML/CSV case files and about 2% of the
+triples as articles, which go through extraction); then, each in a fresh subprocess so its peak RSS
+and CPU time are its own:
 
-  kg      ``kg.pipeline.build`` of the case folder into a new on-disk store (open, build, close);
-  raw     pyoxigraph ``Store.bulk_load`` of exactly the quads kg stored (exported once as N-Quads,
-          named graphs included) into a new on-disk store, then flush;
-  rdflib  ``rdflib.Graph().parse(format="nt")`` of the same triples as N-Triples, in memory.
+  kg       ``kg.pipeline.build`` of the case folder into a new on-disk store (open, build, close);
+  outputs  what ``kg build`` does after that, on the built store: graph.ttl and graph.trig
+           (``kg.export.rdf``), graph.html (``kg.export.viewspec``: the whole-graph view, refused
+           above the node limit from counts the store computes), then the stats it prints;
+  raw      pyoxigraph ``Store.bulk_load`` of exactly the quads kg stored (dumped once as N-Quads,
+           named graphs included) into a new on-disk store, then flush;
+  rdflib   ``rdflib.Graph().parse(format="nt")`` of the same triples as N-Triples, in memory (not
+           at 10M: it would need about 10 GB).
 
-Times exclude interpreter start-up and imports. Peak RSS is ``ru_maxrss`` of the measured process
-plus, for kg, that of its largest worker process (the workers run at the same time as the writer).
+kg and raw run interleaved (kg, raw, kg, raw ... with ``--repeat``; the best of each is kept) so
+load from other jobs on the machine hits both. Times exclude interpreter start-up and imports.
+Peak RSS is ``ru_maxrss`` of the measured process plus that of its largest worker process (kg's
+workers run at the same time as its writer). ``--10m`` adds a 10M-triple case (about 20 minutes).
 """
 
 from __future__ import annotations
@@ -27,16 +35,18 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
+DEFAULT_SIZES = (100_000, 1_000_000)
+BIG = 10_000_000
+RAW = "pyoxigraph bulk_load"
 
 
-def _peak_mb() -> tuple[float, float]:
-    """Peak RSS in MB of this process and of its largest waited-for child (Linux reports KiB)."""
+def _peak_mb() -> float:
+    """Peak RSS in MB of this process plus its largest waited-for child (Linux reports KiB)."""
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return own, children
+    return own + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
 def _cpu_seconds() -> float:
@@ -45,59 +55,100 @@ def _cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
+def _kg(source: Path, target: Path) -> tuple[int, dict[str, float]]:
+    from kg import pipeline
+    from kg.store import KgStore
+
+    with KgStore.open(target) as store:
+        report = pipeline.build(store, source)
+    failed = [str(o.error) for o in report.failed]
+    if failed:
+        raise SystemExit(f"kg build failed ({len(failed)} sources): {failed[0]}")
+    return sum(o.triples for o in report.outcomes), {}
+
+
+def _outputs(source: Path, target: Path) -> tuple[int, dict[str, float]]:
+    """What cmd_build writes after the build, on the store ``target``; ``source`` is the output folder."""
+    from kg import stats
+    from kg.errors import ViewTooLarge
+    from kg.export import rdf
+    from kg.export.viewspec import ViewSpec, make_view
+    from kg.store import KgStore
+
+    parts: dict[str, float] = {}
+    with KgStore.open(target) as store:
+        for fmt in ("ttl", "trig"):
+            start = time.perf_counter()
+            rdf.export(store, fmt, source / f"graph.{fmt}")
+            parts[fmt] = time.perf_counter() - start
+        start = time.perf_counter()
+        try:
+            parts["html nodes"] = make_view(store, ViewSpec(), source / "graph.html", "bench").nodes
+        except ViewTooLarge:
+            parts["html nodes"] = -1  # refused, as kg build does above the limit
+        parts["html"] = time.perf_counter() - start
+        start = time.perf_counter()
+        triples = stats.compute(store).triples
+        parts["stats"] = time.perf_counter() - start
+    return triples, parts
+
+
+def _raw(source: Path, target: Path) -> tuple[int, dict[str, float]]:
+    import pyoxigraph as ox
+
+    store = ox.Store(str(target))
+    store.bulk_load(path=str(source), format=ox.RdfFormat.N_QUADS)
+    store.flush()
+    return len(store), {}
+
+
+def _rdflib(source: Path, target: Path) -> tuple[int, dict[str, float]]:
+    import rdflib
+
+    graph = rdflib.Graph()
+    graph.parse(str(source), format="nt")
+    return len(graph), {}
+
+
+KINDS = {"kg": _kg, "outputs": _outputs, "raw": _raw, "rdflib": _rdflib}
+
+
 def child(kind: str, source: str, target: str) -> None:
     """Run one measurement in this (fresh) process and print its result as JSON."""
-    if kind == "kg":
-        from kg import pipeline
-        from kg.store import KgStore
-
-        start, cpu = time.perf_counter(), _cpu_seconds()
-        with KgStore.open(Path(target)) as store:
-            report = pipeline.build(store, Path(source))
-        seconds = time.perf_counter() - start
-        failed = [str(o.error) for o in report.failed]
-        if failed:
-            raise SystemExit(f"kg build failed: {failed[0]}")
-        count = sum(o.triples for o in report.outcomes)
-    elif kind == "raw":
-        import pyoxigraph as ox
-
-        start, cpu = time.perf_counter(), _cpu_seconds()
-        raw_store = ox.Store(target)
-        raw_store.bulk_load(path=source, format=ox.RdfFormat.N_QUADS)
-        raw_store.flush()
-        seconds = time.perf_counter() - start
-        count = len(raw_store)
-    else:
-        import rdflib
-
-        start, cpu = time.perf_counter(), _cpu_seconds()
-        graph = rdflib.Graph()
-        graph.parse(source, format="nt")
-        seconds = time.perf_counter() - start
-        count = len(graph)
-    own, children = _peak_mb()
-    print(json.dumps({"seconds": seconds, "cpu": _cpu_seconds() - cpu, "rss_mb": own + children, "triples": count}))
+    start, cpu = time.perf_counter(), _cpu_seconds()
+    count, parts = KINDS[kind](Path(source), Path(target))
+    seconds = time.perf_counter() - start
+    print(json.dumps({"seconds": seconds, "cpu": _cpu_seconds() - cpu, "rss_mb": _peak_mb(), "triples": count,
+                      "parts": parts}))
 
 
-def measure(kind: str, source: Path, target: Path) -> dict[str, float]:
-    result = subprocess.run([sys.executable, __file__, "--child", kind, str(source), str(target)],
-                            capture_output=True, text=True, check=False)
+def measure(kind: str, source: Path, target: Path, timeout: float | None = None) -> dict[str, Any] | None:
+    """One fresh-process run; None when it failed or ran out of time (reported, not raised)."""
+    try:
+        result = subprocess.run([sys.executable, __file__, "--child", kind, str(source), str(target)],
+                                capture_output=True, text=True, check=False, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        print(f"  {kind}: did not finish in {timeout:.0f} s", flush=True)
+        return None
     if result.returncode != 0:
-        raise SystemExit(f"{kind} run failed:\n{result.stderr}")
-    values: dict[str, float] = json.loads(result.stdout.strip().splitlines()[-1])
+        print(f"  {kind} failed: {result.stderr.strip().splitlines()[-1:]}", flush=True)
+        return None
+    values: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+    print(f"  {kind}: {values['seconds']:.2f} s, CPU {values['cpu']:.1f} s, peak {values['rss_mb']:,.0f} MB",
+          flush=True)
     return values
 
 
-def export(store_dir: Path, nquads: Path, ntriples: Path) -> int:
-    """Write the quads kg stored as N-Quads, and the same triples (graphs dropped) as N-Triples."""
+def export(store_dir: Path, nquads: Path, ntriples: Path | None) -> int:
+    """Write the quads kg stored as N-Quads and (unless None) the same triples as N-Triples."""
     import pyoxigraph as ox
 
     store = ox.Store.read_only(str(store_dir))
     store.dump(str(nquads), ox.RdfFormat.N_QUADS)
-    with ntriples.open("wb") as out:
-        for line in nquads.read_bytes().splitlines(keepends=True):
-            out.write(line[: line.rindex(b"<")].rstrip() + b" .\n")
+    if ntriples is not None:
+        with nquads.open("rb") as lines, ntriples.open("wb") as out:
+            for line in lines:
+                out.write(line[: line.rindex(b"<")].rstrip() + b" .\n")
     return len(store)
 
 
@@ -118,69 +169,148 @@ def machine() -> str:
             f"pyoxigraph {pyoxigraph.__version__}, rdflib {rdflib.__version__}, {platform.system()}")
 
 
-def run(sizes: list[int], seed: int, work: Path) -> list[dict[str, float]]:
+def _best(runs: list[dict[str, Any] | None]) -> dict[str, Any] | None:
+    done = [r for r in runs if r is not None]
+    return min(done, key=lambda r: float(r["seconds"])) if done else None
+
+
+def run_size(size: int, seed: int, work: Path, repeat: int) -> dict[str, Any]:
     from kg import synth
 
-    rows = []
-    for size in sizes:
-        base = work / f"size-{size}"
-        case = base / "case"
-        generated = synth.generate(size, seed, case)
-        kg = measure("kg", case, base / "kg-store")
-        quads = export(base / "kg-store", base / "kg.nq", base / "kg.nt")
-        raw = measure("raw", base / "kg.nq", base / "raw-store")
-        rdf = measure("rdflib", base / "kg.nt", base / "unused")
-        row = {"size": size, "files": len(generated.files), "kg_triples": kg["triples"], "quads": quads,
-               "rdflib_triples": rdf["triples"], "kg_s": kg["seconds"], "raw_s": raw["seconds"],
-               "rdflib_s": rdf["seconds"], "kg_mb": kg["rss_mb"], "raw_mb": raw["rss_mb"],
-               "rdflib_mb": rdf["rss_mb"], "kg_cpu": kg["cpu"], "raw_cpu": raw["cpu"], "rdflib_cpu": rdf["cpu"],
-               "load": os.getloadavg()[1]}
-        rows.append(row)
-        print(render_row(row), flush=True)
-        shutil.rmtree(base, ignore_errors=True)
+    base = work / f"size-{size}"
+    case = base / "case"
+    generated = synth.generate(size, seed, case)
+    print(f"{size:,}: {generated.case_files} case files, {generated.articles} article(s)", flush=True)
+    big = size >= BIG
+    kg_runs: list[dict[str, Any] | None] = []
+    raw_runs: list[dict[str, Any] | None] = []
+    quads = 0
+    for n in range(repeat):
+        shutil.rmtree(base / "kg-store", ignore_errors=True)
+        kg_runs.append(measure("kg", case, base / "kg-store"))
+        if n == 0:
+            if kg_runs[0] is None:
+                raise SystemExit(f"kg build of {size:,} triples failed")
+            quads = export(base / "kg-store", base / "kg.nq", None if big else base / "kg.nt")
+        shutil.rmtree(base / "raw-store", ignore_errors=True)
+        raw_runs.append(measure("raw", base / "kg.nq", base / "raw-store"))
+    (base / "out").mkdir()
+    outputs = measure("outputs", base / "out", base / "kg-store", timeout=3600 if big else 1200)
+    rdf = None if big else measure("rdflib", base / "kg.nt", base / "unused")
+    row = {"size": size, "files": generated.case_files, "articles": generated.articles, "quads": quads,
+           "kg": _best(kg_runs), "raw": _best(raw_runs), "outputs": outputs, "rdflib": rdf,
+           "load": os.getloadavg()[1]}
+    shutil.rmtree(base, ignore_errors=True)
+    return row
+
+
+def size_name(size: int) -> str:
+    return f"{size // 1_000_000}M" if size % 1_000_000 == 0 else f"{size // 1000}k"
+
+
+def _ratio(a: float | None, b: float | None) -> float:
+    return a / b if a and b else float("nan")
+
+
+def json_rows(row: dict[str, Any]) -> list[dict[str, Any]]:
+    """The rows ``python -m bench`` collects: kg against each anchor, outputs with and without."""
+    kg, raw, out, rdf = row["kg"], row["raw"], row["outputs"], row["rdflib"]
+    size, big = row["size"], row["size"] >= BIG
+    kg_s, raw_s = kg["seconds"], raw["seconds"] if raw else None
+    cpu = f"CPU s kg {kg['cpu']:.1f} / raw {raw['cpu']:.1f}" if raw else f"CPU s kg {kg['cpu']:.1f}"
+    common = {"benchmark": "ingest", "size": size_name(size), "triples": row["quads"]}
+    memory_cap = 4096.0 if big else 1024.0
+    target = "completes, peak RSS <= 4 GB" if big else "<= 3x raw, peak RSS <= 1 GB"
+    met = kg["rss_mb"] <= memory_cap and (big or _ratio(kg_s, raw_s) <= 3)
+    notes = (f"{row['files']} case files + {row['articles']} article(s); {cpu}; raw peak "
+             f"{raw['rss_mb']:,.0f} MB" if raw else "raw failed") + f"; load {row['load']:.1f}"
+    rows = [{**common, "case": "build (sources into the store)", "kg_s": kg_s, "anchor": RAW, "anchor_s": raw_s,
+             "ratio": _ratio(kg_s, raw_s), "target": target, "met": met, "peak_rss_mb": kg["rss_mb"],
+             "notes": notes}]
+    if out is not None:
+        parts = out["parts"]
+        html = "refused above the node limit" if parts["html nodes"] < 0 else f"{parts['html nodes']:,.0f} nodes"
+        total = kg_s + out["seconds"]
+        peak = max(kg["rss_mb"], out["rss_mb"])
+        rows.append({**common, "case": "build + outputs (graph.ttl, graph.trig, graph.html, stats)", "kg_s": total,
+                     "anchor": RAW, "anchor_s": raw_s, "ratio": _ratio(total, raw_s), "target": target,
+                     "met": peak <= memory_cap and (big or _ratio(total, raw_s) <= 3), "peak_rss_mb": peak,
+                     "notes": f"outputs {out['seconds']:.2f} s (CPU {out['cpu']:.1f} s, peak {out['rss_mb']:,.0f} MB): "
+                              f"ttl {parts['ttl']:.2f} s, trig {parts['trig']:.2f} s, html {parts['html']:.2f} s "
+                              f"({html}), stats {parts['stats']:.2f} s"})
+    else:
+        rows.append({**common, "case": "build + outputs (graph.ttl, graph.trig, graph.html, stats)", "kg_s": None,
+                     "anchor": RAW, "anchor_s": raw_s, "ratio": float("nan"), "target": target, "met": False,
+                     "peak_rss_mb": None, "notes": "outputs failed or did not finish (see the log)"})
+    if rdf is not None:
+        rows.append({**common, "case": "build (sources into the store)", "kg_s": kg_s,
+                     "anchor": "rdflib Graph.parse (in memory)", "anchor_s": rdf["seconds"],
+                     "ratio": _ratio(kg_s, rdf["seconds"]), "target": "<= 1x rdflib",
+                     "met": _ratio(kg_s, rdf["seconds"]) <= 1, "peak_rss_mb": kg["rss_mb"],
+                     "notes": f"CPU s kg {kg['cpu']:.1f} / rdflib {rdf['cpu']:.1f}; rdflib peak "
+                              f"{rdf['rss_mb']:,.0f} MB"})
     return rows
 
 
-HEADER = ("| size | triples (kg) | kg s | raw s | rdflib s | kg/raw | kg/rdflib | kg peak MB | raw peak MB "
-          "| rdflib peak MB | CPU s kg / raw / rdflib | load |\n" + "|---:" * 12 + "|")
+HEADER = ("| size | triples | kg build s | + outputs s | raw s | rdflib s | kg/raw | (kg+outputs)/raw | kg/rdflib "
+          "| peak MB kg / outputs / raw / rdflib | CPU s kg / outputs / raw / rdflib | load |\n" + "|---:" * 12 + "|")
 
 
-def render_row(row: dict[str, float]) -> str:
-    return (f"| {row['size']:,} | {row['kg_triples']:,} | {row['kg_s']:.2f} | {row['raw_s']:.2f} | "
-            f"{row['rdflib_s']:.2f} | {row['kg_s'] / row['raw_s']:.2f}x | {row['kg_s'] / row['rdflib_s']:.2f}x | "
-            f"{row['kg_mb']:,.0f} | {row['raw_mb']:,.0f} | {row['rdflib_mb']:,.0f} | "
-            f"{row['kg_cpu']:.1f} / {row['raw_cpu']:.1f} / {row['rdflib_cpu']:.1f} | {row['load']:.1f} |")
+def _s(run: dict[str, Any] | None, key: str = "seconds", fmt: str = "{:.2f}") -> str:
+    return fmt.format(run[key]) if run is not None else "-"
 
 
-def report(rows: list[dict[str, float]], about: str) -> str:
-    lines = ["# kg ingest benchmark", "", f"Machine: {about}", "", HEADER, *map(render_row, rows), "",
+def render_row(row: dict[str, Any]) -> str:
+    kg, raw, out, rdf = row["kg"], row["raw"], row["outputs"], row["rdflib"]
+    total = kg["seconds"] + out["seconds"] if out else None
+    ratio = _ratio(kg["seconds"], raw["seconds"] if raw else None)
+    whole = f"{_ratio(total, raw['seconds'] if raw else None):.2f}x" if total else "-"
+    vs_rdflib = f"{_ratio(kg['seconds'], rdf['seconds']):.2f}x" if rdf else "-"
+    peaks = " / ".join(_s(r, "rss_mb", "{:,.0f}") for r in (kg, out, raw, rdf))
+    cpus = " / ".join(_s(r, "cpu", "{:.1f}") for r in (kg, out, raw, rdf))
+    return (f"| {size_name(row['size'])} | {row['quads']:,} | {kg['seconds']:.2f} | {_s(out)} | {_s(raw)} | "
+            f"{_s(rdf)} | {ratio:.2f}x | {whole} | {vs_rdflib} | {peaks} | {cpus} | {row['load']:.1f} |")
+
+
+def report(rows: list[dict[str, Any]], about: str) -> str:
+    details = [f"- {size_name(r['size'])}: {r['files']} case files + {r['articles']} article(s); "
+               + next((j["notes"] for j in json_rows(r) if j["case"].startswith("build +") and r["outputs"]), "")
+               for r in rows]
+    lines = ["# kg ingest benchmark", "", f"Machine: {about}", "", HEADER, *map(render_row, rows), "", *details, "",
              "kg = `kg.pipeline.build` of the generated case folder (`kg synth`, seeded) into a new on-disk "
+             "store; outputs = what `kg build` writes next (graph.ttl, graph.trig, graph.html, stats) on that "
              "store; raw = pyoxigraph `bulk_load` of the same quads as one N-Quads file into a new on-disk "
              "store; rdflib = in-memory `Graph().parse(format=\"nt\")` of the same triples. Each runs in a "
              "fresh process; times (wall clock) exclude imports; CPU s is user + system time of the process and "
-             "its workers (a check on wall times when the machine is shared; load is the 5-minute load average "
-             "after the row); peak RSS is the process's (kg: plus "
-             "its largest worker)."]
+             "its workers; load is the 5-minute load average after the row; peak RSS is the process's plus "
+             "its largest worker's."]
     return "\n".join(lines) + "\n"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)),
-                        help="comma-separated triple counts (default: 10000,100000,1000000)")
+                        help="comma-separated triple counts (default: 100000,1000000)")
+    parser.add_argument("--10m", dest="big", action="store_true", help="also a 10M-triple case (about 20 min)")
+    parser.add_argument("--repeat", type=int, default=1, help="kg and raw runs per size, interleaved (best kept)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", default=str(ROOT / "outputs" / "bench-ingest.md"))
-    parser.add_argument("--work", help="scratch folder (default: a temporary one)")
+    parser.add_argument("--json", metavar="PATH", help="also write the rows as JSON (for python -m bench)")
+    parser.add_argument("--work", help="scratch folder (default: a temporary one; 10M needs about 8 GB)")
     parser.add_argument("--child", nargs=3, metavar=("KIND", "SOURCE", "TARGET"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(*args.child)
         return
+    sizes = [int(s) for s in args.sizes.split(",") if s] + ([BIG] if args.big else [])
     about = machine()
-    print(f"machine: {about}\n{HEADER}", flush=True)
+    print(f"machine: {about}", flush=True)
     work = Path(args.work) if args.work else Path(tempfile.mkdtemp(prefix="kg-bench-"))
+    rows: list[dict[str, Any]] = []
     try:
-        rows = run([int(s) for s in args.sizes.split(",")], args.seed, work)
+        for size in sizes:
+            rows.append(run_size(size, args.seed, work, max(1, args.repeat)))
+            print(HEADER + "\n" + render_row(rows[-1]), flush=True)
     finally:
         if not args.work:
             shutil.rmtree(work, ignore_errors=True)
@@ -188,6 +318,12 @@ def main() -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(report(rows, about), encoding="utf-8")
     print(f"wrote {out}")
+    if args.json:
+        found = [j for r in rows for j in json_rows(r)]
+        for item in found:  # a run that failed has no ratio: null, not NaN (which is not JSON)
+            item["ratio"] = None if item["ratio"] != item["ratio"] else item["ratio"]
+        Path(args.json).write_text(json.dumps(found, indent=1, allow_nan=False) + "\n", encoding="utf-8")
+        print(f"wrote {args.json}")
 
 
 if __name__ == "__main__":
