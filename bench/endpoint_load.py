@@ -1,27 +1,63 @@
 """Endpoint load: requests/s of ``kg serve`` and the Oxigraph server on the same store, on loopback.
 
-Both read the same on-disk store (Oxigraph: ``oxigraph serve-read-only --union-default-graph``, from
-the PyPI package ``oxigraph``). Clients are threads holding one HTTP/1.1 keep-alive connection each,
-sending the same simple lookup (GET, JSON results) for a fixed time.
+    python bench/endpoint_load.py [--sizes 100000] [--seed 1] [--rounds 5] [--seconds 2] [--clients 4]
+                                  [--json PATH]
+
+Both servers run at the same time over the same on-disk store (``kg serve --workers 2``, and
+``oxigraph serve-read-only --union-default-graph`` from the PyPI package ``oxigraph`` on kg's current
+read snapshot). Clients are threads of this process, each holding one HTTP/1.1 keep-alive connection
+and sending the same simple lookup (GET, JSON results) for a fixed time. Rounds alternate between the
+two servers, so load from other processes hits both alike; the rate is the median over rounds. The
+servers' CPU seconds per request (kg: the server and its workers) are summed over all rounds, which is
+steadier than the rate on a shared machine. Peak RSS is kg's server plus its workers.
 """
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import http.client
+import os
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import cached_store, row, size_label, write_json
+
 from kg import vocab
+from kg.snapshot import snapshot_dir
 
 ROOT = Path(__file__).resolve().parent.parent
+TARGET = 0.5
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class Rates:
+    kg_rps: float
+    ox_rps: float
+    kg_cpu_ms: float  # CPU milliseconds per request, server and workers
+    ox_cpu_ms: float
+    kg_peak_mb: float
+
+    @property
+    def ratio(self) -> float:
+        return self.kg_rps / self.ox_rps
+
+    def summary(self, clients: int) -> str:
+        return (f"kg serve {self.kg_rps:,.0f} req/s, oxigraph server {self.ox_rps:,.0f} req/s "
+                f"(ratio {self.ratio:.2f}); CPU ms per request kg {self.kg_cpu_ms:.3f} / oxigraph "
+                f"{self.ox_cpu_ms:.3f}; {clients} keep-alive clients")
 
 
 def _free_port() -> int:
@@ -31,8 +67,42 @@ def _free_port() -> int:
         return port
 
 
+def _tree(pid: int) -> list[int]:
+    """``pid`` and its live descendants."""
+    parents: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError, IndexError):
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                parents.setdefault(parent, []).append(int(entry.name))
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        todo += parents.get(current, [])
+    return found
+
+
+def _cpu(pids: list[int]) -> float:
+    total = 0.0
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / _TICK
+    return total
+
+
+def _peak_mb(pids: list[int]) -> float:
+    total = 0.0
+    for pid in pids:
+        with contextlib.suppress(OSError, StopIteration):
+            lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+            total += int(next(line for line in lines if line.startswith("VmHWM:")).split()[1]) / 1024
+    return total
+
+
 @contextlib.contextmanager
-def _running(command: list[str], port: int) -> Iterator[None]:
+def _running(command: list[str], port: int) -> Iterator[subprocess.Popen[bytes]]:
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
     try:
         deadline = time.monotonic() + 60
@@ -40,13 +110,14 @@ def _running(command: list[str], port: int) -> Iterator[None]:
             with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
                 break
             time.sleep(0.1)
-        yield
+        yield process
     finally:
         process.terminate()
         process.wait(10)
 
 
-def _load(port: int, path: str, seconds: float, clients: int) -> float:
+def _load(port: int, path: str, seconds: float, clients: int) -> tuple[int, float]:
+    """(requests answered, wall seconds) with ``clients`` keep-alive connections for ``seconds``."""
     counts = [0] * clients
     stop = time.monotonic() + seconds
 
@@ -67,23 +138,70 @@ def _load(port: int, path: str, seconds: float, clients: int) -> float:
         thread.start()
     for thread in threads:
         thread.join()
-    return sum(counts) / (time.monotonic() - started)
+    return sum(counts), time.monotonic() - started
 
 
-def endpoint_rates(store: Path, entity: str, seconds: float = 4.0, clients: int = 4) -> tuple[float, float]:
-    """(kg serve req/s, Oxigraph server req/s) for a one-triple-pattern lookup of ``entity``'s label."""
+def endpoint_rates(store: Path, entity: str, rounds: int = 5, seconds: float = 2.0, clients: int = 4) -> Rates:
+    """Both servers on ``store``, a one-triple-pattern lookup of ``entity``'s label, rounds interleaved."""
     query = f"SELECT ?name WHERE {{ <{entity}> <{vocab.LABEL}> ?name }}"
-    path = "/sparql?" + urlencode({"query": query})
-    port = _free_port()
-    kg = [sys.executable, "-m", "kg.cli", "--store", str(store), "serve", "--port", str(port), "--workers", "2"]
-    with _running(kg, port):
-        _load(port, path, 0.5, 1)
-        kg_rate = _load(port, path, seconds, clients)
+    kg_port, ox_port = _free_port(), _free_port()
+    kg = [sys.executable, "-m", "kg.cli", "--store", str(store), "serve", "--port", str(kg_port), "--workers", "2"]
     oxigraph = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
-    port = _free_port()
-    command = [oxigraph, "serve-read-only", "--location", str(store), "--bind", f"127.0.0.1:{port}",
-               "--union-default-graph"]
-    with _running(command, port):
-        _load(port, "/query?" + urlencode({"query": query}), 0.5, 1)
-        ox_rate = _load(port, "/query?" + urlencode({"query": query}), seconds, clients)
-    return kg_rate, ox_rate
+    snapshot = snapshot_dir(store) / os.readlink(snapshot_dir(store) / "current")
+    ox = [oxigraph, "serve-read-only", "--location", str(snapshot), "--bind", f"127.0.0.1:{ox_port}",
+          "--union-default-graph"]
+    with _running(kg, kg_port) as kg_process, _running(ox, ox_port) as ox_process:
+        sides = {"kg": (kg_port, "/sparql?", kg_process.pid), "ox": (ox_port, "/query?", ox_process.pid)}
+        rates: dict[str, list[float]] = {"kg": [], "ox": []}
+        cpu = dict.fromkeys(sides, 0.0)
+        answered = dict.fromkeys(sides, 0)
+        for port, prefix, _ in sides.values():
+            _load(port, prefix + urlencode({"query": query}), 0.5, 1)  # warm-up
+        for _ in range(rounds):
+            for name, (port, prefix, pid) in sides.items():
+                pids = _tree(pid)
+                before = _cpu(pids)
+                count, wall = _load(port, prefix + urlencode({"query": query}), seconds, clients)
+                cpu[name] += _cpu(pids) - before
+                answered[name] += count
+                rates[name].append(count / wall)
+        peak = _peak_mb(_tree(kg_process.pid))
+    return Rates(statistics.median(rates["kg"]), statistics.median(rates["ox"]),
+                 cpu["kg"] / answered["kg"] * 1000, cpu["ox"] / answered["ox"] * 1000, peak)
+
+
+def endpoint_row(rates: Rates, size: str, triples: int, clients: int) -> dict[str, object]:
+    return row("query", "endpoint lookup", size, triples=triples, anchor="oxigraph server", ratio=rates.ratio,
+               target=f">= {TARGET}x", met=rates.ratio >= TARGET, peak_rss_mb=round(rates.kg_peak_mb, 1),
+               notes=rates.summary(clients))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="100000")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--seconds", type=float, default=2.0, help="length of one round")
+    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--json", help="also write the result rows here (JSON list)")
+    args = parser.parse_args()
+    import pyoxigraph as ox
+
+    rows = []
+    for size in (int(s) for s in args.sizes.split(",")):
+        store = cached_store(size, args.seed)
+        snapshot = ox.Store.read_only(str(snapshot_dir(store) / os.readlink(snapshot_dir(store) / "current")))
+        entity = next(iter(snapshot.query(  # type: ignore[arg-type]
+            "SELECT ?x WHERE { ?c schema:about ?x } ORDER BY ?x LIMIT 1", prefixes=vocab.PREFIXES,
+            use_default_graph_as_union=True)))[0].value
+        triples = len(snapshot)
+        del snapshot
+        rates = endpoint_rates(store, entity, args.rounds, args.seconds, args.clients)
+        print(f"{size_label(size)} ({triples:,} quads): {rates.summary(args.clients)}; "
+              f"kg peak RSS {rates.kg_peak_mb:.0f} MB", flush=True)
+        rows.append(endpoint_row(rates, size_label(size), triples, args.clients))
+    write_json(args.json, rows)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,7 +1,7 @@
 """Query benchmark: the saved questions through kg vs the same SPARQL on bare pyoxigraph and rdflib.
 
     python bench/query.py [--sizes 100000,1000000] [--seed 1] [--repeat 5] [--rdflib-max 100000]
-                          [--out outputs/bench-query.md]
+                          [--out outputs/bench-query.md] [--json PATH]
 
 For each size, ``kg.synth`` writes a seeded case and ``kg.pipeline.build`` stores it on disk. Each
 saved question gets parameters picked from the data (the busiest entity, claimant, organization,
@@ -18,9 +18,12 @@ relayed claim, largest source), resolved once; then, side by side in one run:
   kg ask     ``saved.ask`` including the name/alias lookups of its parameters;
   kg CLI     ``kg ask NAME --param ... --format csv`` as a subprocess, end to end.
 
-Medians of --repeat runs after one warm-up. The CLI's fixed start-up cost (``kg query 'ASK {}'``)
-is reported separately, and the endpoint's requests/s for a simple lookup against the Oxigraph
-server (PyPI package ``oxigraph``, ``serve-read-only`` on the same store) on loopback.
+Medians of --repeat runs after one warm-up. CPU milliseconds per run are averaged over the same runs
+(kg: this process and its worker, read from /proc in 10 ms ticks, so only rough for fast questions).
+The CLI's fixed start-up cost (``kg query 'ASK {}'``) is reported separately, and the endpoint's
+requests/s for a simple lookup against the Oxigraph server (PyPI package ``oxigraph``,
+``serve-read-only`` on the same data) on loopback, interleaved (``bench/endpoint_load.py``).
+With ``--json PATH`` the rows (bench/common.py's schema) are written there too.
 """
 
 from __future__ import annotations
@@ -44,7 +47,8 @@ import pyoxigraph as ox
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from endpoint_load import endpoint_rates  # noqa: E402
+from common import row, size_label, write_json  # noqa: E402
+from endpoint_load import endpoint_rates, endpoint_row  # noqa: E402
 
 from kg import pipeline, vocab  # noqa: E402
 from kg.query import saved  # noqa: E402
@@ -65,16 +69,30 @@ PICKS = {
 }
 
 
-def _interleaved(fns: dict[str, Callable[[], Any]], repeat: int) -> tuple[dict[str, float], dict[str, Any]]:
-    """Median seconds of each function, runs interleaved so load from other processes hits all alike."""
+def _interleaved(fns: dict[str, Callable[[], Any]], repeat: int, cpu: Callable[[], float]
+                 ) -> tuple[dict[str, float], dict[str, float], dict[str, Any]]:
+    """Median seconds and mean CPU seconds (by the ``cpu`` clock) of each function, runs interleaved so
+    load from other processes hits all alike."""
     outputs = {name: fn() for name, fn in fns.items()}  # warm-up
     times: dict[str, list[float]] = {name: [] for name in fns}
+    used = dict.fromkeys(fns, 0.0)
     for _ in range(repeat):
         for name, fn in fns.items():
+            before = cpu()
             start = time.perf_counter()
             outputs[name] = fn()
             times[name].append(time.perf_counter() - start)
-    return {name: statistics.median(t) for name, t in times.items()}, outputs
+            used[name] += cpu() - before
+    medians = {name: statistics.median(t) for name, t in times.items()}
+    return medians, {name: total / repeat for name, total in used.items()}, outputs
+
+
+def _worker_cpu(pids: list[int]) -> float:
+    total = 0.0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 def _median(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
@@ -155,7 +173,8 @@ def cli_seconds(args: list[str], repeat: int) -> float:
     return seconds
 
 
-def run_size(size: int, seed: int, repeat: int, work: Path, rdflib_max: int, rdflib_timeout: float) -> list[str]:
+def run_size(size: int, seed: int, repeat: int, work: Path, rdflib_max: int, rdflib_timeout: float,
+             rows_out: list[dict[str, Any]]) -> list[str]:
     from kg import synth
 
     case_dir, store_dir = work / f"case-{size}", work / f"store-{size}"
@@ -172,10 +191,12 @@ def run_size(size: int, seed: int, repeat: int, work: Path, rdflib_max: int, rdf
     memory.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
     given = parameters(disk)
     lines = [f"### {triples:,} quads (kg.synth {size:,}, seed {seed}; kg build {build_seconds:.1f} s)", "",
-             "| question | rows | kg lib ms | ox disk ms | kg/ox | ox mem ms | rdflib ms | kg ask ms | kg CLI s |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "| question | rows | kg lib ms | ox disk ms | kg/ox | CPU ms kg / ox | ox mem ms | rdflib ms | kg ask ms "
+             "| kg CLI s |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     bound: dict[str, str] = {}
     results: dict[str, tuple[int, float, float, float, float]] = {}
+    cpus: dict[str, tuple[float, float]] = {}
     with QueryEngine(StoreSpec(path=store_dir), timeout=300, max_rows=10_000_000) as engine:
         for name, params in given.items():
             question = saved.get(name)
@@ -188,32 +209,41 @@ def run_size(size: int, seed: int, repeat: int, work: Path, rdflib_max: int, rdf
                 return [tuple(s) for s in store.query(text, prefixes=vocab.PREFIXES, use_default_graph_as_union=True,
                                                       substitutions=subs or None)]
 
-            medians, outputs = _interleaved({
+            medians, cpu, outputs = _interleaved({
                 "kg": lambda q=question, b=bindings: engine.query(q.text, b),
                 "disk": lambda: bare(disk),
                 "memory": lambda: bare(memory),
                 "ask": lambda n=name, p=params: saved.ask(engine, n, p),
-            }, repeat)
+            }, repeat, lambda: time.process_time() + _worker_cpu(engine.worker_pids()))
             rows = len(outputs["disk"])
             assert rows == len(outputs["kg"].rows), (name, rows, len(outputs["kg"].rows))
             results[name] = (rows, medians["kg"], medians["disk"], medians["memory"], medians["ask"])
+            cpus[name] = (cpu["kg"], cpu["disk"])
     rdf = rdflib_times(nquads, bound, rdflib_timeout) if triples <= rdflib_max else {}
     for name, (rows, kg_s, ox_s, mem_s, ask_s) in results.items():
         params = [arg for k, v in given[name].items() for arg in ("-p", f"{k}={v}")]
         cli = cli_seconds(["--store", str(store_dir), "ask", name, *params, "--format", "csv"], 3)
         r = rdf.get(name, -2.0) if rdf else -2.0
         shown = ("timeout" if r is None else "-" if r == -2.0 else "error" if r < 0 else f"{r * 1000:.1f}")
+        kg_cpu, ox_cpu = (c * 1000 for c in cpus[name])
         lines.append(f"| {name} | {rows:,} | {kg_s * 1000:.1f} | {ox_s * 1000:.1f} | {kg_s / ox_s:.2f} | "
-                     f"{mem_s * 1000:.1f} | {shown} | {ask_s * 1000:.1f} | {cli:.2f} |")
+                     f"{kg_cpu:.1f} / {ox_cpu:.1f} | {mem_s * 1000:.1f} | {shown} | {ask_s * 1000:.1f} | {cli:.2f} |")
+        rows_out.append(row("query", name, size_label(size), triples=triples, kg_s=kg_s, anchor="bare pyoxigraph",
+                            anchor_s=ox_s, target="<= 1.5x", met=kg_s / ox_s <= 1.5,
+                            notes=f"{rows:,} rows; CPU ms kg {kg_cpu:.1f} / pyoxigraph {ox_cpu:.1f}; in-memory "
+                                  f"pyoxigraph {mem_s * 1000:.1f} ms; rdflib {shown} ms; kg CLI {cli:.2f} s"))
     startup = cli_seconds(["--store", str(store_dir), "query", "ASK {}"], 5)
     version_only = cli_seconds(["--version"], 5)
     lines += ["", f"CLI fixed start-up (`kg query 'ASK {{}}'`, median of 5): {startup:.2f} s "
               f"(`kg --version`: {version_only:.2f} s)"]
     if rdf:
         lines.append(f"rdflib Dataset load of the same quads: {rdf.get('load') or 0:.1f} s")
-    kg_rps, ox_rps = endpoint_rates(store_dir, given["profile"]["entity"])
-    lines += [f"endpoint, simple lookup, 4 keep-alive clients: kg serve {kg_rps:,.0f} req/s, "
-              f"oxigraph server {ox_rps:,.0f} req/s (ratio {kg_rps / ox_rps:.2f})", ""]
+    rows_out.append(row("query", "CLI start-up", size_label(size), triples=triples, kg_s=startup, anchor="budget",
+                        anchor_s=0.5, target="<= 1.0x", met=startup < 0.5,
+                        notes=f"kg query 'ASK {{}}', median of 5 (under 0.5 s); kg --version {version_only:.2f} s"))
+    rates = endpoint_rates(store_dir, given["profile"]["entity"])
+    lines += [f"endpoint, simple lookup: {rates.summary(4)}", ""]
+    rows_out.append(endpoint_row(rates, size_label(size), triples, 4))
     return lines
 
 
@@ -225,13 +255,15 @@ def main() -> None:
     parser.add_argument("--rdflib-max", type=int, default=150_000, help="skip rdflib above this many quads")
     parser.add_argument("--rdflib-timeout", type=float, default=60.0)
     parser.add_argument("--out", help="also write the report (markdown) here")
+    parser.add_argument("--json", help="also write the result rows here (JSON list)")
     args = parser.parse_args()
     header = [f"## kg query benchmark (Python {platform.python_version()}, {os.cpu_count()} cores)", ""]
     report = list(header)
     work = Path(tempfile.mkdtemp(prefix="kg-bench-query-"))
+    rows: list[dict[str, Any]] = []
     try:
         for size in (int(s) for s in args.sizes.split(",")):
-            lines = run_size(size, args.seed, args.repeat, work, args.rdflib_max, args.rdflib_timeout)
+            lines = run_size(size, args.seed, args.repeat, work, args.rdflib_max, args.rdflib_timeout, rows)
             print("\n".join(lines), flush=True)
             report += lines
     finally:
@@ -239,6 +271,7 @@ def main() -> None:
     if args.out:
         Path(args.out).parent.mkdir(parents=True, exist_ok=True)
         Path(args.out).write_text("\n".join(report) + "\n", encoding="utf-8")
+    write_json(args.json, rows)
 
 
 if __name__ == "__main__":

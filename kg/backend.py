@@ -8,6 +8,7 @@ store on disk or in memory) and :class:`kg.remote.RemoteBackend` (a SPARQL 1.1 s
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 import pyoxigraph as ox
@@ -31,6 +32,14 @@ class GraphData(Protocol):
     def nquads(self, graph: str) -> str: ...
 
 
+@dataclass(frozen=True)
+class Staged:
+    """A graph's new content, ready to be swapped in: still in hand, or already in a staging graph."""
+
+    sink: GraphData
+    staging: ox.NamedNode
+
+
 class Backend(Protocol):
     """Quads in named graphs, SPARQL over them, and a way to replace one graph whole."""
 
@@ -51,13 +60,13 @@ class Backend(Protocol):
         """Remove the graph and everything in it (nothing happens if it does not exist)."""
         ...
 
-    def replace_graph(self, graph: ox.NamedNode, sink: GraphData, staging: ox.NamedNode) -> None:
-        """Make ``graph`` hold exactly the sink's triples.
+    def stage(self, sink: GraphData, staging: ox.NamedNode) -> Staged:
+        """First step of replacing a graph: a backend that cannot write a graph in one step fills
+        ``staging`` here (a failure leaves only that graph, which the next writer removes)."""
+        ...
 
-        A backend that cannot write the graph in one step fills ``staging`` first and moves it into
-        place, so a failure midway leaves the old graph (or none) and a staging graph the next
-        writer removes, never a half-written source.
-        """
+    def swap(self, staged: Staged, graph: ox.NamedNode) -> None:
+        """Second step: ``graph`` now holds exactly the staged triples."""
         ...
 
     def query(self, text: str, **options: Any) -> QueryAnswer:
@@ -97,8 +106,12 @@ class LocalBackend:
     def drop(self, graph: ox.NamedNode) -> None:
         self.store.remove_graph(graph)
 
-    def replace_graph(self, graph: ox.NamedNode, sink: GraphData, staging: ox.NamedNode) -> None:
-        # RocksDB writes are local and the caller's pending mark covers a crash: no staging needed.
+    def stage(self, sink: GraphData, staging: ox.NamedNode) -> Staged:
+        # RocksDB writes are local and the caller's pending mark covers a crash: nothing to stage.
+        return Staged(sink, staging)
+
+    def swap(self, staged: Staged, graph: ox.NamedNode) -> None:
+        sink = staged.sink
         if next(iter(self.store.quads_for_pattern(None, None, None, graph)), None) is not None:
             self.store.remove_graph(graph)
         data = sink.nquads(graph.value).encode("utf-8")

@@ -7,13 +7,12 @@ printing only; the work is done by kg.query, kg.path and kg.serve.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg import defaults
+from kg.cli_common import store_location, store_path
 from kg.errors import QueryError
 from kg.fsutil import write_bytes_atomic
 from kg.iris import check_iri
@@ -24,18 +23,21 @@ from kg.query.safety import Term
 from kg.query.worker import StoreSpec
 
 OUTPUT_FORMATS = ["table", *formats.RESULT_FORMATS, *formats.GRAPH_FORMATS]
-DEFAULT_STORE = defaults.DEFAULT_STORE
 
 
-def _store_path(args: argparse.Namespace) -> Path:
-    path = Path(args.store or os.environ.get("KG_STORE") or DEFAULT_STORE)
-    if not (path / "CURRENT").exists():
-        raise QueryError(f"{path}: no store here yet (run 'kg build' or 'kg ingest' first)")
-    return path
+def _spec(args: argparse.Namespace) -> StoreSpec:
+    location = store_location(args)
+    if location.remote is not None:
+        return StoreSpec(remote=location.remote)
+    if location.path is None:
+        raise QueryError("an in-memory store (memory:) is empty in a new command: query a folder or a server")
+    if not (location.path / "CURRENT").exists():
+        raise QueryError(f"{location.path}: no store here yet (run 'kg build' or 'kg ingest' first)")
+    return StoreSpec(path=location.path)
 
 
 def _engine(args: argparse.Namespace) -> QueryEngine:
-    return QueryEngine(StoreSpec(path=_store_path(args)), timeout=args.timeout, max_rows=args.max_rows)
+    return QueryEngine(_spec(args), timeout=args.timeout, max_rows=args.max_rows)
 
 
 def _pairs(values: list[str] | None, option: str) -> dict[str, str]:
@@ -112,11 +114,10 @@ def cmd_ask(args: argparse.Namespace) -> int:
 def cmd_path(args: argparse.Namespace) -> int:
     from kg import path as paths  # networkx is only needed here
 
-    store_path = _store_path(args)
-    with QueryEngine(StoreSpec(path=store_path), timeout=args.timeout) as engine:
+    with QueryEngine(_spec(args), timeout=args.timeout) as engine:
         start = resolve(engine, "entity", args.start, "A")
         end = resolve(engine, "entity", args.end, "B")
-    net = paths.load(store_path)
+    net = paths.load(store_location(args))
     found = paths.find_paths(net, start.value, end.value, args.max_hops, args.limit)
     print(paths.render(net, found, args.start, args.end, args.max_hops))
     return 0 if found else 1
@@ -125,7 +126,7 @@ def cmd_path(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from kg import serve
 
-    config = serve.ServeConfig(store=_store_path(args), host=args.host, port=args.port, timeout=args.timeout,
+    config = serve.ServeConfig(store=store_path(args), host=args.host, port=args.port, timeout=args.timeout,
                                max_rows=args.max_rows, workers=args.workers, allow_update=args.allow_update,
                                max_body=args.max_body, cors=args.cors)
     return serve.run(config, log=lambda line: print(line, file=sys.stderr, flush=True))

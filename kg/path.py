@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import islice, pairwise
-from pathlib import Path
 
 import networkx as nx
 
 from kg.errors import QueryError
 from kg.export.network import Edge, Network, load_network
+from kg.location import Location
 from kg.store import KgStore
 
 _MAX_LABEL = 70
@@ -52,8 +52,8 @@ class Connection:
     hops: tuple[Hop, ...]
 
 
-def load(store_path: Path) -> Network:
-    with KgStore.open_read_only(store_path) as store:
+def load(location: Location) -> Network:
+    with KgStore.at(location, writable=False) as store:
         return load_network(store)
 
 

@@ -18,7 +18,7 @@ from typing import IO, Any, cast
 
 import pyoxigraph as ox
 
-from kg.backend import GraphData, Object, QueryAnswer, Subject
+from kg.backend import GraphData, Object, QueryAnswer, Staged, Subject
 from kg.errors import QueryError, StoreError
 from kg.location import Remote
 
@@ -119,7 +119,10 @@ class RemoteBackend:
             return [("union-default-graph", "")]
         if self._graphs is None:
             self._graphs = self._list_graphs()
-        return [("default-graph-uri", g.value) for g in self._graphs] or [("default-graph-uri", _NOTHING)]
+        # the dataset a protocol request names replaces the store's: name every graph twice, as part
+        # of the default graph and as a named graph, so GRAPH ?g still finds them
+        graphs = [g.value for g in self._graphs] or [_NOTHING]
+        return [("default-graph-uri", g) for g in graphs] + [("named-graph-uri", g) for g in graphs]
 
     def update(self, text: str, **options: Any) -> None:
         self._post_update(_with_prefixes(text, options.get("prefixes")))
@@ -165,7 +168,7 @@ class RemoteBackend:
         self._post_update(f"DROP SILENT GRAPH {graph}")
         self._graphs = None
 
-    def replace_graph(self, graph: ox.NamedNode, sink: GraphData, staging: ox.NamedNode) -> None:
+    def stage(self, sink: GraphData, staging: ox.NamedNode) -> Staged:
         self.drop(staging)
         if self.remote.graph_store:
             target = _with_param(self.remote.graph_store, "graph", staging.value)
@@ -176,7 +179,11 @@ class RemoteBackend:
             for start in range(0, len(lines), UPDATE_BATCH):
                 batch = "\n".join(lines[start:start + UPDATE_BATCH])
                 self._post_update(f"INSERT DATA {{ GRAPH {staging} {{\n{batch}\n}} }}")
-        self._post_update(f"MOVE SILENT GRAPH {staging} TO GRAPH {graph}")
+        return Staged(sink, staging)
+
+    def swap(self, staged: Staged, graph: ox.NamedNode) -> None:
+        """One MOVE: the server replaces the graph in one transaction."""
+        self._post_update(f"MOVE SILENT GRAPH {staged.staging} TO GRAPH {graph}")
         self._graphs = None
 
     def flush(self) -> None:

@@ -265,11 +265,12 @@ class HttpServer:
         running = self.running.pop(fd, None)
         if running is None:  # an idle worker's socket closed: it died; the pool replaces it on next use
             self._unwatch(fd)
+            worker.kill()
             return
         try:
             response = running.job.finish(worker.receive())
         except KgError as exc:
-            if not worker.alive:
+            if worker.conn.closed:
                 self._unwatch(fd)
             response = error_response(exc)
         finally:

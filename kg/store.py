@@ -152,7 +152,9 @@ class KgStore:
 
     @classmethod
     def in_memory(cls, base: str = DEFAULT_BASE) -> KgStore:
-        return cls(LocalBackend(ox.Store()), Location("memory"), Minter(base), None)
+        opened = cls(LocalBackend(ox.Store()), Location("memory"), Minter(base), None)
+        opened._check_base(None)  # recorded like on disk, so queries can read it
+        return opened
 
     def close(self) -> None:
         """Writers flush and publish a read snapshot, then unlock; readers release their snapshot."""
@@ -259,10 +261,12 @@ class KgStore:
             return "unchanged"
         graph = _nn(source.iri)
         started = _now()
+        # a remote backend stages the new graph first: failing there leaves the old source untouched
+        staged = self.backend.stage(source.sink, _nn(self.minter.staging_graph(source.iri)))
         self.backend.add([self._pending_quad(graph)])
         if old_hash is not None:
             self._forget(graph, keep_pending=True)
-        self.backend.replace_graph(graph, source.sink, _nn(self.minter.staging_graph(source.iri)))
+        self.backend.swap(staged, graph)
         log, stamp = self.log_graph, _nn(vocab.XSD_DATETIME)
         self.backend.remove([self._pending_quad(graph)])
         finished = [ox.Quad(graph, _nn(vocab.STARTED_AT), ox.Literal(started, datatype=stamp), log),

@@ -9,22 +9,38 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from kg import pipeline, vocab
-from kg.query.runner import Result
+from kg.query.runner import QueryEngine, Result
 from kg.store import KgStore
 
-from conftest import ROOT, SAMPLE_CASE
+from conftest import ROOT, SAMPLE_CASE, OxigraphServer, location_for
 
 BASE = "https://kg.example/"
 HARBOR = ROOT / "tests" / "data" / "harbor"
 CBN = "publication/china-s-secret-organ-harvesting-industry"
 AJT_REPORT_PREFIX = "publication/report-in-the-american-journal-of-transplantation"
+
+
+@contextlib.contextmanager
+def engine_on(backend: str, folder: Path, files: list[Path],
+              start_server: Callable[[], OxigraphServer]) -> Iterator[QueryEngine]:
+    """A query engine over ``files`` ingested into a new store of the given backend (conftest.BACKENDS)."""
+    store = KgStore.at(location_for(backend, folder / "store", start_server))
+    try:
+        report = pipeline.ingest(store, files, None)
+        assert not report.failed, [str(o.error) for o in report.failed]
+        if backend == "disk":  # readers see what the writer published when it closed
+            store.close()
+        with QueryEngine.for_store(store, timeout=30) as engine:
+            yield engine
+    finally:
+        store.close()
 
 
 def build_store(path: Path, files: list[Path]) -> Path:

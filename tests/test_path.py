@@ -10,6 +10,7 @@ from query_support import BASE, CBN, HARBOR_FILES, SAMPLE_FILES, build_store
 from kg import path as paths
 from kg.errors import QueryError
 from kg.export.network import Network
+from kg.location import Location
 
 from conftest import run_kg
 
@@ -17,13 +18,13 @@ from conftest import run_kg
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Network]:
     store = build_store(tmp_path_factory.mktemp("path") / "store", SAMPLE_FILES)
-    return store, paths.load(store)
+    return store, paths.load(Location("disk", store))
 
 
 @pytest.fixture(scope="module")
 def harbor(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Network]:
     store = build_store(tmp_path_factory.mktemp("path-harbor") / "store", HARBOR_FILES)
-    return store, paths.load(store)
+    return store, paths.load(Location("disk", store))
 
 
 def _walk(net: Network, conn: paths.Connection) -> list[str]:

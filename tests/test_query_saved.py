@@ -2,31 +2,33 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from query_support import AJT_REPORT_PREFIX, CBN, HARBOR_FILES, SAMPLE_FILES, build_store, column, plain
+from query_support import AJT_REPORT_PREFIX, CBN, HARBOR_FILES, SAMPLE_FILES, column, engine_on, plain
 
 from kg.errors import AmbiguousNameError, QueryError
 from kg.query import saved
 from kg.query.runner import QueryEngine
-from kg.query.worker import StoreSpec
+
+from conftest import BACKENDS, OxigraphServer
 
 CLAIM = "claim/organ-harvesting-coverage/"
 
 
-@pytest.fixture(scope="module")
-def sample(tmp_path_factory: pytest.TempPathFactory) -> Iterator[QueryEngine]:
-    path = build_store(tmp_path_factory.mktemp("sample") / "store", SAMPLE_FILES)
-    with QueryEngine(StoreSpec(path=path), timeout=30) as engine:
+# Every question runs against every store backend: on disk, in memory, and the Oxigraph server.
+@pytest.fixture(scope="module", params=BACKENDS)
+def sample(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+           module_oxigraph: Callable[[], OxigraphServer]) -> Iterator[QueryEngine]:
+    with engine_on(request.param, tmp_path_factory.mktemp("sample"), SAMPLE_FILES, module_oxigraph) as engine:
         yield engine
 
 
-@pytest.fixture(scope="module")
-def harbor(tmp_path_factory: pytest.TempPathFactory) -> Iterator[QueryEngine]:
-    path = build_store(tmp_path_factory.mktemp("harbor") / "store", HARBOR_FILES)
-    with QueryEngine(StoreSpec(path=path), timeout=30) as engine:
+@pytest.fixture(scope="module", params=BACKENDS)
+def harbor(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+           module_oxigraph: Callable[[], OxigraphServer]) -> Iterator[QueryEngine]:
+    with engine_on(request.param, tmp_path_factory.mktemp("harbor"), HARBOR_FILES, module_oxigraph) as engine:
         yield engine
 
 

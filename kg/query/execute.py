@@ -17,13 +17,17 @@ import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import IO, Any, cast
+from typing import IO, TYPE_CHECKING, Any, cast
 
 import pyoxigraph as ox
 
 from kg import vocab
 from kg.errors import StoreError
+from kg.location import Remote
 from kg.snapshot import CURRENT, Snapshot, acquire_current, publish, snapshot_dir
+
+if TYPE_CHECKING:
+    from kg.remote import RemoteBackend
 
 _TSV = ox.QueryResultsFormat.TSV
 RESULT_FORMATS = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
@@ -32,11 +36,13 @@ RESULT_FORMATS = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsForm
 
 @dataclass(frozen=True)
 class StoreSpec:
-    """Where a worker finds the store: a path it opens itself, or an in-memory store it inherits by fork."""
+    """Where a worker finds the store: a path it opens itself, an in-memory store it inherits by fork,
+    or a remote SPARQL 1.1 server it queries over HTTP."""
 
     path: Path | None = None
     memory: ox.Store | None = None
     writable: bool = False
+    remote: Remote | None = None
 
 
 @dataclass
@@ -121,9 +127,15 @@ class _Writer:
         self.opened.close()
 
 
-def open_store(spec: StoreSpec) -> ox.Store | SnapshotReader | _Writer:
+def open_store(spec: StoreSpec) -> ox.Store | SnapshotReader | _Writer | RemoteBackend:
     if spec.memory is not None:
         return spec.memory
+    if spec.remote is not None:
+        if spec.writable:
+            raise StoreError(f"{spec.remote.label}: a remote store takes updates at its own endpoint")
+        from kg.remote import RemoteBackend
+
+        return RemoteBackend(spec.remote)
     assert spec.path is not None
     if spec.writable:
         return _Writer(spec.path)
@@ -198,7 +210,7 @@ def _document(reply: tuple[Any, ...], fmt: str) -> tuple[Any, ...]:
     return ("document", formats.render(result, fmt), result.truncated)
 
 
-def execute(opened: ox.Store | SnapshotReader | _Writer, req: Request) -> tuple[Any, ...]:
+def execute(opened: ox.Store | SnapshotReader | _Writer | RemoteBackend, req: Request) -> tuple[Any, ...]:
     if req.update:
         assert isinstance(opened, _Writer), "updates go to the writing worker"
         opened.update(req.text)
@@ -215,7 +227,7 @@ def _prefixes(text: str) -> dict[str, str]:
     return {prefix: iri for prefix, iri in vocab.PREFIXES.items() if f"{prefix}:" in text}
 
 
-def _query(store: ox.Store, req: Request) -> tuple[Any, ...]:
+def _query(store: ox.Store | RemoteBackend, req: Request) -> tuple[Any, ...]:
     options: dict[str, Any] = {"prefixes": _prefixes(req.text)}
     if req.substitutions:
         options["substitutions"] = {ox.Variable(name): term for name, term in req.substitutions.items()}

@@ -77,7 +77,10 @@ class QueryEngine:
 
     @classmethod
     def for_store(cls, store: KgStore, **options: object) -> QueryEngine:
-        spec = StoreSpec(memory=store.ox) if store.path is None else StoreSpec(path=store.path)
+        if store.location.remote is not None:
+            spec = StoreSpec(remote=store.location.remote)
+        else:
+            spec = StoreSpec(memory=store.ox) if store.path is None else StoreSpec(path=store.path)
         return cls(spec, **options)  # type: ignore[arg-type]
 
     def prepare(self, text: str, bindings: dict[str, Term] | None = None, *,

@@ -81,11 +81,11 @@ def _serve(conn: Connection, spec: StoreSpec, inherited: int | None = None) -> N
             break
         try:
             reply: tuple[Any, ...] = execute(opened, req)
-        except SyntaxError as exc:
+        except (SyntaxError, QueryError) as exc:  # QueryError: a remote server refused the query
             reply = ("error", "QueryError", " ".join(str(exc).split()))
         except Exception as exc:
             reply = ("error", "StoreError", " ".join(str(exc).split()) or type(exc).__name__)
-        conn.send(reply)
+        conn.send_bytes(pickle.dumps(reply, pickle.HIGHEST_PROTOCOL))  # plain pickle: no ForkingPickler set-up
     if not isinstance(opened, ox.Store):
         opened.close()
     os._exit(0)  # skip finalizers of anything inherited from the parent
@@ -133,7 +133,7 @@ class Worker:
     def send(self, req: Request) -> None:
         """Hand ``req`` to the worker; collect the answer with :meth:`receive` once ``conn`` is readable."""
         try:
-            self.conn.send(req)
+            self.conn.send_bytes(pickle.dumps(req, pickle.HIGHEST_PROTOCOL))
         except OSError:
             self._died()
 
@@ -208,7 +208,11 @@ class WorkerPool:
             worker = self._idle.get(block)
         except queue.Empty:
             return None
-        if worker is None or not worker.alive:
+        # A blocking caller asks the process (a wait() call); the endpoint's loop (not blocking) watches idle
+        # workers' sockets instead and kills a worker whose socket closes, so there a closed socket suffices.
+        if worker is None or worker.conn.closed or (block and not worker.alive):
+            if worker is not None:
+                worker.kill()  # reap it
             try:
                 worker = Worker(self.spec, self.method)
             except BaseException:
@@ -219,8 +223,8 @@ class WorkerPool:
         return worker
 
     def give(self, worker: Worker) -> None:
-        """Return a worker taken with :meth:`take` (a dead one frees its slot for a new one)."""
-        if not worker.alive:
+        """Return a worker taken with :meth:`take` (a killed one frees its slot for a new one)."""
+        if worker.conn.closed:
             with self._lock:
                 self._all.discard(worker)
             self._idle.put(None)

@@ -1,0 +1,239 @@
+"""A remote SPARQL 1.1 store (the real Oxigraph server): the commands work unchanged, and failures are safe.
+
+Failures are made by a small proxy in front of the server that answers chosen requests with an
+error, or never answers: a write cut short leaves the old source whole (or no source), never half of one.
+"""
+
+from __future__ import annotations
+
+import http.client
+import shutil
+import subprocess
+import threading
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from kg.location import Location, Remote, parse
+from kg.store import KgStore
+
+from conftest import SAMPLE, SAMPLE_CASE, OxigraphServer, free_port, run_kg
+
+Rule = Callable[[str, str, bytes], int | None]  # (method, path, body) -> status to answer instead, or None
+
+
+class Proxy:
+    """Forwards to an upstream server; ``rule`` may answer a request with an error status instead."""
+
+    def __init__(self, upstream: str) -> None:
+        self.upstream = upstream.removeprefix("http://")
+        self.rule: Rule = lambda method, path, body: None
+        self.seen: list[tuple[str, str, str | None]] = []
+        proxy = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def _forward(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                proxy.seen.append((self.command, self.path, self.headers.get("Authorization")))
+                status = proxy.rule(self.command, self.path, body)
+                if status is not None:
+                    self.send_response(status)
+                    self.send_header("Content-Length", "13")
+                    self.end_headers()
+                    self.wfile.write(b"proxy refused")
+                    return
+                conn = http.client.HTTPConnection(proxy.upstream, timeout=30)
+                headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "connection")}
+                conn.request(self.command, self.path, body=body or None, headers=headers)
+                answer = conn.getresponse()
+                data = answer.read()
+                self.send_response(answer.status)
+                for key, value in answer.getheaders():
+                    if key.lower() not in ("content-length", "transfer-encoding", "connection"):
+                        self.send_header(key, value)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+                conn.close()
+
+            do_GET = do_POST = do_PUT = do_DELETE = _forward
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def server(oxigraph: Callable[[], OxigraphServer]) -> OxigraphServer:
+    return oxigraph()
+
+
+@pytest.fixture
+def proxy(server: OxigraphServer) -> Iterator[Proxy]:
+    opened = Proxy(server.url)
+    yield opened
+    opened.close()
+
+
+def graphs(url: str) -> dict[str, int]:
+    """Quads per named graph, asked of the server directly."""
+    with KgStore.at(Location("remote", remote=_remote(url)), writable=False) as store:
+        rows = store.backend.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+        return {row["g"].value: int(row["n"].value) for row in rows}  # type: ignore[union-attr]
+
+
+def _remote(url: str) -> Remote:
+    remote = parse(url).remote
+    assert remote is not None
+    return remote
+
+
+def ok(result: subprocess.CompletedProcess[str]) -> None:
+    assert result.returncode == 0, result.stderr
+
+
+def test_build_query_export_retract_against_the_oxigraph_server(server: OxigraphServer, tmp_path: Path) -> None:
+    disk = run_kg("--store", str(tmp_path / "store"), "build", str(SAMPLE), "-o", str(tmp_path / "disk"))
+    ok(disk)
+    remote = run_kg("--store", server.url, "build", str(SAMPLE), "-o", str(tmp_path / "remote"))
+    ok(remote)
+    for name in ("graph.ttl", "graph.trig"):  # the same bytes whichever store held the graph
+        assert (tmp_path / "remote" / name).read_bytes() == (tmp_path / "disk" / name).read_bytes()
+    assert remote.stdout.splitlines()[-7:] == disk.stdout.splitlines()[-7:]  # the same counts
+
+    again = run_kg("--store", server.url, "build", str(SAMPLE), "-o", str(tmp_path / "remote"))
+    assert "unchanged  case.yaml" in again.stdout
+
+    asked = run_kg("--store", server.url, "ask", "claims-by", "--param", "entity=Sophia Bryskine", "--format", "csv")
+    local = run_kg("--store", str(tmp_path / "store"), "ask", "claims-by", "--param", "entity=Sophia Bryskine",
+                   "--format", "csv")
+    ok(asked)
+    assert asked.stdout == local.stdout and asked.stdout.count("\n") > 2
+
+    nq = run_kg("--store", server.url, "export", "--format", "nq")
+    assert nq.stdout == run_kg("--store", str(tmp_path / "store"), "export", "--format", "nq").stdout
+
+    ok(run_kg("--store", server.url, "view", "-o", str(tmp_path / "view.html")))
+    assert "Sophia Bryskine" in (tmp_path / "view.html").read_text(encoding="utf-8")
+
+    retracted = run_kg("--store", server.url, "retract", "case.yaml")
+    ok(retracted)
+    left = graphs(server.url)
+    assert list(left) == ["https://kg.example/graph/ingest-log"] and left["https://kg.example/graph/ingest-log"] == 1
+
+
+def test_a_plain_sparql_endpoint_from_the_config_file(server: OxigraphServer, tmp_path: Path) -> None:
+    """No Graph Store Protocol, no union parameter: writes by SPARQL Update, the union by default-graph-uri."""
+    config = tmp_path / "kg.toml"
+    config.write_text(f'[store]\nquery = "{server.url}/query"\nupdate = "{server.url}/update"\nunion = "graphs"\n')
+    ok(run_kg("build", str(SAMPLE), "-o", str(tmp_path / "out"), cwd=tmp_path))
+    ok(run_kg("--store", str(tmp_path / "store"), "build", str(SAMPLE), "-o", str(tmp_path / "disk")))
+    assert (tmp_path / "out" / "graph.ttl").read_bytes() == (tmp_path / "disk" / "graph.ttl").read_bytes()
+    asked = run_kg("ask", "claims-about", "--param", "entity=ccp", "--format", "tsv", cwd=tmp_path)
+    ok(asked)
+    assert asked.stdout == run_kg("--store", str(tmp_path / "store"), "ask", "claims-about", "--param", "entity=ccp",
+                                  "--format", "tsv").stdout
+
+
+def test_an_in_memory_store_builds_the_outputs(tmp_path: Path) -> None:
+    ok(run_kg("--store", "memory:", "build", str(SAMPLE), "-o", str(tmp_path / "mem")))
+    ok(run_kg("--store", str(tmp_path / "store"), "build", str(SAMPLE), "-o", str(tmp_path / "disk")))
+    assert (tmp_path / "mem" / "graph.ttl").read_bytes() == (tmp_path / "disk" / "graph.ttl").read_bytes()
+    assert not (tmp_path / "memory:").exists()
+
+
+@pytest.mark.parametrize("failing", ["PUT", "MOVE"])
+def test_a_5xx_mid_ingest_leaves_no_half_written_source(failing: str, server: OxigraphServer, proxy: Proxy,
+                                                        tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(SAMPLE, data)
+    ok(run_kg("--store", proxy.url, "build", str(data), "-o", str(tmp_path / "out")))
+    before = graphs(server.url)
+    source = "https://kg.example/source/case.yaml"
+
+    case = data / "case.yaml"
+    case.write_text(case.read_text(encoding="utf-8").replace("Sophia Bryskine", "Sofia Bryskina"), encoding="utf-8")
+    proxy.rule = lambda method, path, body: 503 if (method == "PUT" if failing == "PUT" else b"MOVE" in body) else None
+    result = run_kg("--store", proxy.url, "ingest", str(case), "--root", str(data))
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"kg: error: {proxy.url}/") and "HTTP 503" in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+    after = graphs(server.url)
+    if failing == "PUT":  # nothing was swapped: the old source is whole
+        assert after[source] == before[source]
+    else:  # the swap itself failed: the source graph is the old one until the next writer rolls it back
+        assert after.get(source) == before[source]
+
+    proxy.rule = lambda method, path, body: None
+    recovered = run_kg("--store", proxy.url, "stats")
+    ok(recovered)
+    redo = run_kg("--store", proxy.url, "ingest", str(case), "--root", str(data))
+    ok(redo)
+    final = graphs(server.url)
+    assert not [g for g in final if "/graph/staging/" in g]  # no staging graph is left behind
+    assert source in final
+    names = run_kg("--store", proxy.url, "ask", "search", "--param", "text=Bryskin", "--format", "csv").stdout
+    assert "Sofia Bryskina" in names and "Sophia Bryskine" not in names
+
+
+def test_a_server_that_is_down_or_silent_is_one_clear_line(tmp_path: Path) -> None:
+    down = f"http://127.0.0.1:{free_port()}"
+    for command in (["stats"], ["ingest", str(SAMPLE_CASE)], ["query", "ASK {}"]):
+        result = run_kg("--store", down, *command)
+        assert result.returncode == 1, command
+        assert len(result.stderr.splitlines()) == 1
+        assert "cannot reach the store (Connection refused)" in result.stderr
+
+    silent = ThreadingHTTPServer(("127.0.0.1", 0), _Silent)
+    threading.Thread(target=silent.serve_forever, daemon=True).start()
+    try:
+        (tmp_path / "kg.toml").write_text(f'[store]\nurl = "http://127.0.0.1:{silent.server_address[1]}"\n'
+                                          "timeout = 1\n")
+        result = run_kg("stats", cwd=tmp_path)
+        assert result.returncode == 1
+        assert result.stderr.strip().endswith("no answer within 1 s")
+    finally:
+        _Silent.release.set()
+        silent.shutdown()
+        silent.server_close()
+
+
+class _Silent(BaseHTTPRequestHandler):
+    release = threading.Event()
+
+    def do_POST(self) -> None:
+        self.release.wait(30)
+
+    do_GET = do_POST
+
+
+def test_credentials_come_from_the_environment_only(server: OxigraphServer, proxy: Proxy, tmp_path: Path) -> None:
+    secret = "s3cret-pass"
+    refused = run_kg("--store", f"http://reader:{secret}@127.0.0.1:1/", "stats")
+    assert refused.returncode == 2 and secret not in refused.stderr
+    assert "set KG_STORE_USER and KG_STORE_PASSWORD" in refused.stderr
+
+    (tmp_path / "kg.toml").write_text(f'[store]\nurl = "{proxy.url}"\npassword = "{secret}"\n')
+    in_file = run_kg("stats", cwd=tmp_path)
+    assert in_file.returncode == 2 and secret not in in_file.stderr and "never read from files" in in_file.stderr
+
+    env = {"KG_STORE_USER": "reader", "KG_STORE_PASSWORD": secret}
+    ok(run_kg("--store", proxy.url, "ingest", str(SAMPLE_CASE), env=env))
+    import base64
+
+    expected = "Basic " + base64.b64encode(f"reader:{secret}".encode()).decode()
+    assert proxy.seen and {auth for _, _, auth in proxy.seen} == {expected}
+
+    proxy.rule = lambda method, path, body: 401
+    denied = run_kg("--store", proxy.url, "stats", env=env)
+    assert denied.returncode == 1 and secret not in denied.stderr and "HTTP 401" in denied.stderr
