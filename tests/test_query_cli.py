@@ -138,7 +138,11 @@ def test_a_missing_store_is_one_clear_line(tmp_path: Path) -> None:
     assert result.stderr == f"kg: error: {tmp_path / 'none'}: no store here yet (run 'kg build' or 'kg ingest' first)\n"
 
 
-def test_the_query_side_defaults_to_the_same_store() -> None:
-    from kg import cli_query, store
+def test_every_command_defaults_to_the_same_store(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from kg import cli_common, cli_query, location, store
 
-    assert cli_query.DEFAULT_STORE == store.DEFAULT_STORE
+    monkeypatch.delenv("KG_STORE", raising=False)
+    monkeypatch.delenv("KG_CONFIG", raising=False)
+    monkeypatch.chdir(tmp_path)  # no kg.toml here
+    assert location.locate(None) == location.Location("disk", store.DEFAULT_STORE)
+    assert cli_query.store_location is cli_common.store_location  # the query side asks the same function
