@@ -2,8 +2,9 @@
 
 One keep-alive HTTP connection per backend (a backend is used by one thread). Answers are parsed
 by pyoxigraph straight from the response stream, so a large export or query result is never held
-whole. A source graph is written into a staging graph and moved into place by one ``MOVE`` update
-(atomic on the server), so a failure midway never leaves a half-written source.
+whole. A source graph is replaced by one Graph Store ``PUT`` (one transaction on the server); without a
+Graph Store endpoint it is written into a staging graph by SPARQL Update and moved into place by one
+``MOVE``. Either way a failure midway never leaves a half-written source graph.
 
 Nothing here prints or logs a credential: the Authorization header comes from the environment
 (:mod:`kg.location`) and error messages name the endpoint URL only.
@@ -169,21 +170,27 @@ class RemoteBackend:
         self._graphs = None
 
     def stage(self, sink: GraphData, staging: ox.NamedNode) -> Staged:
-        self.drop(staging)
+        """With a Graph Store endpoint nothing is staged: one PUT replaces the graph in one transaction.
+
+        Without one, the triples go into the staging graph by SPARQL Update, in batches, and
+        :meth:`swap` moves them into place with one ``MOVE``.
+        """
         if self.remote.graph_store:
-            target = _with_param(self.remote.graph_store, "graph", staging.value)
-            self._request("PUT", target, sink.ntriples().encode("utf-8"),
-                          {"Content-Type": f"{N_TRIPLES}; charset=utf-8"}).read()
-        else:
-            lines = sink.ntriples().splitlines()
-            for start in range(0, len(lines), UPDATE_BATCH):
-                batch = "\n".join(lines[start:start + UPDATE_BATCH])
-                self._post_update(f"INSERT DATA {{ GRAPH {staging} {{\n{batch}\n}} }}")
+            return Staged(sink, staging)
+        self.drop(staging)
+        lines = sink.ntriples().splitlines()
+        for start in range(0, len(lines), UPDATE_BATCH):
+            batch = "\n".join(lines[start:start + UPDATE_BATCH])
+            self._post_update(f"INSERT DATA {{ GRAPH {staging} {{\n{batch}\n}} }}")
         return Staged(sink, staging)
 
     def swap(self, staged: Staged, graph: ox.NamedNode) -> None:
-        """One MOVE: the server replaces the graph in one transaction."""
-        self._post_update(f"MOVE SILENT GRAPH {staged.staging} TO GRAPH {graph}")
+        if self.remote.graph_store:
+            target = _with_param(self.remote.graph_store, "graph", graph.value)
+            self._request("PUT", target, staged.sink.ntriples().encode("utf-8"),
+                          {"Content-Type": f"{N_TRIPLES}; charset=utf-8"}).read()
+        else:
+            self._post_update(f"MOVE SILENT GRAPH {staged.staging} TO GRAPH {graph}")
         self._graphs = None
 
     def flush(self) -> None:
