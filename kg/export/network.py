@@ -171,7 +171,12 @@ def _load_edges(store: KgStore, net: Network, names: dict[str, str]) -> None:
         label, flip = RELATIONS[row["p"].value]
         src, dst = (o, s) if flip else (s, o)
         if label == "disputes" and (dst, src, label) in net.edges:
-            src, dst = dst, src
+            # disputing each other: one edge, pointing the same way whichever row the store returns first
+            src, dst = sorted((src, dst))
+            if (src, dst, label) not in net.edges:
+                mutual = net.edges.pop((dst, src, label))
+                mutual.source, mutual.target = src, dst
+                net.edges[mutual.key] = mutual
         edge = net.add_edge(Edge(src, dst, label))
         if row["g"].value in names:
             edge.sources.add(names[row["g"].value])
