@@ -22,6 +22,7 @@ import pyoxigraph as ox
 from kg.backend import GraphData, Object, QueryAnswer, Staged, Subject
 from kg.errors import QueryError, StoreError
 from kg.location import Remote
+from kg.query.lexer import keywords
 
 RESULTS_JSON = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
@@ -102,6 +103,10 @@ class RemoteBackend:
             fields += [("named-graph-uri", g.value) for g in options.get("named_graphs") or []]
         elif options.get("use_default_graph_as_union"):
             fields += self._union_fields()
+        elif self.remote.union != "param" and "FROM" in keywords(text):
+            # Oxigraph only selects stored graphs with FROM; another server might fetch the IRI (DESIGN.md 7)
+            raise QueryError(f"{self.remote.label}: FROM/FROM NAMED is only sent to an Oxigraph server; "
+                             "use GRAPH <iri> { ... } in the query instead")
         body = urllib.parse.urlencode(fields).encode("ascii")
         response = self._request("POST", self.remote.query, body, {
             "Content-Type": "application/x-www-form-urlencoded",

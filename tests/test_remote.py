@@ -143,6 +143,26 @@ def test_a_plain_sparql_endpoint_from_the_config_file(server: OxigraphServer, tm
     ok(asked)
     assert asked.stdout == run_kg("--store", str(tmp_path / "store"), "ask", "claims-about", "--param", "entity=ccp",
                                   "--format", "tsv").stdout
+    graph = "https://kg.example/source/case.yaml"
+    refused = run_kg("query", f"SELECT * FROM <{graph}> WHERE {{ ?s ?p ?o }}", cwd=tmp_path)
+    assert refused.returncode == 2 and "use GRAPH <iri>" in refused.stderr  # the server might fetch the IRI
+    count = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+    scoped = run_kg("query", count, "--format", "csv", cwd=tmp_path)
+    assert scoped.stdout == run_kg("--store", str(tmp_path / "store"), "query", count, "--format", "csv").stdout
+    assert int(scoped.stdout.splitlines()[1]) > 100
+
+
+def test_from_reads_only_stored_graphs_on_the_oxigraph_server(server: OxigraphServer, tmp_path: Path) -> None:
+    ok(run_kg("--store", server.url, "ingest", str(SAMPLE_CASE)))
+    graph = "https://kg.example/source/case.yaml"
+    counted = run_kg("--store", server.url, "query", f"SELECT (COUNT(*) AS ?n) FROM <{graph}> WHERE {{ ?s ?p ?o }}",
+                     "--format", "csv")
+    assert int(counted.stdout.splitlines()[1]) > 100
+    outside = run_kg("--store", server.url, "query", "SELECT * FROM <file:///etc/hostname> WHERE { ?s ?p ?o }",
+                     "--format", "csv")
+    ok(outside)
+    [header] = outside.stdout.splitlines()  # no rows: nothing was read from the file
+    assert sorted(header.split(",")) == ["o", "p", "s"]
 
 
 def test_an_in_memory_store_builds_the_outputs(tmp_path: Path) -> None:
