@@ -48,6 +48,7 @@ class PreparedSource:
     resolution_digest: str | None = None  # what entity resolution decided for them (kg.resolve.buildstep)
     mentions: list[Mention] | None = None  # what resolution sees of the case, kept while the case waits on disk
     case_file: Path | None = None  # the case, pickled by :meth:`spill`
+    case_only: bool = False  # the graph is exactly the case's triples plus the description (case files)
 
     def spill(self, directory: Path) -> None:
         """Move the graph and the case into files under ``directory`` (private to this build): only the
@@ -133,7 +134,8 @@ def prepare(path: Path, name: str, minter: Minter) -> PreparedSource:
     else:
         rdf_triples(path, data, iri, minter.skolem(digest), sink)
         media_type = MEDIA_TYPES[suffix]
-    prepared = PreparedSource(name, path, iri, digest, len(data), media_type, sink, len(sink), title, case)
+    prepared = PreparedSource(name, path, iri, digest, len(data), media_type, sink, len(sink), title, case,
+                              case_only=suffix in CASE_FILE_SUFFIXES)
     describe(prepared, minter, sink)
     return prepared
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+from collections.abc import Iterator
 from pathlib import Path
 
 from kg.build import case_triples
@@ -45,10 +46,6 @@ def resolve_sources(prepared: list[PreparedSource], curation_path: Path | None,
     return resolve(mentions, curation.plan(decisions, mentions, shown))
 
 
-def _lines(sink: TripleSink) -> list[str]:
-    return [line + "\n" for line in sink.ntriples().split("\n") if line]
-
-
 def _unchanged(source: str, case: Case, resolution: Resolution) -> bool:
     for entity in case.entities.values():
         cluster = resolution.by_ref.get(f"{source}#{entity.id}")
@@ -65,32 +62,41 @@ def apply_to_source(prepared: PreparedSource, minter: Minter, resolution: Resolu
     case = prepared.load_case()
     if case is None:
         return
-    resolved = case
-    if not _unchanged(prepared.name, case, resolution):
-        resolved = copy.deepcopy(case)
-    digest = apply_resolution(prepared.name, resolved, resolution)
-    prepared.resolution_digest = digest
     prepared.case = None  # not needed once written: a spilled build keeps no case in memory
-    if resolved is case:
-        return  # same records, same lines, same description (its triple count included)
+    if _unchanged(prepared.name, case, resolution):
+        # same records, same lines, same description (its triple count included)
+        prepared.resolution_digest = apply_resolution(prepared.name, case, resolution)
+        return
+    if prepared.case_only:  # the graph is the case and its description: build it again, nothing to keep
+        prepared.resolution_digest = apply_resolution(prepared.name, case, resolution)
+        after = TripleSink()
+        case_triples(case, minter, after)
+        _replace(prepared, minter, after.lines(), len(after))
+        return
+    resolved = copy.deepcopy(case)
+    prepared.resolution_digest = apply_resolution(prepared.name, resolved, resolution)
     old_describe = TripleSink()
     describe(prepared, minter, old_describe)
     before, after = TripleSink(), TripleSink()
     case_triples(case, minter, before)
     case_triples(resolved, minter, after)
-    drop = set(_lines(old_describe)) | set(_lines(before))
-    add = _lines(after)
-    drop.update(add)  # written after the kept lines, once
-    kept = (line for line in prepared.sink.lines() if line not in drop)
-    old_sink = prepared.sink
-    rewritten: TripleSink | SpilledSink = TripleSink()
-    if isinstance(old_sink, SpilledSink):
-        rewritten = SpilledSink.write(old_sink.path.with_suffix(".resolved.nt"), itertools.chain(kept, add))
-        old_sink.remove()
-    else:
-        rewritten.extend_lines(itertools.chain(kept, add))
-    prepared.sink = rewritten
-    prepared.content_triples = len(rewritten)
+    drop = set(old_describe.lines()) | set(before.lines())
+    drop.update(after.lines())  # written after the kept lines, once
+    kept = [line for line in prepared.sink.lines() if line not in drop]  # what extraction added (articles)
+    _replace(prepared, minter, itertools.chain(kept, after.lines()), len(kept) + len(after))
+
+
+def _replace(prepared: PreparedSource, minter: Minter, lines: Iterator[str], count: int) -> None:
+    """Make ``lines`` (``count`` of them, unique) and a fresh description the source's graph."""
+    prepared.content_triples = count
     description = TripleSink()
     describe(prepared, minter, description)
-    rewritten.extend_lines(description.lines())
+    both = itertools.chain(lines, description.lines())
+    old = prepared.sink
+    if isinstance(old, SpilledSink):
+        prepared.sink = SpilledSink.write(old.path.with_suffix(".resolved.nt"), both)
+        old.remove()
+    else:
+        fresh = TripleSink()
+        fresh.extend_lines(both)
+        prepared.sink = fresh

@@ -186,6 +186,8 @@ def append(path: Path, decision: Decision) -> int:
 def plan(decisions: list[Decision], mentions: list[Mention], path: Path | str) -> Plan:
     """Match decisions against this build's mentions; decisions matching nothing become notes."""
     result = Plan()
+    if not decisions:  # nothing to match: the indexes below cost seconds on a million mentions
+        return result
     index = RefIndex(mentions)
     for d in (d for d in decisions if d.action == "retype"):
         for i in _match(d, index, result, path):
