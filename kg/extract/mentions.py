@@ -292,7 +292,7 @@ def _bare_surnames(doc: Any, kept: list[Cand]) -> list[Cand]:
             if len(words) == 1 and token.pos_ != "PROPN":
                 continue
             honorific = doc[token.i - 1].lower_ if token.i and doc[token.i - 1].lower_ in HONORIFICS else None
-            out.append(Cand(token.i, end, label, " ".join(words), sentence_of[token.i], honorific))
+            out.append(Cand(token.i, end, label, doc[token.i:end].text, sentence_of[token.i], honorific))
             taken.update(range(token.i, end))
             break
     return out
