@@ -120,18 +120,56 @@ def child(kind: str, source: str, target: str) -> None:
                       "parts": parts}))
 
 
-def measure(kind: str, source: Path, target: Path, timeout: float | None = None) -> dict[str, Any] | None:
-    """One fresh-process run; None when it failed or ran out of time (reported, not raised)."""
+def _rss_mb(pid: int) -> float:
+    """Resident memory of ``pid`` and its children (kg's workers), in MB, from /proc."""
+    total = 0.0
+    for task in [pid, *_children(pid)]:
+        try:
+            for line in Path(f"/proc/{task}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1]) / 1024
+        except (OSError, ValueError):
+            pass
+    return total
+
+
+def _children(pid: int) -> list[int]:
     try:
-        result = subprocess.run([sys.executable, __file__, "--child", kind, str(source), str(target)],
-                                capture_output=True, text=True, check=False, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        print(f"  {kind}: did not finish in {timeout:.0f} s", flush=True)
+        found = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return []
+    return [int(c) for c in found] + [g for c in found for g in _children(int(c))]
+
+
+def measure(kind: str, source: Path, target: Path, timeout: float | None = None,
+            max_rss_mb: float = 12_000) -> dict[str, Any] | None:
+    """One fresh-process run; None when it failed, ran out of time or grew past ``max_rss_mb`` (the
+    machine is shared: a run is stopped before it takes every other job's memory)."""
+    started = time.monotonic()
+    # stderr goes to a file, not a pipe: nobody reads it while the child runs
+    with tempfile.TemporaryFile("w+") as errors, subprocess.Popen(
+            [sys.executable, __file__, "--child", kind, str(source), str(target)],
+            stdout=subprocess.PIPE, stderr=errors, text=True) as proc:
+        stop = None
+        while proc.poll() is None and stop is None:
+            time.sleep(0.5)
+            if timeout is not None and time.monotonic() - started > timeout:
+                stop = f"did not finish in {timeout:.0f} s"
+            elif _rss_mb(proc.pid) > max_rss_mb:
+                stop = f"stopped above {max_rss_mb:,.0f} MB"
+        if stop is not None:
+            for task in [*_children(proc.pid), proc.pid]:
+                os.kill(task, 9)
+            proc.communicate()
+            print(f"  {kind}: {stop}", flush=True)
+            return None
+        out, _ = proc.communicate()
+        errors.seek(0)
+        err = errors.read()
+    if proc.returncode != 0:
+        print(f"  {kind} failed: {err.strip().splitlines()[-1:]}", flush=True)
         return None
-    if result.returncode != 0:
-        print(f"  {kind} failed: {result.stderr.strip().splitlines()[-1:]}", flush=True)
-        return None
-    values: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+    values: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
     print(f"  {kind}: {values['seconds']:.2f} s, CPU {values['cpu']:.1f} s, peak {values['rss_mb']:,.0f} MB",
           flush=True)
     if values["parts"].get("failed"):
@@ -196,7 +234,7 @@ def run_size(size: int, seed: int, work: Path, repeat: int) -> dict[str, Any]:
         shutil.rmtree(base / "raw-store", ignore_errors=True)
         raw_runs.append(measure("raw", base / "kg.nq", base / "raw-store"))
     (base / "out").mkdir()
-    outputs = measure("outputs", base / "out", base / "kg-store", timeout=3600 if big else 1200)
+    outputs = measure("outputs", base / "out", base / "kg-store", timeout=1500 if big else 600)
     rdf = None if big else measure("rdflib", base / "kg.nt", base / "unused")
     row = {"size": size, "files": generated.case_files, "articles": generated.articles, "quads": quads,
            "kg": _best(kg_runs), "raw": _best(raw_runs), "outputs": outputs, "rdflib": rdf,
