@@ -12,6 +12,8 @@ one at a time.
 
 from __future__ import annotations
 
+import os
+import shutil
 import tempfile
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -25,6 +27,8 @@ from kg.resolve.curation import CURATION_FILE
 from kg.resolve.stored import context_mentions, stored_entities
 from kg.sources import PreparedSource, discover, source_name
 from kg.store import KgStore
+
+_SPILL_PREFIX = "kg-build-"
 
 
 @dataclass
@@ -61,11 +65,30 @@ def ingest(store: KgStore, paths: Iterable[Path], root: Path | None = None, cura
     the other sources in the store, except those ``leaving`` it, and the decisions in ``curation``),
     then each is written."""
     report = Report()
-    with tempfile.TemporaryDirectory(prefix="kg-build-") as spill:  # removed with what is left in it
+    _remove_stale_spills()
+    with tempfile.TemporaryDirectory(prefix=f"{_SPILL_PREFIX}{os.getpid()}-") as spill:  # removed with its files
         waiting: list[tuple[int, PreparedSource]] = []
         _prepare_all(store, paths, root, Path(spill), report, waiting)
         _resolve_and_write(store, report, waiting, curation, leaving)
     return report
+
+
+def _remove_stale_spills() -> None:
+    """Spill folders of builds that were killed (their process is gone) are deleted by the next build."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{_SPILL_PREFIX}*-*"):
+        pid = folder.name[len(_SPILL_PREFIX):].split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)) and folder.is_dir() and folder.stat().st_uid == os.getuid():
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
 
 
 def _prepare_all(store: KgStore, paths: Iterable[Path], root: Path | None, spill: Path, report: Report,

@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -68,3 +71,17 @@ def test_a_build_spills_and_cleans_up(monkeypatch: pytest.MonkeyPatch, tmp_path:
         [(o.name, o.triples) for o in report.outcomes]
     assert sorted(map(str, kept.quads())) == sorted(map(str, spilled.quads()))
 
+
+
+def test_a_build_removes_what_killed_builds_left(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                                 sample_dir: Path) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
+                          check=True)
+    killed = tmp_path / f"kg-build-{gone.stdout.strip()}-abc"
+    running = tmp_path / f"kg-build-{os.getpid()}-def"  # a build still running (here: this process)
+    for folder in (killed, running):
+        folder.mkdir()
+        (folder / "x.nt").write_text("", encoding="utf-8")
+    assert not pipeline.build(KgStore.in_memory(), sample_dir).failed
+    assert not killed.exists() and running.exists()
