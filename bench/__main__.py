@@ -7,7 +7,8 @@ export, view, extraction, resolve: each compares kg with its anchor side by side
 collects their result rows and prints one table of ratios and peak RSS, headed by the machine and
 the load average before and after. A script that is missing or fails becomes a failed row naming
 the last line of its error output, and the table is still written. ``--quick`` runs small sizes
-only (10k triples; a smoke test of the whole chain, about a minute).
+only (10k triples: a smoke test of the whole chain, a few minutes, mostly the query script's
+endpoint rounds and Chromium).
 """
 
 from __future__ import annotations
@@ -57,10 +58,11 @@ def _triples(plan: Plan) -> list[str]:
 SCRIPTS = (
     Script("ingest", "ingest.py", lambda p: [*_triples(p), "--out", str(ROOT / "outputs" / "bench-ingest.md")]),
     Script("remote", "remote.py", _triples),
-    Script("query", "query.py", lambda p: [*_triples(p), *(["--repeat", "1"] if p.quick else [])]),
+    Script("query", "query.py", lambda p: [*_triples(p), *(["--repeat", "1", "--rdflib-max", "0"] if p.quick
+                                                            else [])]),
     Script("export", "export.py", lambda p: [*_triples(p), *(["--repeat", "1", "--rdflib-max", "0"] if p.quick
                                                               else [])]),
-    Script("view", "view.py", lambda p: ["--sizes", "200", "--timeout", "20"] if p.quick
+    Script("view", "view.py", lambda p: ["--sizes", "200", "--timeout", "10"] if p.quick
            else ["--sizes", "1000,5000", "--timeout", "90"]),
     Script("extraction", "extract.py", lambda p: ["--articles", "12", "--processes", "1", "--repeat", "1"] if p.quick
            else []),
