@@ -97,6 +97,13 @@ def cmd_retract(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_unlock(args: argparse.Namespace) -> int:
+    from kg.store import unlock
+
+    print(unlock(store_location(args), base_iri(args)))
+    return 0
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from kg.export import rdf
 
@@ -160,6 +167,9 @@ COMMANDS: dict[str, tuple[Handler, str, str]] = {
                "kg ingest data/case.yaml extra/people.csv news/report.html"),
     "retract": (cmd_retract, "remove everything one source contributed",
                 "kg retract case.yaml"),
+    "unlock": (cmd_unlock, "remove the writer lock a vanished process left on a remote store",
+               "kg unlock          # the store named by $KG_STORE or kg.toml\n"
+               "  kg --store http://127.0.0.1:7878 unlock"),
     "export": (cmd_export, "write the graph as Turtle, TriG, N-Triples, N-Quads or JSON-LD",
                "kg export --format trig -o case.trig\n  kg export --format ttl -      # to stdout"),
     "stats": (cmd_stats, "count people, organizations, publications, claims and sources",

@@ -29,6 +29,7 @@ from kg.errors import InputError, StoreError
 from kg.iris import DEFAULT_BASE, Minter, check_base
 from kg.location import Location
 from kg.lock import WriterLock
+from kg.remotelock import RemoteLock
 from kg.snapshot import Snapshot, acquire_current, publish
 from kg.sources import PreparedSource
 
@@ -54,7 +55,7 @@ def _nn(iri: str) -> ox.NamedNode:
 class KgStore:
     """A kg store. Use :meth:`open` (writer), :meth:`open_read_only` or :meth:`at`; close when done."""
 
-    def __init__(self, backend: Backend, location: Location, minter: Minter, lock: WriterLock | None,
+    def __init__(self, backend: Backend, location: Location, minter: Minter, lock: WriterLock | RemoteLock | None,
                  writable: bool = True) -> None:
         self.backend = backend
         # the pyoxigraph store of an embedded (disk or memory) backend
@@ -82,12 +83,20 @@ class KgStore:
 
         assert location.remote is not None
         backend = RemoteBackend(location.remote)
+        kg_store = None
         try:
-            kg_store = cls(backend, location, Minter(_stored_base(backend) or base or DEFAULT_BASE), None, writable)
+            minter = Minter(_stored_base(backend) or base or DEFAULT_BASE)
+            lock = None
+            if writable:
+                lock = RemoteLock(backend, _nn(minter.log_graph()), location.remote.label)
+                lock.acquire()
+            kg_store = cls(backend, location, minter, lock, writable)
             if writable:
                 kg_store._check_base(base)
                 kg_store._recover()
         except BaseException:
+            if kg_store is not None:
+                kg_store.close()
             backend.close()
             raise
         return kg_store
@@ -317,6 +326,30 @@ class KgStore:
         result = self.backend.query(query, prefixes=vocab.PREFIXES, use_default_graph_as_union=True)
         assert isinstance(result, ox.QuerySolutions)
         return result
+
+
+def unlock(location: Location, base: str | None = None) -> str:
+    """Remove a remote store's writer lock (its holder is gone); what was removed, as one line.
+
+    A folder's lock is released by the operating system when its process ends: nothing to remove.
+    """
+    if location.remote is None:
+        if location.path is None:
+            return "an in-memory store has no lock"
+        lock = WriterLock(location.path)
+        lock.acquire()  # raises StoreLockedError naming a live holder
+        lock.release()
+        return f"{location.path}: not locked (a folder's lock ends with its process)"
+    from kg.remote import RemoteBackend
+    from kg.remotelock import break_lock
+
+    backend = RemoteBackend(location.remote)
+    try:
+        minter = Minter(_stored_base(backend) or base or DEFAULT_BASE)
+        removed = break_lock(backend, _nn(minter.log_graph()))
+    finally:
+        backend.close()
+    return f"removed the lock of {'; '.join(removed)}" if removed else f"{location}: not locked"
 
 
 def _stored_base(backend: Backend) -> str | None:

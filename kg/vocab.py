@@ -143,6 +143,7 @@ SOURCE_TEXT = KG.term("sourceText")
 PENDING = KG.term("pending")
 BASE_IRI = KG.term("baseIri")
 RESOLUTION_DIGEST = KG.term("resolutionDigest")
+WRITER = KG.term("writer")
 
 DIRECT_QUOTE = KG.term("DirectQuote")
 REPORTED_SPEECH = KG.term("ReportedSpeech")

@@ -7,15 +7,20 @@ error, or never answers: a write cut short leaves the old source whole (or no so
 from __future__ import annotations
 
 import http.client
+import os
 import shutil
+import socket
 import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
+from kg import vocab
 from kg.location import Location, Remote, parse
 from kg.store import KgStore
 
@@ -261,3 +266,38 @@ def test_credentials_come_from_the_environment_only(server: OxigraphServer, prox
     proxy.rule = lambda method, path, body: 401
     denied = run_kg("--store", proxy.url, "stats", env=env)
     assert denied.returncode == 1 and secret not in denied.stderr and "HTTP 401" in denied.stderr
+
+
+def test_one_writer_at_a_time_on_a_server(server: OxigraphServer, tmp_path: Path) -> None:
+    location = parse(server.url)
+    with KgStore.at(location) as writer:
+        second = run_kg("--store", server.url, "ingest", str(SAMPLE_CASE))
+        assert second.returncode == 1
+        assert second.stderr.startswith(f"kg: error: store {server.url}/query is locked by pid {os.getpid()} on ")
+        assert f"kg --store {server.url}/query unlock" in second.stderr
+        ok(run_kg("--store", server.url, "stats"))  # readers are not held up
+        assert writer.sources() == []
+    ok(run_kg("--store", server.url, "ingest", str(SAMPLE_CASE)))  # released on close
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    log = "https://kg.example/graph/ingest-log"
+    stale = f"pid {dead.stdout.strip()} on {socket.gethostname()} (kg ingest) since 2026-01-01T00:00:00+00:00"
+    elsewhere = "pid 1 on another-machine (kg ingest) since 2026-01-01T00:00:00+00:00"
+    _insert_writer(server.url, log, stale)
+    ok(run_kg("--store", server.url, "retract", "case.yaml"))  # a dead local holder is replaced silently
+
+    _insert_writer(server.url, log, elsewhere)
+    blocked = run_kg("--store", server.url, "ingest", str(SAMPLE_CASE))
+    assert blocked.returncode == 1 and "locked by pid 1 on another-machine" in blocked.stderr
+    unlocked = run_kg("--store", server.url, "unlock")
+    assert unlocked.stdout == f"removed the lock of {elsewhere}\n"
+    ok(run_kg("--store", server.url, "ingest", str(SAMPLE_CASE)))
+    assert run_kg("--store", server.url, "unlock").stdout == f"{server.url}/query: not locked\n"
+    assert run_kg("--store", str(tmp_path / "folder"), "unlock").stdout.endswith("not locked (a folder's lock "
+                                                                                   "ends with its process)\n")
+
+
+def _insert_writer(url: str, log: str, holder: str) -> None:
+    with KgStore.at(parse(url), writable=False) as store:
+        writer = ox.Quad(ox.NamedNode(log), ox.NamedNode(vocab.WRITER), ox.Literal(holder), ox.NamedNode(log))
+        store.backend.add([writer])
