@@ -65,7 +65,7 @@ def tricky_store(quoting: bool = True) -> KgStore:
     kind, label, says = nn(vocab.TYPE), nn(vocab.LABEL), nn(f"{base}says")
     people = [nn(f"{base}person/a"), nn(f"{base}person/ab"), nn(f"{base}person/a-b"), nn(f"{base}person/é")]
     literals = [ox.Literal("plain"), ox.Literal('two\nlines "quoted" \\ back\tslash'), ox.Literal("été", language="fr"),
-                ox.Literal("colour", language="en-GB"), ox.Literal("42", datatype=nn(vocab.XSD.term("integer"))),
+                ox.Literal("colour", language="en-GB"), ox.Literal("42", datatype=nn(vocab.XSD_DECIMAL)),
                 ox.Literal("plain "), ox.Literal(""), ox.Literal(f" <{vocab.TYPE}> inside a literal")]
     blank = ox.BlankNode("b0")
     said = ox.Triple(people[0], says, ox.Literal("it was \"fine\""))
