@@ -24,6 +24,7 @@ import ipaddress
 import json
 import os
 import re
+import signal
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -280,6 +281,7 @@ def run(config: ServeConfig, log: Callable[[str], None]) -> int:
             "anyone who can connect (use the default 127.0.0.1 unless you mean it)")
     mode = "read-write (token required)" if config.allow_update else "read-only"
     log(f"kg: SPARQL endpoint http://{shown}:{port}/sparql ({mode}); query page http://{shown}:{port}/")
+    signal.signal(signal.SIGTERM, _interrupt)  # a terminated server stops its workers too, even mid-query
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -288,3 +290,7 @@ def run(config: ServeConfig, log: Callable[[str], None]) -> int:
         server.server_close()
         engine.close()
     return 0
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt

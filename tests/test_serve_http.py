@@ -5,9 +5,12 @@ never holds up the others."""
 from __future__ import annotations
 
 import re
+import signal
 import socket
 import threading
+import time
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import pytest
@@ -17,8 +20,12 @@ CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    store = build_store(tmp_path_factory.mktemp("serve-http") / "store", SAMPLE_FILES)
+def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_store(tmp_path_factory.mktemp("serve-http") / "store", SAMPLE_FILES)
+
+
+@pytest.fixture(scope="module")
+def served(store: Path) -> Iterator[Served]:
     with serving(store, "--workers", "2", "--timeout", "3") as running:
         yield running
 
@@ -114,3 +121,26 @@ def test_a_client_that_leaves_mid_query_changes_nothing_for_the_next(served: Ser
     with _connect(served) as sock:
         sock.sendall(_request("ASK { }", "Connection: close"))
         assert _statuses(_until_closed(sock)) == ["HTTP/1.1 200 OK"]
+
+
+def _gone(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+    except OSError:
+        return True
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGKILL])
+def test_a_stopped_server_leaves_no_worker_even_mid_query(store: Path, stop: signal.Signals) -> None:
+    with serving(store, "--workers", "1", "--timeout", "120") as running:
+        [worker] = running.workers()
+        with _connect(running) as sock:
+            sock.sendall(_request(CARTESIAN))
+            time.sleep(0.5)  # the worker is now busy with the query and not reading its socket
+            running.process.send_signal(stop)
+            running.process.wait(30)
+            for _ in range(100):
+                if _gone(worker):
+                    break
+                time.sleep(0.1)
+            assert _gone(worker)

@@ -106,7 +106,7 @@ class Worker:
         if method == "subprocess":
             assert spec.path is not None
             fd = theirs.fileno()
-            command = [sys.executable, "-m", "kg.query.worker", str(fd), str(spec.path)]
+            command = [sys.executable, "-m", "kg.query.worker", str(fd), str(spec.path), str(os.getpid())]
             if spec.writable:
                 command.append("--writable")
             self.process = subprocess.Popen(command, pass_fds=[fd], stdin=subprocess.DEVNULL)
@@ -258,9 +258,22 @@ class WorkerPool:
             worker.kill()
 
 
+def _die_with_parent(parent: int) -> None:
+    """Ask Linux to kill this worker when its parent dies, even mid-query (a killed parent cannot stop it)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, 9)  # PR_SET_PDEATHSIG, SIGKILL
+    except (OSError, AttributeError):  # not Linux: an idle worker still exits when its socket closes
+        return
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
+
+
 def main(argv: list[str]) -> None:
-    """``python -m kg.query.worker FD STORE [--writable]``: serve queries on the inherited socket FD."""
-    _serve(Connection(int(argv[0])), StoreSpec(path=Path(argv[1]), writable="--writable" in argv[2:]))
+    """``python -m kg.query.worker FD STORE PARENT_PID [--writable]``: serve queries on the inherited socket FD."""
+    _die_with_parent(int(argv[2]))
+    _serve(Connection(int(argv[0])), StoreSpec(path=Path(argv[1]), writable="--writable" in argv[3:]))
 
 
 if __name__ == "__main__":
