@@ -219,6 +219,8 @@ class HttpServer:
             answer = self.handler.handle(method, target, headers, body)
         except KgError as exc:
             answer = error_response(exc)
+        except Exception as exc:  # a bug must cost one request, not the server (every connection shares it)
+            answer = _internal(exc)
         if isinstance(answer, Response):
             self._reply(client, answer, head_only)
             return True
@@ -273,6 +275,10 @@ class HttpServer:
             if worker.conn.closed:
                 self._unwatch(fd)
             response = error_response(exc)
+        except Exception as exc:  # as above: one request fails, the server goes on (with a fresh worker)
+            self._unwatch(fd)
+            worker.kill()
+            response = _internal(exc)
         finally:
             running.job.pool.give(worker)
         self._answer(running.client, response, running.head_only)
@@ -361,6 +367,10 @@ class HttpServer:
             client.sock.shutdown(socket.SHUT_WR)
         else:
             self._close(client)
+
+
+def _internal(exc: Exception) -> Response:
+    return Response(500, f"internal error ({type(exc).__name__}); the server goes on\n".encode())
 
 
 def _parse_head(head: str) -> tuple[str, str, str, dict[str, str]] | str:
