@@ -153,7 +153,7 @@ def _config_path() -> Path | None:
 def _checked_url(url: str, where: str) -> urllib.parse.SplitResult:
     parts = urllib.parse.urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise InputError(f"{where}: {parts.scheme or 'no'} scheme: expected an http(s) URL with a host")
+        raise InputError(f"{where}: expected http(s)://host[:port][/path]")
     if parts.username is not None or parts.password is not None:
         raise InputError(f"{where}: credentials in the URL are refused; set KG_STORE_USER and "
                          "KG_STORE_PASSWORD, or KG_STORE_TOKEN, in the environment")

@@ -301,3 +301,16 @@ def _insert_writer(url: str, log: str, holder: str) -> None:
     with KgStore.at(parse(url), writable=False) as store:
         writer = ox.Quad(ox.NamedNode(log), ox.NamedNode(vocab.WRITER), ox.Literal(holder), ox.NamedNode(log))
         store.backend.add([writer])
+
+
+@pytest.mark.parametrize(("store", "command", "message"), [
+    ("http://127.0.0.1:9/", ["serve"], "kg serve works on a store folder, not http://127.0.0.1:9/query (a remote "
+                                       "store is a SPARQL endpoint already)"),
+    ("memory:", ["query", "ASK {}"], "an in-memory store (memory:) is empty in a new command: query a folder or a "
+                                     "server"),
+    ("ftp://host/store", ["stats"], "--store ftp://...: only http(s):// URLs, memory: or a folder"),
+    ("http:///nohost", ["stats"], "--store: expected http(s)://host[:port][/path]"),
+])
+def test_a_store_a_command_cannot_use_is_one_line(store: str, command: list[str], message: str) -> None:
+    result = run_kg("--store", store, *command)
+    assert (result.returncode, result.stderr) == (2, f"kg: error: {message}\n")
