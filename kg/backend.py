@@ -13,6 +13,8 @@ from typing import Any, Protocol
 
 import pyoxigraph as ox
 
+from kg.nt import SpilledSink
+
 # Sources up to this many triples are written in one transaction; larger ones are bulk loaded
 # (about 3x faster from a few thousand triples on; the pending mark makes both crash-safe).
 TRANSACTION_LIMIT = 4_000
@@ -114,11 +116,11 @@ class LocalBackend:
         sink = staged.sink
         if next(iter(self.store.quads_for_pattern(None, None, None, graph)), None) is not None:
             self.store.remove_graph(graph)
-        data = sink.nquads(graph.value).encode("utf-8")
-        if len(sink) <= TRANSACTION_LIMIT:
-            self.store.load(data, ox.RdfFormat.N_QUADS)
+        load = self.store.load if len(sink) <= TRANSACTION_LIMIT else self.store.bulk_load
+        if isinstance(sink, SpilledSink):  # straight from the file: the source is never whole in memory
+            load(path=str(sink.path), format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
         else:
-            self.store.bulk_load(data, ox.RdfFormat.N_QUADS)
+            load(sink.nquads(graph.value).encode("utf-8"), ox.RdfFormat.N_QUADS)
 
     def query(self, text: str, **options: Any) -> QueryAnswer:
         return self.store.query(text, **options)

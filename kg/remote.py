@@ -15,6 +15,7 @@ from __future__ import annotations
 import http.client
 import urllib.parse
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import IO, Any, cast
 
 import pyoxigraph as ox
@@ -22,6 +23,7 @@ import pyoxigraph as ox
 from kg.backend import GraphData, Object, QueryAnswer, Staged, Subject
 from kg.errors import QueryError, StoreError
 from kg.location import Remote
+from kg.nt import SpilledSink
 from kg.query.lexer import keywords
 
 RESULTS_JSON = "application/sparql-results+json"
@@ -47,7 +49,7 @@ class RemoteBackend:
             self._conn = conn
         return conn
 
-    def _request(self, method: str, url: str, body: bytes | None = None,
+    def _request(self, method: str, url: str, body: bytes | Path | None = None,
                  headers: dict[str, str] | None = None) -> http.client.HTTPResponse:
         """Send one request (retried once on a stale keep-alive connection); raise on an error status."""
         parts = urllib.parse.urlsplit(url)
@@ -60,7 +62,12 @@ class RemoteBackend:
         for attempt in (1, 2):
             conn = self._connection(parts)
             try:
-                conn.request(method, target, body=body, headers=sent)
+                if isinstance(body, Path):
+                    with body.open("rb") as stream:
+                        sent["Content-Length"] = str(body.stat().st_size)
+                        conn.request(method, target, body=stream, headers=sent)
+                else:
+                    conn.request(method, target, body=body, headers=sent)
                 response = conn.getresponse()
                 break
             except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError) as exc:
@@ -192,8 +199,9 @@ class RemoteBackend:
     def swap(self, staged: Staged, graph: ox.NamedNode) -> None:
         if self.remote.graph_store:
             target = _with_param(self.remote.graph_store, "graph", graph.value)
-            self._request("PUT", target, staged.sink.ntriples().encode("utf-8"),
-                          {"Content-Type": f"{N_TRIPLES}; charset=utf-8"}).read()
+            sink = staged.sink  # a spilled source is sent from its file, never whole in memory
+            body: bytes | Path = sink.path if isinstance(sink, SpilledSink) else sink.ntriples().encode("utf-8")
+            self._request("PUT", target, body, {"Content-Type": f"{N_TRIPLES}; charset=utf-8"}).read()
         else:
             self._post_update(f"MOVE SILENT GRAPH {staged.staging} TO GRAPH {graph}")
         self._graphs = None

@@ -67,9 +67,11 @@ elif mode in ("load-half", "retract"):  # the store holds part of a source's gra
     class Proxy:
         def __init__(self, real): self.real = real
         def __getattr__(self, name): return getattr(self.real, name)
-        def _half(self, data, fmt):
+        def _half(self, data=None, fmt=None, *, path=None, format=None, to_graph=None):
+            if path is not None:  # a source spilled to a file is loaded from it
+                data = open(path, "rb").read()
             lines = data.splitlines(keepends=True)
-            self.real.load(b"".join(lines[: len(lines) // 2]), fmt)
+            self.real.load(b"".join(lines[: len(lines) // 2]), fmt or format, to_graph=to_graph)
             self.real.flush()
             hang(str(len(lines) // 2))
         load = bulk_load = _half
