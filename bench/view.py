@@ -14,6 +14,7 @@ counted. Times are milliseconds since navigation started, read from vis-network'
 from __future__ import annotations
 
 import argparse
+import contextlib
 import random
 import re
 import sys
@@ -90,7 +91,8 @@ def write_pyvis_default(net: Network, target: Path) -> None:
         view.node_ids.append(node.id)
     for edge in net.edges.values():
         view.edges.append({"from": edge.source, "to": edge.target, "title": edge.relation, "arrows": "to"})
-    view.write_html(str(target), notebook=False)
+    with contextlib.chdir(target.parent):  # pyvis copies its lib/ folder into the working directory
+        view.write_html(str(target), notebook=False)
     # the CDN's bytes are not here, so the page gets the vis-network copy shipped inside pyvis;
     # its Subresource Integrity hashes (of the CDN builds) would refuse that copy, so they go
     html = target.read_text(encoding="utf-8")
