@@ -96,21 +96,42 @@ class Network:
         return sorted({s for n in self.nodes.values() for s in n.sources})
 
 
-def load_network(store: KgStore) -> Network:
+def load_network(store: KgStore, only: set[str] | None = None,
+                 claim_pubs: dict[str, set[str]] | None = None) -> Network:
+    """The network, or (``only``) just the nodes with these IRIs and the edges among them.
+
+    ``claim_pubs`` adds publications of claims outside ``only`` that border it, so a part carries
+    the same publications as in the whole network (kg.export.neighbourhood).
+    """
     names = {info.iri: info.name for info in store.sources()}
     net = Network()
-    _load_nodes(store, net, names)
-    _load_details(store, net)
-    _load_edges(store, net, names)
-    _attach_publications(net)
+    chunks = _values(only)
+    _load_nodes(store, net, names, chunks)
+    _load_details(store, net, chunks)
+    _load_edges(store, net, names, chunks)
+    _attach_publications(net, claim_pubs or {})
     return net
 
 
-def _load_nodes(store: KgStore, net: Network, names: dict[str, str]) -> None:
+def _values(only: set[str] | None, size: int = 1000) -> list[str]:
+    """VALUES blocks binding ?s to the wanted IRIs, a chunk at a time; one empty block for all."""
+    if only is None:
+        return [""]
+    ordered = sorted(only)
+    return [f"VALUES ?s {{ {' '.join(f'<{i}>' for i in ordered[at:at + size])} }}"
+            for at in range(0, len(ordered), size)]
+
+
+def _load_nodes(store: KgStore, net: Network, names: dict[str, str], chunks: list[str]) -> None:
+    for chunk in chunks:
+        _load_node_chunk(store, net, names, chunk)
+
+
+def _load_node_chunk(store: KgStore, net: Network, names: dict[str, str], chunk: str) -> None:
     onto = ontology.load()
     type_values = " ".join(f"<{t}>" for t in NODE_TYPES)
     query = f"""SELECT ?s ?type (MIN(?l) AS ?label) (MIN(?n) AS ?name) (MIN(?sub) AS ?subtype) WHERE {{
-        VALUES ?type {{ {type_values} }} ?s a ?type .
+        {chunk} VALUES ?type {{ {type_values} }} ?s a ?type .
         OPTIONAL {{ ?s rdfs:label ?l }} OPTIONAL {{ ?s schema:name ?n }}
         OPTIONAL {{ ?s a ?sub FILTER(?sub != ?type && ?sub IN ({", ".join(f"<{t}>" for t in
                                                             onto.publication_types.values()) or "<urn:x>"})) }}
@@ -124,24 +145,25 @@ def _load_nodes(store: KgStore, net: Network, names: dict[str, str]) -> None:
         if row["subtype"] is not None:
             node.subtype = onto.labels.get(row["subtype"].value)
         net.nodes[iri] = node
-    for row in store.select("SELECT DISTINCT ?s ?g WHERE { GRAPH ?g { ?s a ?t } }"):
+    for row in store.select(f"SELECT DISTINCT ?s ?g WHERE {{ {chunk} GRAPH ?g {{ ?s a ?t }} }}"):
         found = net.nodes.get(row["s"].value)
         if found is not None and row["g"].value in names:
             found.sources.add(names[row["g"].value])
-    for row in store.select("SELECT DISTINCT ?s ?a WHERE { ?s skos:altLabel ?a } ORDER BY ?s ?a"):
+    for row in store.select(f"SELECT DISTINCT ?s ?a WHERE {{ {chunk} ?s skos:altLabel ?a }} ORDER BY ?s ?a"):
         found = net.nodes.get(row["s"].value)
         if found is not None:
             found.aliases.append(str(row["a"].value))
 
 
-def _load_details(store: KgStore, net: Network) -> None:
+def _load_details(store: KgStore, net: Network, chunks: list[str]) -> None:
     onto = ontology.load()
     letters = {iri: notation for notation, iri in onto.reliability.items()}
     digits = {iri: notation for notation, iri in onto.credibility.items()}
     values = " ".join(f"<{p}>" for p in DETAILS)
-    query = f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o }} ORDER BY ?s ?p ?o"
     found: dict[str, dict[str, list[str]]] = {}
-    for row in store.select(query):
+    rows = (row for chunk in chunks for row in store.select(
+        f"SELECT DISTINCT ?s ?p ?o WHERE {{ {chunk} VALUES ?p {{ {values} }} ?s ?p ?o }} ORDER BY ?s ?p ?o"))
+    for row in rows:
         node = net.nodes.get(row["s"].value)
         if node is None:
             continue
@@ -161,10 +183,11 @@ def _load_details(store: KgStore, net: Network) -> None:
             node.details[key] = "; ".join(details[key])
 
 
-def _load_edges(store: KgStore, net: Network, names: dict[str, str]) -> None:
+def _load_edges(store: KgStore, net: Network, names: dict[str, str], chunks: list[str]) -> None:
     rel_values = " ".join(f"<{p}>" for p in RELATIONS)
-    query = f"SELECT DISTINCT ?s ?p ?o ?g WHERE {{ VALUES ?p {{ {rel_values} }} GRAPH ?g {{ ?s ?p ?o }} }}"
-    for row in store.select(query):
+    rows = (row for chunk in chunks for row in store.select(
+        f"SELECT DISTINCT ?s ?p ?o ?g WHERE {{ {chunk} VALUES ?p {{ {rel_values} }} GRAPH ?g {{ ?s ?p ?o }} }}"))
+    for row in rows:
         s, o = row["s"].value, row["o"].value
         if s not in net.nodes or o not in net.nodes or (s == o and row["p"].value == vocab.DISPUTES):
             continue
@@ -180,21 +203,25 @@ def _load_edges(store: KgStore, net: Network, names: dict[str, str]) -> None:
         edge = net.add_edge(Edge(src, dst, label))
         if row["g"].value in names:
             edge.sources.add(names[row["g"].value])
-    for row in store.select("""SELECT DISTINCT ?p ?o ?role ?pub WHERE {
-            ?a a kg:Affiliation ; kg:person ?p ; kg:organization ?o .
-            OPTIONAL { ?a schema:roleName ?role } OPTIONAL { ?a kg:statedIn ?pub } }"""):
+    node_types = ", ".join(f"<{t}>" for t in NODE_TYPES)
+    affiliations = (row for chunk in chunks for row in store.select(f"""SELECT DISTINCT ?p ?o ?role ?pub WHERE {{
+            {chunk.replace("?s", "?p", 1)} ?a a kg:Affiliation ; kg:person ?p ; kg:organization ?o .
+            OPTIONAL {{ ?a schema:roleName ?role }}
+            OPTIONAL {{ ?a kg:statedIn ?pub . ?pub a ?node FILTER(?node IN ({node_types})) }} }}"""))
+    for row in affiliations:
         member = net.edges.get((row["p"].value, row["o"].value, "member of"))
         if member is None:
             continue
         if row["role"] is not None:
             member.roles.add(str(row["role"].value))
-        if row["pub"] is not None and row["pub"].value in net.nodes:
+        if row["pub"] is not None:  # a node of the graph, whether or not this part holds it
             member.publications.add(row["pub"].value)
 
 
-def _attach_publications(net: Network) -> None:
-    """Which publications support each node and edge (see the module docstring)."""
-    claim_pubs: dict[str, set[str]] = {}
+def _attach_publications(net: Network, known: dict[str, set[str]]) -> None:
+    """Which publications support each node and edge (see the module docstring); ``known``: the
+    publications of claims that are not in ``net``."""
+    claim_pubs: dict[str, set[str]] = {claim: set(pubs) for claim, pubs in known.items()}
     for edge in net.edges.values():
         if edge.relation in _APPEARANCES:
             claim_pubs.setdefault(edge.source, set()).add(edge.target)

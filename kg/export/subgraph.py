@@ -112,7 +112,7 @@ def check_size(net: Network, limit: int, force: bool) -> None:
     counts: dict[str, int] = {}
     for node in net.nodes.values():
         counts[node.type] = counts.get(node.type, 0) + 1
-    raise _too_large(counts, len(net.edges), limit)
+    raise too_large(counts, len(net.edges), limit)
 
 
 def check_store_size(store: KgStore, limit: int, force: bool) -> None:
@@ -130,10 +130,10 @@ def check_store_size(store: KgStore, limit: int, force: bool) -> None:
     rows = store.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{ "
                         f"VALUES ?p {{ {relations} }} ?s ?p ?o "  # a dispute is one edge, written both ways
                         f"FILTER(isIRI(?o) && (?p != <{vocab.DISPUTES}> || STR(?s) < STR(?o))) }} }}")
-    raise _too_large(counts, int(next(iter(rows))["n"].value), limit)
+    raise too_large(counts, int(next(iter(rows))["n"].value), limit)
 
 
-def _too_large(counts: dict[str, int], edges: int, limit: int) -> ViewTooLarge:
+def too_large(counts: dict[str, int], edges: int, limit: int) -> ViewTooLarge:
     by_type = ", ".join(f"{counts[t]:,} {t}" for t in NODE_TYPES.values() if counts.get(t))
     return ViewTooLarge(
         f"the view would have {sum(counts.values()):,} nodes and {edges:,} edges ({by_type}), more than the "

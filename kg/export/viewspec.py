@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.export import subgraph
+from kg.export import neighbourhood, subgraph
 from kg.export.html import write_view
 from kg.export.network import Network, load_network
 from kg.export.queryview import query_network, read_query
@@ -53,6 +53,14 @@ def select(store: KgStore, spec: ViewSpec) -> Network:
     types = subgraph.parse_types(spec.types) if spec.types is not None else None
     if spec.query is None and spec.source is None and spec.around is None and types is None:
         subgraph.check_store_size(store, spec.max_nodes, spec.force)  # refused before anything is loaded
+    if spec.query is None and spec.source is None and spec.around is not None:
+        # only the neighbourhood is read from the store: large graphs stay out of memory
+        early = spec.force or types is not None  # --types may bring it under the limit: decide after it
+        net = neighbourhood.around(store, spec.around, spec.hops, spec.max_nodes, early)
+        if types is not None:
+            net = subgraph.only_types(net, types)
+        subgraph.check_size(net, spec.max_nodes, spec.force)
+        return net
     net = load_network(store)
     if spec.query is not None:
         net = query_network(store, net, read_query(spec.query))
