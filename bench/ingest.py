@@ -75,10 +75,9 @@ def _outputs(source: Path, target: Path) -> tuple[int, dict[str, Any]]:
 
     parts: dict[str, Any] = {}
     with KgStore.open(target) as store:
-        for fmt in ("ttl", "trig"):
-            start = time.perf_counter()
-            rdf.export(store, fmt, source / f"graph.{fmt}")
-            parts[fmt] = time.perf_counter() - start
+        start = time.perf_counter()  # one read of the store for both files, as cmd_build does
+        rdf.export_many(store, {fmt: source / f"graph.{fmt}" for fmt in ("ttl", "trig")})
+        parts["ttl+trig"] = time.perf_counter() - start
         start = time.perf_counter()
         try:
             parts["html nodes"] = make_view(store, ViewSpec(), source / "graph.html", "bench").nodes
@@ -277,7 +276,7 @@ def json_rows(row: dict[str, Any]) -> list[dict[str, Any]]:
                      "anchor": RAW, "anchor_s": raw_s, "ratio": _ratio(total, raw_s), "target": target,
                      "met": peak <= memory_cap and (big or _ratio(total, raw_s) <= 3), "peak_rss_mb": peak,
                      "notes": f"outputs {out['seconds']:.2f} s (CPU {out['cpu']:.1f} s, peak {out['rss_mb']:,.0f} MB): "
-                              f"ttl {parts['ttl']:.2f} s, trig {parts['trig']:.2f} s, html {parts['html']:.2f} s "
+                              f"ttl+trig (one read of the store) {parts['ttl+trig']:.2f} s, html {parts['html']:.2f} s "
                               f"({html}), stats {parts['stats']:.2f} s"})
     else:
         rows.append({**common, "case": "build + outputs (graph.ttl, graph.trig, graph.html, stats)", "kg_s": None,

@@ -68,8 +68,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     out = Path(args.out)
     with _writer(args) as store:
         code = _print_report(pipeline.build(store, directory, prune=not args.keep_missing))
-        for fmt in ("ttl", "trig"):
-            size = rdf.export(store, fmt, out / f"graph.{fmt}")
+        sizes = rdf.export_many(store, {fmt: out / f"graph.{fmt}" for fmt in ("ttl", "trig")})  # one read
+        for fmt, size in sizes.items():
             print(f"wrote {out / f'graph.{fmt}'} ({size:,} bytes)")
         try:
             view = make_view(store, ViewSpec(), out / "graph.html", f"kg: {directory.resolve().name}")

@@ -122,6 +122,16 @@ def test_synthetic_multi_graph_export_matches_across_run_sizes(synthetic_store: 
         assert streamed(synthetic_store, fmt, run_bytes) == expected
 
 
+@pytest.mark.parametrize("run_bytes", [rdf.RUN_BYTES, 4_000])
+def test_several_formats_from_one_read_match_one_export_each(synthetic_store: KgStore, run_bytes: int,
+                                                               tmp_path: Path) -> None:
+    targets = {fmt: tmp_path / f"graph.{fmt}" for fmt in ("ttl", "trig", "nq")}
+    sizes = rdf.export_many(synthetic_store, targets, run_bytes=run_bytes)
+    for fmt, path in targets.items():
+        assert path.read_bytes() == reference(synthetic_store, fmt)
+        assert sizes[fmt] == path.stat().st_size > 10_000
+
+
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_awkward_terms_keep_the_order(fmt: str) -> None:
     store = tricky_store(quoting=fmt != "jsonld")

@@ -70,21 +70,45 @@ def write(store: KgStore, fmt: str, handle: IO[bytes], include_log: bool = False
           run_bytes: int = RUN_BYTES) -> int:
     """Stream the sorted export into ``handle``; returns the number of bytes written."""
     _check(fmt)
-    quads = fmt in QUAD_FORMATS
-    out = _Counting(handle)
     with tempfile.TemporaryDirectory(prefix="kg-export-") as scratch:
         runs = _Runs(Path(scratch), run_bytes)
-        _fill(store, include_log, runs, quads)
-        rows = (_row(element, quads) for element in _distinct(runs.merged()))
-        if fmt in ("nt", "nq"):
-            out.writelines(rows)
-        else:
-            lines = ox.RdfFormat.N_QUADS if quads else ox.RdfFormat.N_TRIPLES
-            parsed = ox.parse(cast(IO[bytes], _RowReader(rows)), format=lines)
-            fixed = prefixes(store) if fmt in ("ttl", "trig") else None
-            target: _Counting | _SortedPrefixes = _SortedPrefixes(out) if fixed else out
-            ox.serialize(parsed, cast(IO[bytes], target), FORMATS[fmt], prefixes=fixed)
-            target.close()
+        _fill(store, include_log, [(runs, fmt in QUAD_FORMATS)])
+        return _emit(store, fmt, runs, handle)
+
+
+def export_many(store: KgStore, targets: dict[str, Path], include_log: bool = False,
+                run_bytes: int = RUN_BYTES) -> dict[str, int]:
+    """Several exports (``kg build``: graph.ttl and graph.trig) from one read of the store, each
+    written atomically; the same bytes as :func:`export` gives. Returns the bytes per format."""
+    for fmt in targets:
+        _check(fmt)
+    with tempfile.TemporaryDirectory(prefix="kg-export-") as scratch:
+        runs: dict[str, _Runs] = {}
+        for fmt in targets:
+            (Path(scratch) / fmt).mkdir()
+            runs[fmt] = _Runs(Path(scratch) / fmt, run_bytes // len(targets))
+        _fill(store, include_log, [(runs[fmt], fmt in QUAD_FORMATS) for fmt in targets])
+        sizes = {}
+        for fmt, target in targets.items():
+            with atomic_output(target) as handle:
+                sizes[fmt] = _emit(store, fmt, runs.pop(fmt), handle)  # each run set freed once written
+        return sizes
+
+
+def _emit(store: KgStore, fmt: str, runs: _Runs, handle: IO[bytes]) -> int:
+    """Merge the sorted runs into ``handle`` in ``fmt``; the number of bytes written."""
+    quads = fmt in QUAD_FORMATS
+    out = _Counting(handle)
+    rows = (_row(element, quads) for element in _distinct(runs.merged()))
+    if fmt in ("nt", "nq"):
+        out.writelines(rows)
+    else:
+        lines = ox.RdfFormat.N_QUADS if quads else ox.RdfFormat.N_TRIPLES
+        parsed = ox.parse(cast(IO[bytes], _RowReader(rows)), format=lines)
+        fixed = prefixes(store) if fmt in ("ttl", "trig") else None
+        target: _Counting | _SortedPrefixes = _SortedPrefixes(out) if fixed else out
+        ox.serialize(parsed, cast(IO[bytes], target), FORMATS[fmt], prefixes=fixed)
+        target.close()
     return out.count
 
 
@@ -94,16 +118,18 @@ def _check(fmt: str) -> None:
 
 
 # -- reading the store as N-Triples lines, one graph at a time ----------------------------------------------------
-def _fill(store: KgStore, include_log: bool, runs: _Runs, quads: bool) -> None:
-    """Hand every statement to ``runs`` as an N-Triples line (quad formats: after its graph name)."""
+def _fill(store: KgStore, include_log: bool, outputs: list[tuple[_Runs, bool]]) -> None:
+    """Hand every statement to each runs as an N-Triples line (quad formats: after its graph name)."""
     embedded = _embedded(store)
     if embedded is None:  # any other backend: its quads, one at a time
         for quad in store.quads(include_log):
-            runs.add(f"{quad.graph_name} ".encode() if quads else b"", (f"{quad.triple} .".encode(),))
+            line = f"{quad.triple} .".encode()
+            for runs, quads in outputs:
+                runs.add(f"{quad.graph_name} ".encode() if quads else b"", (line,))
         return
     graphs = [g for g in embedded.named_graphs() if isinstance(g, ox.NamedNode)]  # as store.quads() has them
     for graph in graphs if include_log else [g for g in graphs if g != store.log_graph]:
-        sink = _LineSink(runs, f"{graph} ".encode() if quads else b"")
+        sink = _LineSink([(runs, f"{graph} ".encode() if quads else b"") for runs, quads in outputs])
         embedded.dump(cast(IO[bytes], sink), format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
         sink.close()
 
@@ -119,15 +145,15 @@ def _embedded(store: KgStore) -> ox.Store | None:
 class _LineSink:
     """A write-only file for ``Store.dump``: passes whole lines (no newline) on to the runs."""
 
-    def __init__(self, runs: _Runs, prefix: bytes) -> None:
-        self._runs = runs
-        self._prefix = prefix
+    def __init__(self, targets: list[tuple[_Runs, bytes]]) -> None:
+        self._targets = targets  # each runs with the prefix its elements get
         self._rest = b""
 
     def write(self, data: bytes) -> int:
         parts = (self._rest + data).split(b"\n")
         self._rest = parts.pop()
-        self._runs.add(self._prefix, parts)
+        for runs, prefix in self._targets:
+            runs.add(prefix, parts)
         return len(data)
 
     def flush(self) -> None:
@@ -135,7 +161,8 @@ class _LineSink:
 
     def close(self) -> None:
         if self._rest:
-            self._runs.add(self._prefix, (self._rest,))
+            for runs, prefix in self._targets:
+                runs.add(prefix, (self._rest,))
             self._rest = b""
 
 
