@@ -20,7 +20,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.errors import KgError
+from kg.errors import InputError, KgError
+from kg.ingest.article import ARTICLE_SUFFIXES, SIDECAR_SUFFIX, articles_of, is_sidecar
 from kg.parallel import prepare_in_order
 from kg.resolve.buildstep import apply_to_source, resolve_sources
 from kg.resolve.curation import CURATION_FILE
@@ -65,12 +66,35 @@ def ingest(store: KgStore, paths: Iterable[Path], root: Path | None = None, cura
     the other sources in the store, except those ``leaving`` it, and the decisions in ``curation``),
     then each is written."""
     report = Report()
+    paths = _articles_for_sidecars(list(paths), root, report)
     _remove_stale_spills()
     with tempfile.TemporaryDirectory(prefix=f"{_SPILL_PREFIX}{os.getpid()}-") as spill:  # removed with its files
         waiting: list[tuple[int, PreparedSource]] = []
         _prepare_all(store, paths, root, Path(spill), report, waiting)
         _resolve_and_write(store, report, waiting, curation, leaving)
     return report
+
+
+def _articles_for_sidecars(paths: list[Path], root: Path | None, report: Report) -> list[Path]:
+    """An article's metadata sidecar is not a source of its own: naming it ingests its article again
+    (once, whether or not the article is named too); a sidecar without an article is an error."""
+    out: list[Path] = []
+    seen: set[Path] = set()
+    for path in paths:
+        if not is_sidecar(path):
+            candidates = [path]
+        else:
+            candidates = articles_of(path)
+            if not candidates:
+                stem = path.name[: -len(SIDECAR_SUFFIX)]
+                report.outcomes.append(Outcome(source_name(path, root), "failed", error=InputError(
+                    f"{path}: an article's metadata sidecar, but no article "
+                    f"({', '.join(stem + suffix for suffix in ARTICLE_SUFFIXES)}) is next to it")))
+        for candidate in candidates:
+            if candidate.resolve() not in seen:
+                seen.add(candidate.resolve())
+                out.append(candidate)
+    return out
 
 
 def _remove_stale_spills() -> None:

@@ -132,6 +132,27 @@ def test_build_takes_articles_skips_sidecars_and_survives_a_bad_one(tmp_path: Pa
         assert len(list(claims)) >= 2
 
 
+def test_naming_a_sidecar_ingests_its_article(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "good.txt").write_text(GOOD)
+    (data / "good.meta.yaml").write_text("title: Harbour Mutual fined\npublisher: Coast Wire\n")
+    (data / "lonely.meta.yaml").write_text("title: Nothing\n")
+    with KgStore.open(tmp_path / "store") as store:
+        report = pipeline.ingest(store, [data / "good.meta.yaml", data / "good.txt", data / "lonely.meta.yaml"],
+                                 data)
+        assert [(o.name, o.status) for o in report.outcomes] == [("lonely.meta.yaml", "failed"),
+                                                                  ("good.txt", "added")]
+        assert str(report.outcomes[0].error) == (f"{data / 'lonely.meta.yaml'}: an article's metadata sidecar, but "
+                                                 "no article (lonely.txt, lonely.md, lonely.html, lonely.htm) is next "
+                                                 "to it")
+        (data / "good.meta.yaml").write_text("title: Harbour Mutual fined, says regulator\npublisher: Coast Wire\n")
+        again = pipeline.ingest(store, [data / "good.meta.yaml"], data)  # the edited metadata reaches the graph
+        assert [(o.name, o.status) for o in again.outcomes] == [("good.txt", "replaced")]
+        titles = [r["t"].value for r in store.select("SELECT ?t WHERE { ?p a schema:CreativeWork ; schema:name ?t }")]
+        assert titles == ["Harbour Mutual fined, says regulator"]
+
+
 def test_extract_writes_json_and_folders_that_ingest_unchanged(tmp_path: Path,
                                                                 capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "one.txt").write_text(GOOD)

@@ -56,6 +56,12 @@ def is_sidecar(path: Path) -> bool:
     return path.name.lower().endswith(SIDECAR_SUFFIX)
 
 
+def articles_of(sidecar: Path) -> list[Path]:
+    """The article files next to a sidecar that it belongs to (normally one)."""
+    stem = sidecar.name[: -len(SIDECAR_SUFFIX)]
+    return [p for p in (sidecar.with_name(stem + suffix) for suffix in ARTICLE_SUFFIXES) if p.is_file()]
+
+
 def _blank(text: str, start: int, end: int) -> str:
     return text[:start] + "".join(ch if ch == "\n" else " " for ch in text[start:end]) + text[end:]
 
