@@ -80,3 +80,16 @@ def test_negative_hops_are_refused(store: KgStore) -> None:
     with pytest.raises(InputError, match="--hops must be 0 or more, not -1"):
         neighbourhood.around(store, "CCP", -1, limit=100, force=False)
 
+
+
+def test_a_source_file_view_equals_narrowing_the_whole_network(store: KgStore, whole: Network) -> None:
+    names = [info.name for info in store.sources()]
+    assert len(names) > 4
+    for name in names:
+        expected = subgraph.only_source(whole, store, name)
+        part = neighbourhood.of_source(store, name, store.find_source(name).iri)
+        _same(part, expected)
+        assert part.nodes and part.edges
+        spec = ViewSpec(source=name, around="CCP", hops=2) if name == "case.yaml" else ViewSpec(source=name)
+        narrowed = subgraph.around(expected, "CCP", 2) if name == "case.yaml" else expected
+        _same(select(store, spec), narrowed)

@@ -1,4 +1,4 @@
-"""`kg view --around NAME --hops N` without loading the whole network.
+"""`kg view --around NAME --hops N` and `--source FILE` without loading the whole network.
 
 The name is looked up with store queries, the neighbourhood is walked one hop at a time (one query
 per hop and chunk of the frontier), and only the nodes found are loaded, plus what makes their
@@ -33,10 +33,25 @@ def around(store: KgStore, name: str, hops: int, limit: int, force: bool) -> Net
         seen |= frontier
     if not force and len(seen) > limit:  # refused from IRIs and counts, before any node is loaded
         raise _refusal(store, seen, limit)
-    # the border is loaded too, so that publications of people, organizations and claims in the
-    # neighbourhood come out as in the whole network, then dropped
-    wider = seen | (_neighbours(store, seen) - seen)
-    return load_network(store, only=wider, claim_pubs=_publications_of_claims(store, wider)).restrict(seen)
+    return _with_border(store, seen)
+
+
+def of_source(store: KgStore, file_name: str, graph: str) -> Network:
+    """What one source file contributed (kg.export.subgraph.only_source's file case), read from the store:
+    the nodes typed in its graph and the edges it states, loaded with their border as in :func:`around`."""
+    rows = store.select(f"SELECT DISTINCT ?s WHERE {{ VALUES ?type {{ {_TYPES} }} ?s a ?type . "
+                        f"GRAPH <{graph}> {{ ?s a ?any }} }}")
+    nodes = {row["s"].value for row in rows}
+    sub = _with_border(store, nodes)
+    sub.edges = {k: e for k, e in sub.edges.items() if file_name in e.sources}
+    return sub
+
+
+def _with_border(store: KgStore, nodes: set[str]) -> Network:
+    """The nodes and the edges among them, with sources and publications as in the whole network: the
+    border is loaded too (publications of people, organizations and claims come from it), then dropped."""
+    wider = nodes | (_neighbours(store, nodes) - nodes)
+    return load_network(store, only=wider, claim_pubs=_publications_of_claims(store, wider)).restrict(nodes)
 
 
 def _refusal(store: KgStore, seen: set[str], limit: int) -> InputError:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from kg.errors import InputError
 from kg.export import neighbourhood, subgraph
 from kg.export.html import write_view
 from kg.export.network import Network, load_network
@@ -53,10 +54,17 @@ def select(store: KgStore, spec: ViewSpec) -> Network:
     types = subgraph.parse_types(spec.types) if spec.types is not None else None
     if spec.query is None and spec.source is None and spec.around is None and types is None:
         subgraph.check_store_size(store, spec.max_nodes, spec.force)  # refused before anything is loaded
-    if spec.query is None and spec.source is None and spec.around is not None:
-        # only the neighbourhood is read from the store: large graphs stay out of memory
-        early = spec.force or types is not None  # --types may bring it under the limit: decide after it
-        net = neighbourhood.around(store, spec.around, spec.hops, spec.max_nodes, early)
+    source = _source_file(store, spec.source) if spec.source is not None and spec.query is None else None
+    if spec.query is None and (spec.around is not None or source is not None):
+        # only the part is read from the store: large graphs stay out of memory
+        if source is not None:
+            net = neighbourhood.of_source(store, *source)
+            if spec.around is not None:
+                net = subgraph.around(net, spec.around, spec.hops)
+        else:
+            assert spec.around is not None
+            early = spec.force or types is not None  # --types may bring it under the limit: decide after it
+            net = neighbourhood.around(store, spec.around, spec.hops, spec.max_nodes, early)
         if types is not None:
             net = subgraph.only_types(net, types)
         subgraph.check_size(net, spec.max_nodes, spec.force)
@@ -72,6 +80,15 @@ def select(store: KgStore, spec: ViewSpec) -> Network:
         net = subgraph.only_types(net, types)
     subgraph.check_size(net, spec.max_nodes, spec.force)
     return net
+
+
+def _source_file(store: KgStore, name: str) -> tuple[str, str] | None:
+    """(file name, graph IRI) when --source names a source file; None when it may name a publication."""
+    try:
+        info = store.find_source(name)
+    except InputError:
+        return None
+    return info.name, info.iri
 
 
 def make_view(store: KgStore, spec: ViewSpec, target: Path, title: str) -> ViewResult:
