@@ -19,27 +19,23 @@ import contextlib
 import http.client
 import os
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import cached_store, row, size_label, write_json
+from common import cached_store, free_port, process_cpu_seconds, row, running, size_label, write_json
 
 from kg import vocab
 from kg.snapshot import snapshot_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = 0.5
-_TICK = os.sysconf("SC_CLK_TCK")
 
 
 @dataclass
@@ -60,13 +56,6 @@ class Rates:
                 f"{self.ox_cpu_ms:.3f}; {clients} keep-alive clients")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def _tree(pid: int) -> list[int]:
     """``pid`` and its live descendants."""
     parents: dict[int, list[int]] = {}
@@ -83,15 +72,6 @@ def _tree(pid: int) -> list[int]:
     return found
 
 
-def _cpu(pids: list[int]) -> float:
-    total = 0.0
-    for pid in pids:
-        with contextlib.suppress(OSError):
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / _TICK
-    return total
-
-
 def _peak_mb(pids: list[int]) -> float:
     total = 0.0
     for pid in pids:
@@ -99,21 +79,6 @@ def _peak_mb(pids: list[int]) -> float:
             lines = Path(f"/proc/{pid}/status").read_text().splitlines()
             total += int(next(line for line in lines if line.startswith("VmHWM:")).split()[1]) / 1024
     return total
-
-
-@contextlib.contextmanager
-def _running(command: list[str], port: int) -> Iterator[subprocess.Popen[bytes]]:
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
-                break
-            time.sleep(0.1)
-        yield process
-    finally:
-        process.terminate()
-        process.wait(10)
 
 
 def _load(port: int, path: str, seconds: float, clients: int) -> tuple[int, float]:
@@ -144,13 +109,13 @@ def _load(port: int, path: str, seconds: float, clients: int) -> tuple[int, floa
 def endpoint_rates(store: Path, entity: str, rounds: int = 5, seconds: float = 2.0, clients: int = 4) -> Rates:
     """Both servers on ``store``, a one-triple-pattern lookup of ``entity``'s label, rounds interleaved."""
     query = f"SELECT ?name WHERE {{ <{entity}> <{vocab.LABEL}> ?name }}"
-    kg_port, ox_port = _free_port(), _free_port()
+    kg_port, ox_port = free_port(), free_port()
     kg = [sys.executable, "-m", "kg.cli", "--store", str(store), "serve", "--port", str(kg_port), "--workers", "2"]
     oxigraph = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
     snapshot = snapshot_dir(store) / os.readlink(snapshot_dir(store) / "current")
     ox = [oxigraph, "serve-read-only", "--location", str(snapshot), "--bind", f"127.0.0.1:{ox_port}",
           "--union-default-graph"]
-    with _running(kg, kg_port) as kg_process, _running(ox, ox_port) as ox_process:
+    with running(kg, kg_port) as kg_process, running(ox, ox_port) as ox_process:
         sides = {"kg": (kg_port, "/sparql?", kg_process.pid), "ox": (ox_port, "/query?", ox_process.pid)}
         rates: dict[str, list[float]] = {"kg": [], "ox": []}
         cpu = dict.fromkeys(sides, 0.0)
@@ -160,9 +125,9 @@ def endpoint_rates(store: Path, entity: str, rounds: int = 5, seconds: float = 2
         for _ in range(rounds):
             for name, (port, prefix, pid) in sides.items():
                 pids = _tree(pid)
-                before = _cpu(pids)
+                before = process_cpu_seconds(pids)
                 count, wall = _load(port, prefix + urlencode({"query": query}), seconds, clients)
-                cpu[name] += _cpu(pids) - before
+                cpu[name] += process_cpu_seconds(pids) - before
                 answered[name] += count
                 rates[name].append(count / wall)
         peak = _peak_mb(_tree(kg_process.pid))

@@ -28,7 +28,6 @@ import argparse
 import json
 import os
 import platform
-import resource
 import shutil
 import subprocess
 import sys
@@ -37,22 +36,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import ROOT, cpu_seconds, peak_mb
+
 DEFAULT_SIZES = (100_000, 1_000_000)
 BIG = 10_000_000
 RAW = "pyoxigraph bulk_load"
-
-
-def _peak_mb() -> float:
-    """Peak RSS in MB of this process plus its largest waited-for child (Linux reports KiB)."""
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return own + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-
-
-def _cpu_seconds() -> float:
-    """CPU time (user + system) of this process and its waited-for children (kg's workers)."""
-    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def _kg(source: Path, target: Path) -> tuple[int, dict[str, Any]]:
@@ -112,11 +102,11 @@ KINDS = {"kg": _kg, "outputs": _outputs, "raw": _raw, "rdflib": _rdflib}
 
 def child(kind: str, source: str, target: str) -> None:
     """Run one measurement in this (fresh) process and print its result as JSON."""
-    start, cpu = time.perf_counter(), _cpu_seconds()
+    start, cpu = time.perf_counter(), cpu_seconds()
     count, parts = KINDS[kind](Path(source), Path(target))
     seconds = time.perf_counter() - start
-    print(json.dumps({"seconds": seconds, "cpu": _cpu_seconds() - cpu, "rss_mb": _peak_mb(), "triples": count,
-                      "parts": parts}))
+    print(json.dumps({"seconds": seconds, "cpu": cpu_seconds() - cpu, "rss_mb": peak_mb(children=True),
+                      "triples": count, "parts": parts}))
 
 
 def _rss_mb(pid: int) -> float:

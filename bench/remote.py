@@ -19,46 +19,33 @@ CPU seconds for each run are printed; the ratio is kg / anchor wall time (target
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import CACHE, ROOT, Row, row, size_label, write_json
+from common import CACHE, ROOT, Row, free_port, process_cpu_seconds, row, running, size_label, write_json
 
 OXIGRAPH = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
 
 
-class Server:
-    def __init__(self, folder: Path) -> None:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.proc = subprocess.Popen([OXIGRAPH, "serve", "--location", str(folder), "--bind",
-                                      f"127.0.0.1:{self.port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        for _ in range(500):
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-                return
-            except OSError:
-                time.sleep(0.02)
-        raise RuntimeError("oxigraph server did not start")
-
-    def cpu(self) -> float:
-        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        self.proc.wait(timeout=60)
+@contextlib.contextmanager
+def _server(folder: Path) -> Iterator[tuple[str, int]]:
+    """A new Oxigraph server storing into ``folder`` (removed afterwards): its URL and pid."""
+    port = free_port()
+    try:
+        with running([OXIGRAPH, "serve", "--location", str(folder), "--bind", f"127.0.0.1:{port}"], port) as proc:
+            yield f"http://127.0.0.1:{port}", proc.pid
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _timed(argv: list[str]) -> tuple[float, float]:
@@ -94,28 +81,20 @@ def measure(triples: int, seed: int, repeat: int, work: Path) -> Row:
     kg_runs: list[tuple[float, float, float]] = []
     anchor_runs: list[tuple[float, float]] = []
     for attempt in range(repeat):
-        server = Server(work / f"kg-{attempt}")
-        try:
-            cpu = server.cpu()
-            seconds, peak = _timed([sys.executable, "-m", "kg.cli", "--store", server.url, "ingest", "--root",
-                                    str(case), *files])
-            kg_runs.append((seconds, peak, server.cpu() - cpu))
+        with _server(work / f"kg-{attempt}") as (url, pid):
+            cpu = process_cpu_seconds([pid])
+            seconds, peak = _timed([sys.executable, "-m", "kg.cli", "--store", url, "ingest", "--root", str(case),
+                                    *files])
+            kg_runs.append((seconds, peak, process_cpu_seconds([pid]) - cpu))
             if not dump.exists():
-                request = urllib.request.Request(f"{server.url}/store", headers={"Accept": "application/n-quads"})
+                request = urllib.request.Request(f"{url}/store", headers={"Accept": "application/n-quads"})
                 with urllib.request.urlopen(request) as answer, dump.open("wb") as out:
                     shutil.copyfileobj(answer, out)
-        finally:
-            server.stop()
-            shutil.rmtree(work / f"kg-{attempt}", ignore_errors=True)
-        server = Server(work / f"raw-{attempt}")
-        try:
-            cpu = server.cpu()
+        with _server(work / f"raw-{attempt}") as (url, pid):
+            cpu = process_cpu_seconds([pid])
             seconds, _ = _timed(["curl", "-sf", "-X", "POST", "-H", "Content-Type: application/n-quads",
-                                 "--data-binary", f"@{dump}", f"{server.url}/store"])
-            anchor_runs.append((seconds, server.cpu() - cpu))
-        finally:
-            server.stop()
-            shutil.rmtree(work / f"raw-{attempt}", ignore_errors=True)
+                                 "--data-binary", f"@{dump}", f"{url}/store"])
+            anchor_runs.append((seconds, process_cpu_seconds([pid]) - cpu))
     quads = sum(1 for line in dump.open("rb") if line.strip())
     kg_s, peak, kg_server_cpu = min(kg_runs)
     anchor_s, anchor_server_cpu = min(anchor_runs)
