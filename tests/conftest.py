@@ -70,9 +70,8 @@ class OxigraphServer:
             self.proc.wait(timeout=10)
 
 
-@pytest.fixture
-def oxigraph() -> Iterator[Callable[[], OxigraphServer]]:
-    """Start as many Oxigraph servers as the test wants; all are stopped after it."""
+def _servers() -> Iterator[Callable[[], OxigraphServer]]:
+    """Start as many Oxigraph servers as the user of the fixture wants; all are stopped after it."""
     started: list[OxigraphServer] = []
 
     def start() -> OxigraphServer:
@@ -82,20 +81,18 @@ def oxigraph() -> Iterator[Callable[[], OxigraphServer]]:
     yield start
     for server in started:
         server.stop()
+
+
+@pytest.fixture
+def oxigraph() -> Iterator[Callable[[], OxigraphServer]]:
+    """Servers for one test."""
+    yield from _servers()
 
 
 @pytest.fixture(scope="module")
 def module_oxigraph() -> Iterator[Callable[[], OxigraphServer]]:
     """Servers for module-scoped stores (a built sample shared by a module's tests)."""
-    started: list[OxigraphServer] = []
-
-    def start() -> OxigraphServer:
-        started.append(OxigraphServer())
-        return started[-1]
-
-    yield start
-    for server in started:
-        server.stop()
+    yield from _servers()
 
 
 def location_for(backend: str, path: Path, start_server: Callable[[], OxigraphServer]) -> Location:

@@ -3,7 +3,7 @@ graph, bytes, counts, network and conformance, and retracting or re-ingesting be
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -13,8 +13,11 @@ from kg import pipeline, stats
 from kg.errors import InputError, StoreError
 from kg.export.network import load_network
 from kg.export.rdf import serialize
+from kg.sources import prepare
 from kg.store import KgStore
 from kg.validate import validate
+
+from conftest import OxigraphServer, location_for
 
 FORMATS = ("ttl", "trig", "nq", "nt", "jsonld")
 
@@ -82,12 +85,15 @@ def test_bad_input_leaves_every_backend_as_it_was(store: KgStore, tmp_path: Path
     assert sorted(str(q) for q in store.quads(include_log=True)) == before
 
 
-def test_a_read_only_store_refuses_writes(store: KgStore) -> None:
-    pipeline.ingest(store, HARBOR_FILES[:1], None)
-    if store.location.kind == "memory":
-        return  # memory: a new store in every process, nothing to reopen
-    store.close()  # on disk, readers see what the writer published when it closed
-    with KgStore.at(store.location, writable=False) as reader:
+@pytest.mark.parametrize("backend", ["disk", "remote"])  # memory: a new, empty store in every process
+def test_a_read_only_store_refuses_writes(backend: str, store_path: Path,
+                                          oxigraph: Callable[[], OxigraphServer]) -> None:
+    location = location_for(backend, store_path, oxigraph)
+    with KgStore.at(location) as writer:  # on disk, readers see what the writer published when it closed
+        pipeline.ingest(writer, HARBOR_FILES[:1], None)
+    with KgStore.at(location, writable=False) as reader:
         with pytest.raises(StoreError, match="read-only"):
             reader.retract("case.yaml")
+        with pytest.raises(StoreError, match="read-only"):
+            reader.write_source(prepare(HARBOR_FILES[1], "harbor-a.yaml", reader.minter))
         assert [s.name for s in reader.sources()] == ["case.yaml"]
