@@ -12,7 +12,7 @@ from __future__ import annotations
 from kg import vocab
 from kg.errors import InputError
 from kg.export import subgraph
-from kg.export.network import NODE_TYPES, RELATIONS, Network, Node, load_network
+from kg.export.network import NODE_TYPES, RELATIONS, Network, Node, load_network, oriented
 from kg.store import KgStore
 
 _CHUNK = 1000
@@ -64,11 +64,12 @@ def _refusal(store: KgStore, seen: set[str], limit: int) -> InputError:
             counts[kind] = counts.get(kind, 0) + 1
         for row in store.select(f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} "
                                 f"VALUES ?p {{ {_RELATIONS} }} ?s ?p ?o }}"):
-            s, p, o = row["s"].value, row["p"].value, row["o"].value
-            if o in seen and not (s == o and p == vocab.DISPUTES):
-                label, flip = RELATIONS[p]
-                src, dst = (o, s) if flip else (s, o)
-                edges.add((*sorted((src, dst)), label) if label == "disputes" else (src, dst, label))
+            drawn = oriented(row["s"].value, row["p"].value, row["o"].value)
+            if drawn is not None and row["o"].value in seen:
+                src, dst, label = drawn
+                if label == "disputes":  # disputes in both directions are one edge
+                    src, dst = sorted((src, dst))
+                edges.add((src, dst, label))
     return subgraph.too_large(counts, len(edges), limit)
 
 

@@ -183,16 +183,24 @@ def _load_details(store: KgStore, net: Network, chunks: list[str]) -> None:
             node.details[key] = "; ".join(details[key])
 
 
+def oriented(s: str, p: str, o: str) -> tuple[str, str, str] | None:
+    """The edge (source, target, label) a relation statement draws; None for a claim disputing itself."""
+    if s == o and p == vocab.DISPUTES:
+        return None
+    label, flip = RELATIONS[p]
+    return (o, s, label) if flip else (s, o, label)
+
+
 def _load_edges(store: KgStore, net: Network, names: dict[str, str], chunks: list[str]) -> None:
     rel_values = " ".join(f"<{p}>" for p in RELATIONS)
     rows = (row for chunk in chunks for row in store.select(
         f"SELECT DISTINCT ?s ?p ?o ?g WHERE {{ {chunk} VALUES ?p {{ {rel_values} }} GRAPH ?g {{ ?s ?p ?o }} }}"))
     for row in rows:
         s, o = row["s"].value, row["o"].value
-        if s not in net.nodes or o not in net.nodes or (s == o and row["p"].value == vocab.DISPUTES):
+        drawn = oriented(s, row["p"].value, o)
+        if drawn is None or s not in net.nodes or o not in net.nodes:
             continue
-        label, flip = RELATIONS[row["p"].value]
-        src, dst = (o, s) if flip else (s, o)
+        src, dst, label = drawn
         if label == "disputes" and (dst, src, label) in net.edges:
             # disputing each other: one edge, pointing the same way whichever row the store returns first
             src, dst = sorted((src, dst))
