@@ -231,7 +231,7 @@ class _Body:
     def read(self, size: int = -1) -> bytes:
         try:
             return self.response.read(size)
-        except (TimeoutError, OSError, http.client.IncompleteRead) as exc:
+        except (OSError, http.client.IncompleteRead) as exc:  # a timeout is an OSError
             raise StoreError(f"the answer was cut off ({type(exc).__name__})") from None
 
 
