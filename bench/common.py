@@ -135,8 +135,9 @@ def machine() -> dict[str, str]:
 
 def cached_store(triples: int, seed: int, cache: Path = CACHE) -> Path:
     """A store built by kg from ``kg synth --triples N --seed S``, kept under ``cache`` for reuse."""
-    from kg import pipeline, synth
+    from kg.build import pipeline
     from kg.store import KgStore
+    from kg.synth import world as synth
 
     folder = cache / f"store-{triples}-{seed}"
     store = folder / "store"

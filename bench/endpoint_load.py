@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import cached_store, free_port, process_cpu_seconds, row, running, size_label, write_json
 
 from kg import vocab
-from kg.snapshot import snapshot_dir
+from kg.store.snapshot import snapshot_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = 0.5

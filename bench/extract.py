@@ -24,8 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import peak_mb, row, write_json
 
 from kg.extract import nlp
-from kg.extract.model import ArticleMeta
 from kg.extract.run import extract_many
+from kg.ingest.article import ArticleMeta
 
 SYL = ["ka", "lo", "ren", "mar", "vel", "to", "sa", "nik", "dor", "bel", "an", "ri", "os", "ter", "mun", "ga"]
 ORG_TAIL = ["Trust", "Group", "Institute", "Council", "Holdings", "Network", "Foundation", "Union", "Agency"]

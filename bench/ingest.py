@@ -7,7 +7,7 @@ For each size, ``kg.synth`` writes a seeded case (JSON/YAML/CSV case files and a
 triples as articles, which go through extraction); then, each in a fresh subprocess so its peak RSS
 and CPU time are its own:
 
-  kg       ``kg.pipeline.build`` of the case folder into a new on-disk store (open, build, close);
+  kg       ``kg.build.pipeline.build`` of the case folder into a new on-disk store (open, build, close);
   outputs  what ``kg build`` does after that, on the built store: graph.ttl and graph.trig
            (``kg.export.rdf``), graph.html (``kg.export.viewspec``: the whole-graph view, refused
            above the node limit from counts the store computes), then the stats it prints;
@@ -46,7 +46,7 @@ RAW = "pyoxigraph bulk_load"
 
 
 def _kg(source: Path, target: Path) -> tuple[int, dict[str, Any]]:
-    from kg import pipeline
+    from kg.build import pipeline
     from kg.store import KgStore
 
     with KgStore.open(target) as store:
@@ -57,10 +57,10 @@ def _kg(source: Path, target: Path) -> tuple[int, dict[str, Any]]:
 
 def _outputs(source: Path, target: Path) -> tuple[int, dict[str, Any]]:
     """What cmd_build writes after the build, on the store ``target``; ``source`` is the output folder."""
-    from kg import stats
     from kg.errors import ViewTooLarge
     from kg.export import rdf
     from kg.export.viewspec import ViewSpec, make_view
+    from kg.query import stats
     from kg.store import KgStore
 
     parts: dict[str, Any] = {}
@@ -203,7 +203,7 @@ def _best(runs: list[dict[str, Any] | None]) -> dict[str, Any] | None:
 
 
 def run_size(size: int, seed: int, work: Path, repeat: int) -> dict[str, Any]:
-    from kg import synth
+    from kg.synth import world as synth
 
     base = work / f"size-{size}"
     case = base / "case"
@@ -307,7 +307,7 @@ def report(rows: list[dict[str, Any]], about: str) -> str:
                + next((j["notes"] for j in json_rows(r) if j["case"].startswith("build +") and r["outputs"]), "")
                for r in rows]
     lines = ["# kg ingest benchmark", "", f"Machine: {about}", "", HEADER, *map(render_row, rows), "", *details, "",
-             "kg = `kg.pipeline.build` of the generated case folder (`kg synth`, seeded) into a new on-disk "
+             "kg = `kg.build.pipeline.build` of the generated case folder (`kg synth`, seeded) into a new on-disk "
              "store; outputs = what `kg build` writes next (graph.ttl, graph.trig, graph.html, stats) on that "
              "store; raw = pyoxigraph `bulk_load` of the same quads as one N-Quads file into a new on-disk "
              "store; rdflib = in-memory `Graph().parse(format=\"nt\")` of the same triples. Each runs in a "

@@ -3,7 +3,7 @@
     python bench/query.py [--sizes 100000,1000000] [--seed 1] [--repeat 5] [--rdflib-max 100000]
                           [--out outputs/bench-query.md] [--json PATH]
 
-For each size, ``kg.synth`` writes a seeded case and ``kg.pipeline.build`` stores it on disk. Each
+For each size, ``kg.synth`` writes a seeded case and ``kg.build.pipeline.build`` stores it on disk. Each
 saved question gets parameters picked from the data (the busiest entity, claimant, organization,
 relayed claim, largest source), resolved once; then, side by side in one run:
 
@@ -50,7 +50,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 from common import row, size_label, write_json  # noqa: E402
 from endpoint_load import endpoint_rates, endpoint_row  # noqa: E402
 
-from kg import pipeline, vocab  # noqa: E402
+from kg import vocab  # noqa: E402
+from kg.build import pipeline  # noqa: E402
 from kg.query import saved  # noqa: E402
 from kg.query.runner import QueryEngine  # noqa: E402
 from kg.query.safety import bind  # noqa: E402
@@ -175,7 +176,7 @@ def cli_seconds(args: list[str], repeat: int) -> float:
 
 def run_size(size: int, seed: int, repeat: int, work: Path, rdflib_max: int, rdflib_timeout: float,
              rows_out: list[dict[str, Any]]) -> list[str]:
-    from kg import synth
+    from kg.synth import world as synth
 
     case_dir, store_dir = work / f"case-{size}", work / f"store-{size}"
     synth.generate(size, seed, case_dir)

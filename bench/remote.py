@@ -74,7 +74,7 @@ def case_folder(triples: int, seed: int) -> Path:
 
 def measure(triples: int, seed: int, repeat: int, work: Path) -> Row:
     case = case_folder(triples, seed)
-    from kg.sources import discover
+    from kg.build.sources import discover
 
     files = [str(p) for p in discover(case)]  # what `kg build` would read (article sidecars are not sources)
     dump = work / "kg.nq"

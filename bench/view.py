@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import peak_mb, row, size_label, write_json
 
 from kg.export.html import write_view
-from kg.export.network import Edge, Network, Node
+from kg.query.network import Edge, Network, Node
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

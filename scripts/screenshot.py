@@ -15,10 +15,10 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from kg import pipeline
+from kg.build import pipeline
 from kg.export.html import write_view
-from kg.export.network import load_network
 from kg.export.subgraph import find_node
+from kg.query.network import load_network
 from kg.store import KgStore
 
 ROOT = Path(__file__).resolve().parent.parent

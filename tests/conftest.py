@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.location import Location, parse
 from kg.store import KgStore
+from kg.store.location import Location, parse
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data"

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg import pipeline, vocab
+from kg import vocab
+from kg.build import pipeline
 from kg.query.runner import QueryEngine, Result
 from kg.store import KgStore
 

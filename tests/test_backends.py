@@ -9,13 +9,14 @@ from pathlib import Path
 import pytest
 from query_support import HARBOR, HARBOR_FILES
 
-from kg import pipeline, stats
+from kg.build import pipeline
+from kg.build.sources import prepare
 from kg.errors import InputError, StoreError
-from kg.export.network import load_network
 from kg.export.rdf import serialize
-from kg.sources import prepare
+from kg.query import stats
+from kg.query.network import load_network
+from kg.query.validate import validate
 from kg.store import KgStore
-from kg.validate import validate
 
 from conftest import OxigraphServer, location_for
 

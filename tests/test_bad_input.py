@@ -18,7 +18,7 @@ from typing import ClassVar
 
 import pytest
 
-from kg.sources import SOURCE_SUFFIXES
+from kg.build.sources import SOURCE_SUFFIXES
 
 from conftest import SAMPLE_CASE, dump_store, run_kg
 

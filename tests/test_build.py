@@ -10,10 +10,11 @@ import pyoxigraph as ox
 import pytest
 import yaml
 
-from kg import __version__, pipeline, vocab
+from kg import __version__, vocab
+from kg.build import pipeline
+from kg.build.sources import prepare
 from kg.export.rdf import serialize
 from kg.iris import Minter
-from kg.sources import prepare
 from kg.store import KgStore
 
 from conftest import SAMPLE_CASE, run_kg

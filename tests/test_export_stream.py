@@ -15,10 +15,12 @@ from typing import TypeAlias, cast
 import pyoxigraph as ox
 import pytest
 
-from kg import pipeline, synth, vocab
+from kg import vocab
+from kg.build import pipeline
 from kg.errors import OutputError, StoreError
 from kg.export import rdf
 from kg.store import KgStore
+from kg.synth import world as synth
 
 Quad: TypeAlias = ox.Quad  # the RemoteLike class below has an attribute named ox
 Store: TypeAlias = ox.Store

@@ -77,7 +77,7 @@ def test_claims_are_attributed_by_the_right_rule() -> None:
 
 
 def read_meta():  # type: ignore[no-untyped-def]
-    from kg.extract.model import ArticleMeta
+    from kg.ingest.article import ArticleMeta
     return ArticleMeta(title="t")
 
 

@@ -8,7 +8,8 @@ import pyoxigraph as ox
 import pytest
 import yaml
 
-from kg import pipeline, vocab
+from kg import vocab
+from kg.build import pipeline
 from kg.cli import main
 from kg.ingest.article import MAX_ARTICLE_BYTES, read_article
 from kg.store import KgStore

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from kg import parallel, pipeline, synth
+from kg.build import parallel, pipeline
 from kg.iris import Minter
 from kg.store import KgStore
+from kg.synth import world as synth
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +62,7 @@ def test_workers_do_not_rerun_a_callers_unguarded_script(tmp_path: Path, case_di
     script = tmp_path / "plain.py"  # no `if __name__ == "__main__":` guard, as library users write them
     script.write_text(
         "import pathlib, sys\n"
-        "from kg import pipeline\nfrom kg.store import KgStore\n"
+        "from kg.build import pipeline\nfrom kg.store import KgStore\n"
         "print('script ran', flush=True)\n"
         "with KgStore.open(pathlib.Path(sys.argv[2])) as store:\n"
         "    report = pipeline.build(store, pathlib.Path(sys.argv[1]))\n"

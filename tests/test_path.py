@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from query_support import BASE, CBN, HARBOR_FILES, SAMPLE_FILES, build_store
 
-from kg import path as paths
 from kg.errors import QueryError
-from kg.export.network import Network
-from kg.location import Location
+from kg.query import path as paths
+from kg.query.network import Network
+from kg.store.location import Location
 
 from conftest import run_kg
 

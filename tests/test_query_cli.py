@@ -139,10 +139,13 @@ def test_a_missing_store_is_one_clear_line(tmp_path: Path) -> None:
 
 
 def test_every_command_defaults_to_the_same_store(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    from kg import cli_common, cli_query, location, store
+    from kg import defaults
+    from kg.cli import common as cli_common
+    from kg.cli import query as cli_query
+    from kg.store import location
 
     monkeypatch.delenv("KG_STORE", raising=False)
     monkeypatch.delenv("KG_CONFIG", raising=False)
     monkeypatch.chdir(tmp_path)  # no kg.toml here
-    assert location.locate(None) == location.Location("disk", store.DEFAULT_STORE)
+    assert location.locate(None) == location.Location("disk", defaults.DEFAULT_STORE)
     assert cli_query.store_location is cli_common.store_location  # the query side asks the same function

@@ -233,7 +233,7 @@ def test_every_term_in_the_saved_questions_is_declared() -> None:
     from test_vocab import _declared
 
     from kg import vocab
-    from kg.query.lexer import tokenize
+    from kg.sparql import tokenize
 
     declared = _declared()
     used = set()

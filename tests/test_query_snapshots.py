@@ -13,8 +13,8 @@ from query_support import SAMPLE_FILES, build_store
 
 from kg.query.runner import QueryEngine
 from kg.query.worker import StoreSpec
-from kg.snapshot import snapshot_dir
 from kg.store import KgStore
+from kg.store.snapshot import snapshot_dir
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 NOTES = "https://kg.example/graph/notes"

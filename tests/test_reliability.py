@@ -20,9 +20,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg.backend import TRANSACTION_LIMIT
 from kg.fsutil import atomic_output
 from kg.store import KgStore
+from kg.store.backend import TRANSACTION_LIMIT
 
 from conftest import SAMPLE_CASE, dump_store, run_kg
 
@@ -232,7 +232,7 @@ def test_a_damaged_store_is_reported_in_one_line(command: list[str], tmp_path: P
 # Opens the store for writing, ingests the files named after it (if any), then waits for stdin to close.
 HOLDER = """import sys
 from pathlib import Path
-from kg import pipeline
+from kg.build import pipeline
 from kg.store import KgStore
 store = KgStore.open(Path(sys.argv[1]))
 pipeline.ingest(store, [Path(p) for p in sys.argv[2:]])

@@ -21,8 +21,8 @@ import pyoxigraph as ox
 import pytest
 
 from kg import vocab
-from kg.location import Location, Remote, parse
 from kg.store import KgStore
+from kg.store.location import Location, Remote, parse
 
 from conftest import SAMPLE, SAMPLE_CASE, OxigraphServer, free_port, run_kg
 

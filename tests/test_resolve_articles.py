@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg import pipeline, stats, vocab
+from kg import vocab
+from kg.build import pipeline
+from kg.query import stats
 from kg.store import KgStore
 
 from conftest import ROOT, SAMPLE_CASE

@@ -7,7 +7,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from kg import pipeline, vocab
+from kg import vocab
+from kg.build import pipeline
 from kg.store import KgStore
 
 from conftest import ROOT

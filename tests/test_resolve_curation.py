@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from kg import pipeline, vocab
+from kg import vocab
+from kg.build import pipeline
 from kg.errors import InputError
 from kg.resolve import curation
 from kg.store import KgStore

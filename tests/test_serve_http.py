@@ -1,4 +1,4 @@
-"""The endpoint's HTTP/1.1 front end (kg.serve_http), spoken to over raw sockets: keep-alive and
+"""The endpoint's HTTP/1.1 front end (kg.serve.http), spoken to over raw sockets: keep-alive and
 pipelining, HEAD, Expect: 100-continue, the caps on what a request may be, and a slow query that
 never holds up the others."""
 

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from kg import pipeline
+from kg.build import pipeline
+from kg.build.sources import PreparedSource, prepare_spilled
 from kg.iris import Minter
-from kg.nt import SpilledSink, TripleSink, literal
-from kg.sources import PreparedSource, prepare_spilled
 from kg.store import KgStore
+from kg.store.nt import SpilledSink, TripleSink, literal
 
 from conftest import ROOT, SAMPLE_CASE
 

@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from kg import pipeline, synth, vocab
+from kg import vocab
+from kg.build import pipeline
 from kg.errors import InputError
+from kg.query.validate import validate
 from kg.store import KgStore
-from kg.validate import validate
+from kg.synth import world as synth
 
 from conftest import run_kg
 
@@ -89,7 +91,7 @@ def test_the_case_builds_exactly_as_counted_and_conforms_to_the_shapes(
 
 def test_articles_come_in_three_formats_and_extraction_finds_their_people_and_claims(tmp_path: Path) -> None:
     from kg.extract.source import load_article_source
-    from kg.synthnews import Newsroom
+    from kg.synth.news import Newsroom
 
     newsroom = Newsroom(synth.World(random.Random(4), 2_000))
     files = dict(item for n in range(1, 13) for item in newsroom.article(n))

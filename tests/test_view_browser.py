@@ -16,8 +16,8 @@ from test_view_support import build_sample, open_view, rendered, screen_point
 
 from kg.export.collapse import collapse_claims
 from kg.export.html import write_view
-from kg.export.network import Network
 from kg.export.subgraph import find_node
+from kg.query.network import Network
 
 from conftest import SAMPLE
 

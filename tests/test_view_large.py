@@ -15,8 +15,8 @@ from test_view_support import browser as browser  # the fixture
 from test_view_support import open_view, page_data, rendered, synthetic_network
 
 from kg.export.html import write_view
-from kg.export.network import Network
 from kg.export.style import is_large
+from kg.query.network import Network
 
 HANG_BOUND_S = 120.0
 

@@ -9,12 +9,13 @@ from collections.abc import Iterator
 import pytest
 from query_support import HARBOR_FILES
 
-from kg import pipeline, synth
+from kg.build import pipeline
 from kg.errors import InputError, ViewTooLarge
 from kg.export import neighbourhood, subgraph
-from kg.export.network import Network, load_network
 from kg.export.viewspec import ViewSpec, select
+from kg.query.network import Network, load_network
 from kg.store import KgStore
+from kg.synth import world as synth
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,7 @@ from test_view_support import browser as browser  # the fixture
 from test_view_support import build_sample, open_view, page_data, screen_point
 
 from kg.export.html import render, write_view
-from kg.export.network import Network
+from kg.query.network import Network
 
 FLAG = "window.__pwned"
 PAYLOADS = [

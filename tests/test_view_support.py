@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from kg.export.network import Edge, Network, Node
+from kg.query.network import Edge, Network, Node
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -123,8 +123,8 @@ def synthetic_network(people: int, orgs: int, pubs: int, claims: int, seed: int 
 
 def build_sample(target: Path, data: Path) -> tuple[Path, Network]:
     """Ingest a data folder into a fresh store at ``target``; return the store path and its network."""
-    from kg import pipeline
-    from kg.export.network import load_network
+    from kg.build import pipeline
+    from kg.query.network import load_network
     from kg.store import KgStore
 
     with KgStore.open(target) as store:

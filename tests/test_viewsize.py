@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from kg import pipeline, synth
+from kg.build import pipeline
 from kg.errors import ViewTooLarge
 from kg.export import subgraph, viewspec
-from kg.export.network import load_network
+from kg.query.network import load_network
 from kg.store import KgStore
+from kg.synth import world as synth
 
 
 @pytest.fixture(scope="module")

@@ -1,1 +1,1 @@
-"""Exports: RDF serializations and the HTML network view."""
+"""Exports: RDF serializations and the HTML network view (drawn from kg.query.network)."""

@@ -7,7 +7,7 @@ keeps the claims' ids so the side panel can still list their texts, quotes and g
 
 from __future__ import annotations
 
-from kg.export.network import Edge, Network
+from kg.query.network import Edge, Network
 
 COLLAPSED = "claims"
 

@@ -19,9 +19,9 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from kg.export.network import Network
 from kg.export.payload import payload
 from kg.fsutil import write_bytes_atomic
+from kg.query.network import Network
 
 VIS_VERSION = "vis-9.1.2"
 SCRIPTS = ("view-panel.js", "view-controls.js", "view.js")  # concatenated in this order

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 
-from kg.export.network import Network
+from kg.query.network import Network
 
 GOLDEN_ANGLE = math.pi * (3.0 - math.sqrt(5.0))
 MEMBER_SPACING = 28.0

@@ -12,7 +12,7 @@ from __future__ import annotations
 from kg import vocab
 from kg.errors import InputError
 from kg.export import subgraph
-from kg.export.network import NODE_TYPES, RELATIONS, Network, Node, load_network, oriented
+from kg.query.network import NODE_TYPES, RELATIONS, Network, Node, load_network, oriented
 from kg.store import KgStore
 
 _CHUNK = 1000

@@ -15,7 +15,7 @@ from pyvis.network import Network as PyvisNetwork
 from kg.export import style
 from kg.export.collapse import COLLAPSED, claim_lines, collapse_claims, collapsed_label
 from kg.export.layout import seed_positions, story_positions
-from kg.export.network import TYPE_NAMES, Edge, Network, Node
+from kg.query.network import TYPE_NAMES, Edge, Network, Node
 
 CLAIM_LABEL_CHARS = 90
 LARGE_LABEL_CHARS = 40

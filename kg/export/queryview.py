@@ -17,7 +17,7 @@ import pyoxigraph as ox
 
 from kg import vocab
 from kg.errors import InputError
-from kg.export.network import RELATIONS, Edge, Network, Node
+from kg.query.network import RELATIONS, Edge, Network, Node
 from kg.store import KgStore
 
 if TYPE_CHECKING:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from kg.export.network import Network
+from kg.query.network import Network
 
 # type -> (fill colour, border colour, vis-network shape)
 NODE_STYLE: dict[str, tuple[str, str, str]] = {

@@ -12,7 +12,7 @@ from collections import deque
 from kg import defaults, vocab
 from kg.errors import InputError, ViewTooLarge
 from kg.export.collapse import without_claims
-from kg.export.network import NODE_TYPES, RELATIONS, Network, Node
+from kg.query.network import NODE_TYPES, RELATIONS, Network, Node
 from kg.store import KgStore
 
 DEFAULT_NODE_LIMIT = defaults.DEFAULT_NODE_LIMIT

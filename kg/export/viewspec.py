@@ -14,8 +14,8 @@ from pathlib import Path
 from kg.errors import InputError
 from kg.export import neighbourhood, subgraph
 from kg.export.html import write_view
-from kg.export.network import Network, load_network
 from kg.export.queryview import query_network, read_query
+from kg.query.network import Network, load_network
 from kg.store import KgStore
 
 

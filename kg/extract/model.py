@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from kg.ingest.article import ArticleMeta
+
 
 @dataclass(frozen=True)
 class Span:
@@ -55,17 +57,6 @@ class FoundClaim:
     hedged: bool = False
     confidence: float = 0.5
     cue: str = ""  # the attribution rule that fired, for review
-
-
-@dataclass
-class ArticleMeta:
-    title: str | None = None
-    author: list[str] = field(default_factory=list)
-    publisher: str | None = None
-    date: str | None = None
-    url: str | None = None
-    type: str | None = None
-    language: str | None = None
 
 
 @dataclass

@@ -18,11 +18,12 @@ from kg.extract import nlp
 from kg.extract.attribution import Attributor, Draft
 from kg.extract.docindex import index
 from kg.extract.mentions import candidates, link, mentions, relabel
-from kg.extract.model import ArticleMeta, Extraction, FoundAffiliation, FoundClaim, Span
+from kg.extract.model import Extraction, FoundAffiliation, FoundClaim, Span
 from kg.extract.quotes import find_quotes, line_of
 from kg.extract.references import References
 from kg.extract.roles import RoleFinder
 from kg.extract.textnorm import PARAGRAPH_BREAK, NormalText, normalise
+from kg.ingest.article import ArticleMeta
 
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 MIN_ENGLISH_RATIO = 0.2

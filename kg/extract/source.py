@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg import __version__, vocab
-from kg.build import case_triples
 from kg.extract import nlp
 from kg.extract.casewriter import case_document
 from kg.extract.model import Extraction
@@ -21,8 +20,9 @@ from kg.ingest.article import Article, read_article, sidecar_of
 from kg.ingest.casefile import SECTIONS, RawCase, RawRecord
 from kg.ingest.casemodel import Case, read_case
 from kg.ingest.guard import DEFAULT_MAX_LITERAL_CHARS, read_source_bytes
+from kg.ingest.triples import case_triples
 from kg.iris import Minter, short_hash, slug
-from kg.nt import TripleSink
+from kg.store.nt import TripleSink
 
 
 @dataclass

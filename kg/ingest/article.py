@@ -18,7 +18,6 @@ from typing import Any
 import yaml
 
 from kg.errors import InputError
-from kg.extract.model import ArticleMeta
 from kg.ingest.guard import read_source_bytes
 from kg.ingest.htmltext import reduce_html
 
@@ -36,6 +35,19 @@ _MARKUP = [re.compile(p, re.MULTILINE) for p in (
     r"^\s{0,3}(?:[-*+]|\d{1,3}[.)])[ \t]+", r"\]\([^)\n]*\)", r"(?<!\w)\[",
     r"\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])", r"`+", r"<[^>\n]{1,200}>",
     r"^[ \t]*(?:-{3,}|\*{3,}|_{3,})[ \t]*$")]
+
+
+@dataclass
+class ArticleMeta:
+    """What an article says about itself (front matter, HTML head, sidecar)."""
+
+    title: str | None = None
+    author: list[str] = field(default_factory=list)
+    publisher: str | None = None
+    date: str | None = None
+    url: str | None = None
+    type: str | None = None
+    language: str | None = None
 
 
 @dataclass

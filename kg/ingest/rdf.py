@@ -17,7 +17,7 @@ import pyoxigraph as ox
 
 from kg.errors import InputError
 from kg.ingest.guard import DEFAULT_MAX_LITERAL_CHARS, decode_text, json_reason, refuse_dtd
-from kg.nt import TripleSink
+from kg.store.nt import TripleSink
 
 RDF_FORMATS: dict[str, ox.RdfFormat] = {
     ".ttl": ox.RdfFormat.TURTLE,

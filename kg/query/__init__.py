@@ -1,1 +1,2 @@
-"""SPARQL for investigators: safe running (safety, worker, runner), result formats, saved questions."""
+"""Reading the store: safe SPARQL (safety, worker, runner), result formats, saved questions, the
+entity network (network) and what is derived from it (path), counts (stats), SHACL checks (validate)."""

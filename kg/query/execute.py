@@ -1,7 +1,7 @@
 """What a query worker does: open the store the safe way, run one request, reply with bytes.
 
 Readers never open the live store (a writer may be changing it): a reading worker opens the current
-read snapshot (:mod:`kg.snapshot`), holds it, and before each query checks (one ``readlink``) whether
+read snapshot (:mod:`kg.store.snapshot`), holds it, and before each query checks (one ``readlink``) whether
 a writer has published a newer one since; if so it reopens. The writing worker publishes a snapshot
 after each successful update, so the next query anywhere sees it.
 
@@ -23,11 +23,11 @@ import pyoxigraph as ox
 
 from kg import vocab
 from kg.errors import StoreError
-from kg.location import Remote
-from kg.snapshot import CURRENT, Snapshot, acquire_current, publish, snapshot_dir
+from kg.store.location import Remote
+from kg.store.snapshot import CURRENT, Snapshot, acquire_current, publish, snapshot_dir
 
 if TYPE_CHECKING:
-    from kg.remote import RemoteBackend
+    from kg.store.remote import RemoteBackend
 
 _TSV = ox.QueryResultsFormat.TSV
 RESULT_FORMATS = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
@@ -133,7 +133,7 @@ def open_store(spec: StoreSpec) -> ox.Store | SnapshotReader | _Writer | RemoteB
     if spec.remote is not None:
         if spec.writable:
             raise StoreError(f"{spec.remote.label}: a remote store takes updates at its own endpoint")
-        from kg.remote import RemoteBackend
+        from kg.store.remote import RemoteBackend
 
         return RemoteBackend(spec.remote)
     assert spec.path is not None

@@ -7,7 +7,7 @@
   clause means what SPARQL says it means.
 - Parameters are bound by a ``VALUES`` block written from term objects, never pasted text.
 
-The check reads the query with :mod:`kg.query.lexer`, which follows the grammar's terminals, so a
+The check reads the query with :mod:`kg.sparql`, which follows the grammar's terminals, so a
 keyword inside a string, IRI or comment is not code and a keyword in code is always seen.
 """
 
@@ -21,7 +21,7 @@ from functools import lru_cache
 import pyoxigraph as ox
 
 from kg.errors import QueryError, UnsafeQueryError
-from kg.query.lexer import Token, keywords, tokenize, unescape_codepoints, word_pieces
+from kg.sparql import Token, keywords, tokenize, unescape_codepoints, word_pieces
 
 MAX_QUERY_CHARS = 200_000
 QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")

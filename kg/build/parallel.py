@@ -21,8 +21,8 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from types import TracebackType
 
+from kg.build.sources import PreparedSource, prepare_spilled, source_name
 from kg.iris import Minter
-from kg.sources import PreparedSource, prepare_spilled, source_name
 
 # Below this many bytes of sources in total, preparing in-process is faster than starting workers.
 POOL_MIN_BYTES = 4 * 1024 * 1024
@@ -40,7 +40,7 @@ def _size(path: Path) -> int:
 def _plain_main() -> Iterator[None]:
     """While workers start: a spawned worker imports the parent's ``__main__`` (re-running a caller's
     script that has no ``if __name__ == "__main__"`` guard, or importing all of kg.cli); with a bare
-    stand-in it imports only what the pickled tasks name (kg.sources)."""
+    stand-in it imports only what the pickled tasks name (kg.build.sources)."""
     real = sys.modules.get("__main__")
     sys.modules["__main__"] = types.ModuleType("__main__")
     try:
@@ -63,7 +63,7 @@ def worker_count(jobs: Sequence[tuple[Path, str]]) -> int:
 
 class Preparer:
     """Hands out the prepared sources for ``jobs`` in order; :meth:`next` raises what
-    :func:`kg.sources.prepare` raised for that source."""
+    :func:`kg.build.sources.prepare` raised for that source."""
 
     def __init__(self, jobs: Sequence[tuple[Path, str]], minter: Minter, spill_dir: Path | None = None) -> None:
         self.jobs, self.minter, self.spill_dir = list(jobs), minter, spill_dir

@@ -1,6 +1,6 @@
 """``kg path``: the shortest connections between two entities, and what supports each hop.
 
-The entity network (:mod:`kg.export.network`: people, organizations, publications, claims and the
+The entity network (:mod:`kg.query.network`: people, organizations, publications, claims and the
 relations between them, each with the source files and publications behind it) becomes an
 undirected networkx graph; paths are found in order of length (Yen's algorithm via
 ``shortest_simple_paths``), and every hop is reported in its real direction with its relation and
@@ -15,9 +15,9 @@ from itertools import islice, pairwise
 import networkx as nx
 
 from kg.errors import QueryError
-from kg.export.network import Edge, Network, load_network
-from kg.location import Location
+from kg.query.network import Edge, Network, load_network
 from kg.store import KgStore
+from kg.store.location import Location
 
 _MAX_LABEL = 70
 

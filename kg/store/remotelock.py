@@ -20,8 +20,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg import vocab
-from kg.backend import Backend
 from kg.errors import StoreLockedError
+from kg.store.backend import Backend
 
 _HOLDER = re.compile(r"^pid (\d+) on (\S+) ")
 

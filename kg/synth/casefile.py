@@ -2,7 +2,7 @@
 
 A case file's references must resolve inside the file, so a record is pulled in (with whatever it
 points at) the first time something in the file uses it. Each pull adds the number of triples
-:mod:`kg.build` writes for that record, so the generator can aim at a triple count exactly.
+:mod:`kg.ingest.triples` writes for that record, so the generator can aim at a triple count exactly.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-# kg.sources.describe writes this many triples about a source, one more when the case has a title
+# kg.build.sources.describe writes this many triples about a source, one more when the case has a title
 SOURCE_TRIPLES = 17
 _CSV_COLUMNS = ("record", "id", "name", "title", "type", "kind", "aliases", "publisher", "author", "date", "url",
                 "reliability", "language", "person", "organization", "role", "source", "start", "end",

@@ -1,10 +1,10 @@
-"""A kg store: one named graph per source, plus a log graph, over any backend (kg.backend).
+"""A kg store: one named graph per source, plus a log graph, over any backend (kg.store.backend).
 
 The embedded backend is a pyoxigraph (RocksDB) dataset on disk; memory and remote SPARQL 1.1
-servers (kg.remote) work the same way through the same methods.
+servers (kg.store.remote) work the same way through the same methods.
 
 Writers hold the lock next to the store and, when they close, publish a read snapshot
-(``kg.snapshot``); readers open that snapshot, never the live store, so they work while a writer
+(``kg.store.snapshot``); readers open that snapshot, never the live store, so they work while a writer
 holds the lock and see the state the last finished writer left.
 
 Writing a source is crash-safe: the source is marked
@@ -20,20 +20,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import Protocol
 
 import pyoxigraph as ox
 
-from kg import defaults, vocab
-from kg.backend import Backend, LocalBackend
+from kg import vocab
 from kg.errors import InputError, StoreError
 from kg.iris import DEFAULT_BASE, Minter, check_base
-from kg.location import Location
-from kg.lock import WriterLock
-from kg.remotelock import RemoteLock
-from kg.snapshot import Snapshot, acquire_current, publish
-from kg.sources import PreparedSource
-
-DEFAULT_STORE = defaults.DEFAULT_STORE
+from kg.store.backend import Backend, GraphData, LocalBackend
+from kg.store.location import Location
+from kg.store.lock import WriterLock
+from kg.store.remotelock import RemoteLock
+from kg.store.snapshot import Snapshot, acquire_current, publish
 
 
 @dataclass(frozen=True)
@@ -46,6 +44,26 @@ class SourceInfo:
 
 
 Bindable = ox.NamedNode | ox.Literal
+
+
+class SourceGraph(Protocol):
+    """What :meth:`KgStore.write_source` needs of a source: its graph IRI, content and digests.
+
+    The build side (:class:`kg.build.sources.PreparedSource`) provides it; the store does not
+    know how a file became triples.
+    """
+
+    @property
+    def iri(self) -> str: ...
+
+    @property
+    def content_hash(self) -> str: ...
+
+    @property
+    def resolution_digest(self) -> str | None: ...
+
+    @property
+    def sink(self) -> GraphData: ...
 
 
 def _nn(iri: str) -> ox.NamedNode:
@@ -79,7 +97,7 @@ class KgStore:
             return cls.open(location.path, base) if writable else cls.open_read_only(location.path, base)
         if location.kind == "memory":
             return cls.in_memory(base or DEFAULT_BASE)
-        from kg.remote import RemoteBackend
+        from kg.store.remote import RemoteBackend
 
         assert location.remote is not None
         backend = RemoteBackend(location.remote)
@@ -261,7 +279,7 @@ class KgStore:
         if not self._writable or (self._lock is None and self.path is not None):
             raise StoreError("store is open read-only")
 
-    def write_source(self, source: PreparedSource) -> str:
+    def write_source(self, source: SourceGraph) -> str:
         """Add or replace one source graph. Returns 'added', 'replaced' or 'unchanged'."""
         self._check_writable()
         old_hash = self.stored_hash(source.iri)
@@ -340,8 +358,8 @@ def unlock(location: Location, base: str | None = None) -> str:
         lock.acquire()  # raises StoreLockedError naming a live holder
         lock.release()
         return f"{location.path}: not locked (a folder's lock ends with its process)"
-    from kg.remote import RemoteBackend
-    from kg.remotelock import break_lock
+    from kg.store.remote import RemoteBackend
+    from kg.store.remotelock import break_lock
 
     backend = RemoteBackend(location.remote)
     try:

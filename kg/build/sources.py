@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg import __version__, vocab
-from kg.build import case_triples
 from kg.errors import InputError
 from kg.ingest.article import ARTICLE_SUFFIXES, is_sidecar
 from kg.ingest.article import MEDIA_TYPES as ARTICLE_MEDIA_TYPES
@@ -21,10 +20,11 @@ from kg.ingest.casefile import CASE_FILE_SUFFIXES, parse_case_text
 from kg.ingest.casemodel import Case, read_case
 from kg.ingest.guard import decode_text, read_source_bytes
 from kg.ingest.rdf import MEDIA_TYPES, RDF_FORMATS, rdf_triples
+from kg.ingest.triples import case_triples
 from kg.iris import Minter
-from kg.nt import SpilledSink, TripleSink, literal
 from kg.resolve.curation import CURATION_FILE
 from kg.resolve.mention import Mention, mentions_of
+from kg.store.nt import SpilledSink, TripleSink, literal
 
 CASE_MEDIA_TYPES = {".yaml": "application/yaml", ".yml": "application/yaml", ".json": "application/json",
                     ".csv": "text/csv"}
@@ -45,7 +45,7 @@ class PreparedSource:
     content_triples: int
     title: str | None = None
     case: Case | None = None  # the validated records (case files, articles), for entity resolution
-    resolution_digest: str | None = None  # what entity resolution decided for them (kg.resolve.buildstep)
+    resolution_digest: str | None = None  # what entity resolution decided for them (kg.build.resolution)
     mentions: list[Mention] | None = None  # what resolution sees of the case, kept while the case waits on disk
     case_file: Path | None = None  # the case, pickled by :meth:`spill`
     case_only: bool = False  # the graph is exactly the case's triples plus the description (case files)

@@ -13,9 +13,9 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
-from kg import synthtext as words
-from kg.synth import World, _skewed
-from kg.synthcase import CaseFile, Org, Person, Pub
+from kg.synth import words
+from kg.synth.casefile import CaseFile, Org, Person, Pub
+from kg.synth.world import World, _skewed
 
 _NEWS = ("NewsArticle", "BlogPosting", "Video")
 _DENIALS = ("denies", "rejects", "politically motivated", "never informed")

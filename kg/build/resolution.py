@@ -20,16 +20,16 @@ import itertools
 from collections.abc import Iterator
 from pathlib import Path
 
-from kg.build import case_triples
+from kg.build.sources import PreparedSource, describe
 from kg.ingest.casemodel import Case
+from kg.ingest.triples import case_triples
 from kg.iris import Minter
-from kg.nt import SpilledSink, TripleSink
 from kg.resolve import curation
 from kg.resolve.apply import apply_resolution
 from kg.resolve.canonical import Resolution
 from kg.resolve.mention import Mention, mentions_of
 from kg.resolve.resolver import resolve
-from kg.sources import PreparedSource, describe
+from kg.store.nt import SpilledSink, TripleSink
 
 
 def resolve_sources(prepared: list[PreparedSource], curation_path: Path | None,

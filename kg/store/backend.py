@@ -2,7 +2,7 @@
 
 :class:`kg.store.KgStore` holds kg's rules (one named graph per source, the log graph, pending
 marks, base IRI); a backend only stores quads. Two implement it: :class:`LocalBackend` (a pyoxigraph
-store on disk or in memory) and :class:`kg.remote.RemoteBackend` (a SPARQL 1.1 server over HTTP).
+store on disk or in memory) and :class:`kg.store.remote.RemoteBackend` (a SPARQL 1.1 server over HTTP).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 import pyoxigraph as ox
 
-from kg.nt import SpilledSink
+from kg.store.nt import SpilledSink
 
 # Sources up to this many triples are written in one transaction; larger ones are bulk loaded
 # (about 3x faster from a few thousand triples on; the pending mark makes both crash-safe).
@@ -25,7 +25,7 @@ QueryAnswer = ox.QuerySolutions | ox.QueryBoolean | Iterable[ox.Triple]
 
 
 class GraphData(Protocol):
-    """One source's triples as N-Triples/N-Quads text (kg.nt's sinks)."""
+    """One source's triples as N-Triples/N-Quads text (kg.store.nt's sinks)."""
 
     def __len__(self) -> int: ...
 

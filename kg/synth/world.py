@@ -5,7 +5,7 @@ first; then stories are written into case files: a publication about one or two 
 claims by officials, experts, the targets themselves and the outlet, quotes with evidence spans,
 claims relayed from earlier reports, denials that dispute them, and aliases and near-duplicate
 names ("Dr. Mara Velvic" next to "Mara Velvic", "the Ministry of Health" next to "Ministry of
-Health") for entity resolution to find. Then articles about the same world (:mod:`kg.synthnews`),
+Health") for entity resolution to find. Then articles about the same world (:mod:`kg.synth.news`),
 about 2% of the triples: extraction reads about 4,000 words per second per core, so a real case's
 many case-file records and few long articles are what a benchmark should see. The same seed always
 gives the same bytes.
@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from kg import synthtext as words
 from kg.errors import InputError
 from kg.fsutil import write_bytes_atomic
 from kg.iris import slug
-from kg.synthcase import CaseFile, Org, Person, Pub
+from kg.synth import words
+from kg.synth.casefile import CaseFile, Org, Person, Pub
 
 MIN_TRIPLES = 1_000
 BATCH_TRIPLES = 60_000  # about 2,000 claims per JSON case file
@@ -238,8 +238,8 @@ class World:
 def generate(triples: int, seed: int, out_dir: Path, articles: bool = True) -> Synthesis:
     """Write about ``triples`` triples' worth of case files and articles under ``out_dir`` (which must
     be empty); ``articles=False`` writes case files only."""
-    from kg.synthnews import ARTICLE_TRIPLES, Newsroom, article_count  # they build on World
-    from kg.synthstory import Storyteller
+    from kg.synth.news import ARTICLE_TRIPLES, Newsroom, article_count  # they build on World
+    from kg.synth.story import Storyteller
 
     if triples < MIN_TRIPLES:
         raise InputError(f"--triples: {triples:,} is too small (at least {MIN_TRIPLES:,})")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from kg import vocab
 from kg.ingest.casemodel import Case, Claim, Entity, Evidence
 from kg.iris import Minter
-from kg.nt import TripleSink, literal
+from kg.store.nt import TripleSink, literal
 
 _LABEL_CHARS = 100
 _CLASSES = {

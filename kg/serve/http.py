@@ -10,7 +10,7 @@ Keeps what the protocol needs: keep-alive (HTTP/1.1 default, HTTP/1.0 closes), `
 100-continue``, HEAD, and caps on the request head (64 KiB, 100 header lines) and body (``max_body``:
 a larger one is answered 413 and read up to 16 MB so the client sees the answer, then dropped).
 Chunked bodies are refused (411). Nothing here decides what a request means: that is
-:class:`kg.serve.Endpoint`, which answers a :class:`Response` now or a :class:`Job` for a worker.
+:class:`kg.serve.endpoint.Endpoint`, which answers a :class:`Response` now or a :class:`Job` for a worker.
 """
 
 from __future__ import annotations

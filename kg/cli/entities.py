@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kg.cli_common import Handler, store_location
+from kg.cli.common import Command, store_location
 from kg.defaults import CURATION_FILE
 from kg.errors import InputError
 
@@ -18,12 +18,25 @@ if TYPE_CHECKING:
     from kg.store import KgStore
 
 
+REF_HELP = ("an entity: person/slug or its IRI (as 'kg entities' shows), 'person:Name', a name, "
+            "or SOURCE#ID for one record")
+
+
 def _curation_path(args: argparse.Namespace) -> Path:
     return Path(args.curation or os.environ.get("KG_CURATION") or Path("data") / CURATION_FILE)
 
 
 def _short(store: KgStore, iri: str) -> str:
     return iri[len(store.minter.base):] if iri.startswith(store.minter.base) else iri
+
+
+def entities_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--suggest", action="store_true", help="list likely duplicates not merged, best first")
+    p.add_argument("--type", metavar="T", help="only person, organization or publication")
+    p.add_argument("--limit", type=int, metavar="N", help="show at most N")
+    p.add_argument("--min-score", type=float, default=0.6, metavar="S", help="suggestion threshold (0.6)")
+    p.add_argument("--curation", metavar="FILE", help="pairs split there are not suggested (default: "
+                   "$KG_CURATION or data/curation.yaml)")
 
 
 def cmd_entities(args: argparse.Namespace) -> int:
@@ -101,7 +114,7 @@ def _check_refs(args: argparse.Namespace, refs: list[str]) -> list[str]:
             raise InputError(f"{ref!r} matches no entity in the store (see 'kg entities'; "
                              "use --no-check to record it anyway)")
         hits.append({index.mentions[i].id for i in found})
-    if len(hits) == 2 and hits[0] == hits[1] and args.action == "merge":
+    if len(hits) == 2 and hits[0] == hits[1] and args.command == "merge":
         raise InputError(f"{out[0]!r} and {out[1]!r} are already one entity")
     return out
 
@@ -109,49 +122,13 @@ def _check_refs(args: argparse.Namespace, refs: list[str]) -> list[str]:
 def _record(args: argparse.Namespace, refs: list[str], name: str | None = None, kind: str | None = None) -> int:
     from kg.resolve import curation
 
-    decision = curation.new_decision(args.action, _check_refs(args, refs), args.reason or "", name, kind,
+    decision = curation.new_decision(args.command, _check_refs(args, refs), args.reason or "", name, kind,
                                      args.author)
     path = _curation_path(args)
     number = curation.append(path, decision)
     print(f"recorded decision {number} in {path}: {decision.action} {' + '.join(decision.entities)}"
           f" ({decision.author}, {decision.date}); 'kg build' applies it")
     return 0
-
-
-def cmd_merge(args: argparse.Namespace) -> int:
-    return _record(args, [args.a, args.b])
-
-
-def cmd_split(args: argparse.Namespace) -> int:
-    return _record(args, [args.a, args.b])
-
-
-def cmd_reject(args: argparse.Namespace) -> int:
-    return _record(args, [args.entity])
-
-
-def cmd_rename(args: argparse.Namespace) -> int:
-    return _record(args, [args.entity], name=args.name)
-
-
-def cmd_retype(args: argparse.Namespace) -> int:
-    return _record(args, [args.entity], kind=args.type)
-
-
-COMMANDS: dict[str, tuple[Handler, str, str]] = {
-    "entities": (cmd_entities, "list entities (type, aliases, sources, claims), or likely duplicates with --suggest",
-                 "kg entities --type person\n  kg entities --suggest --limit 20"),
-    "merge": (cmd_merge, "record that two entities are one (curation file; applied by the next build)",
-              "kg merge person/jinato-liu 'person:Mr. Liu' --reason 'same detainee, per the interview'"),
-    "split": (cmd_split, "record that two entities must stay apart even if their names match",
-              "kg split a.yaml#john-smith b.yaml#js --reason 'different men: MP and reporter'"),
-    "reject": (cmd_reject, "record that something is not an entity (dropped, with references to it)",
-               "kg reject 'person:He' --reason 'pronoun tagged as a person'"),
-    "rename": (cmd_rename, "record a better name for an entity (its IRI is kept)",
-               "kg rename org/ccp 'Chinese Communist Party'"),
-    "retype": (cmd_retype, "record the right type of an entity (person, organization, publication)",
-               "kg retype 'person:Falun Gong' organization --reason 'a movement, not a person'"),
-}
 
 
 def _decision_options(parser: argparse.ArgumentParser, reason_required: bool) -> None:
@@ -163,27 +140,60 @@ def _decision_options(parser: argparse.ArgumentParser, reason_required: bool) ->
     parser.add_argument("--no-check", action="store_true", help="record even if the store has no such entity")
 
 
-def add_arguments(parsers: dict[str, argparse.ArgumentParser]) -> None:
-    ref_help = ("an entity: person/slug or its IRI (as 'kg entities' shows), 'person:Name', a name, "
-                "or SOURCE#ID for one record")
-    entities = parsers["entities"]
-    entities.add_argument("--suggest", action="store_true", help="list likely duplicates not merged, best first")
-    entities.add_argument("--type", metavar="T", help="only person, organization or publication")
-    entities.add_argument("--limit", type=int, metavar="N", help="show at most N")
-    entities.add_argument("--min-score", type=float, default=0.6, metavar="S", help="suggestion threshold (0.6)")
-    entities.add_argument("--curation", metavar="FILE", help="pairs split there are not suggested (default: "
-                          "$KG_CURATION or data/curation.yaml)")
-    for name in ("merge", "split"):
-        parsers[name].add_argument("a", metavar="A", help=ref_help)
-        parsers[name].add_argument("b", metavar="B", help="the other entity")
-        _decision_options(parsers[name], True)
-    parsers["reject"].add_argument("entity", metavar="ENTITY", help=ref_help)
-    _decision_options(parsers["reject"], True)
-    parsers["rename"].add_argument("entity", metavar="ENTITY", help=ref_help)
-    parsers["rename"].add_argument("name", metavar="NEW", help="the new name")
-    _decision_options(parsers["rename"], False)
-    parsers["retype"].add_argument("entity", metavar="ENTITY", help=ref_help)
-    parsers["retype"].add_argument("type", metavar="TYPE", help="person, organization or publication")
-    _decision_options(parsers["retype"], False)
-    for name in COMMANDS:
-        parsers[name].set_defaults(action=name)
+def pair_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("a", metavar="A", help=REF_HELP)
+    p.add_argument("b", metavar="B", help="the other entity")
+    _decision_options(p, True)
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    return _record(args, [args.a, args.b])
+
+
+def cmd_split(args: argparse.Namespace) -> int:
+    return _record(args, [args.a, args.b])
+
+
+def reject_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("entity", metavar="ENTITY", help=REF_HELP)
+    _decision_options(p, True)
+
+
+def cmd_reject(args: argparse.Namespace) -> int:
+    return _record(args, [args.entity])
+
+
+def rename_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("entity", metavar="ENTITY", help=REF_HELP)
+    p.add_argument("name", metavar="NEW", help="the new name")
+    _decision_options(p, False)
+
+
+def cmd_rename(args: argparse.Namespace) -> int:
+    return _record(args, [args.entity], name=args.name)
+
+
+def retype_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("entity", metavar="ENTITY", help=REF_HELP)
+    p.add_argument("type", metavar="TYPE", help="person, organization or publication")
+    _decision_options(p, False)
+
+
+def cmd_retype(args: argparse.Namespace) -> int:
+    return _record(args, [args.entity], kind=args.type)
+
+
+COMMANDS = [
+    Command("entities", cmd_entities, "list entities (type, aliases, sources, claims), or likely duplicates with "
+            "--suggest", "kg entities --type person\n  kg entities --suggest --limit 20", entities_arguments),
+    Command("merge", cmd_merge, "record that two entities are one (curation file; applied by the next build)",
+            "kg merge person/jinato-liu 'person:Mr. Liu' --reason 'same detainee, per the interview'", pair_arguments),
+    Command("split", cmd_split, "record that two entities must stay apart even if their names match",
+            "kg split a.yaml#john-smith b.yaml#js --reason 'different men: MP and reporter'", pair_arguments),
+    Command("reject", cmd_reject, "record that something is not an entity (dropped, with references to it)",
+            "kg reject 'person:He' --reason 'pronoun tagged as a person'", reject_arguments),
+    Command("rename", cmd_rename, "record a better name for an entity (its IRI is kept)",
+            "kg rename org/ccp 'Chinese Communist Party'", rename_arguments),
+    Command("retype", cmd_retype, "record the right type of an entity (person, organization, publication)",
+            "kg retype 'person:Falun Gong' organization --reason 'a movement, not a person'", retype_arguments),
+]

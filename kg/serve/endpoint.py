@@ -9,7 +9,7 @@ negotiated (JSON, XML, CSV, TSV; Turtle, N-Triples, JSON-LD, RDF/XML for graphs)
 Read-only unless started with ``allow_update`` and a token in ``$KG_UPDATE_TOKEN``; updates must
 carry ``Authorization: Bearer <token>``. Loopback by default; requests whose Host header is not a
 loopback name are refused then (DNS rebinding). Request lines, headers and bodies are size-capped
-(:mod:`kg.serve_http`, the standard-library HTTP/1.1 front end that runs the requests).
+(:mod:`kg.serve.http`, the standard-library HTTP/1.1 front end that runs the requests).
 
 A query becomes a :class:`Job` for a worker: the form is known before it runs, so the format is
 negotiated first and the worker sends back the finished document; this process does no per-row work.
@@ -39,7 +39,7 @@ from kg.query.runner import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, QueryEngine
 from kg.query.safety import check_update
 from kg.query.saved import SavedQuery
 from kg.query.worker import Request, StoreSpec
-from kg.serve_http import HttpServer, Job, Response, error_response
+from kg.serve.http import HttpServer, Job, Response, error_response
 
 TOKEN_ENV = "KG_UPDATE_TOKEN"
 MIN_TOKEN = 16

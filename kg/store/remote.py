@@ -7,7 +7,7 @@ Graph Store endpoint it is written into a staging graph by SPARQL Update and mov
 ``MOVE``. Either way a failure midway never leaves a half-written source graph.
 
 Nothing here prints or logs a credential: the Authorization header comes from the environment
-(:mod:`kg.location`) and error messages name the endpoint URL only.
+(:mod:`kg.store.location`) and error messages name the endpoint URL only.
 """
 
 from __future__ import annotations
@@ -20,11 +20,11 @@ from typing import IO, Any, cast
 
 import pyoxigraph as ox
 
-from kg.backend import GraphData, Object, QueryAnswer, Staged, Subject
 from kg.errors import QueryError, StoreError
-from kg.location import Remote
-from kg.nt import SpilledSink
-from kg.query.lexer import keywords
+from kg.sparql import keywords
+from kg.store.backend import GraphData, Object, QueryAnswer, Staged, Subject
+from kg.store.location import Remote
+from kg.store.nt import SpilledSink
 
 RESULTS_JSON = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"

@@ -1,19 +1,26 @@
 """`kg extract` and `kg eval-extract`: article text -> case file, and scoring against gold.
 
-Kept apart from ``kg.cli`` so the spaCy model is imported only by the commands that need it.
+The spaCy model is imported only inside these handlers: no other command pays for it.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
+from kg.cli.common import Command
 from kg.errors import InputError, KgError
 from kg.fsutil import atomic_output
 
-Handler = Callable[[argparse.Namespace], int]
+
+def extract_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("files", nargs="+", metavar="FILE", help="articles: .txt, .md (front matter), .html; "
+                   "NAME.meta.yaml next to one adds or overrides its metadata")
+    p.add_argument("--format", "-f", choices=["yaml", "json"], default="yaml", help="case-file syntax")
+    p.add_argument("-o", "--output", default="-", metavar="OUT",
+                   help="output file, a folder for several articles, or '-' for stdout (default)")
+    p.add_argument("--processes", type=int, default=1, metavar="N", help="parse with N processes")
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
@@ -54,6 +61,11 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return code
 
 
+def eval_extract_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("directory", metavar="DIR", help="folder of articles, each with NAME.gold.yaml")
+    p.add_argument("--verbose", "-v", action="store_true", help="list every miss and false find")
+
+
 def cmd_eval_extract(args: argparse.Namespace) -> int:
     from kg.extract.evaluate import TARGETS, evaluate_dir, render
 
@@ -68,24 +80,11 @@ def cmd_eval_extract(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS: dict[str, tuple[Handler, str, str]] = {
-    "extract": (cmd_extract, "find people, organizations, roles and attributed claims in articles "
-                "(.txt, .md, .html) and write them as a case file to review and ingest",
-                "kg extract article.html -o article.case.yaml   # review, correct, then: kg ingest article.case.yaml\n"
-                "  kg extract news/*.txt -o extracted/            # one case file per article"),
-    "eval-extract": (cmd_eval_extract, "score extraction against hand-written gold annotations (NAME.gold.yaml)",
-                     "kg eval-extract tests/data/articles --verbose"),
-}
-
-
-def add_arguments(parsers: dict[str, argparse.ArgumentParser]) -> None:
-    extract = parsers["extract"]
-    extract.add_argument("files", nargs="+", metavar="FILE", help="articles: .txt, .md (front matter), .html; "
-                         "NAME.meta.yaml next to one adds or overrides its metadata")
-    extract.add_argument("--format", "-f", choices=["yaml", "json"], default="yaml", help="case-file syntax")
-    extract.add_argument("-o", "--output", default="-", metavar="OUT",
-                         help="output file, a folder for several articles, or '-' for stdout (default)")
-    extract.add_argument("--processes", type=int, default=1, metavar="N", help="parse with N processes")
-    evaluate = parsers["eval-extract"]
-    evaluate.add_argument("directory", metavar="DIR", help="folder of articles, each with NAME.gold.yaml")
-    evaluate.add_argument("--verbose", "-v", action="store_true", help="list every miss and false find")
+COMMANDS = [
+    Command("extract", cmd_extract, "find people, organizations, roles and attributed claims in articles "
+            "(.txt, .md, .html) and write them as a case file to review and ingest",
+            "kg extract article.html -o article.case.yaml   # review, correct, then: kg ingest article.case.yaml\n"
+            "  kg extract news/*.txt -o extracted/            # one case file per article", extract_arguments),
+    Command("eval-extract", cmd_eval_extract, "score extraction against hand-written gold annotations "
+            "(NAME.gold.yaml)", "kg eval-extract tests/data/articles --verbose", eval_extract_arguments),
+]

@@ -1,7 +1,7 @@
 """The query side of the command line: ``kg query``, ``kg ask``, ``kg path`` and ``kg serve``.
 
-Part of the CLI layer (with kg/cli.py, which registers these commands): argument parsing and
-printing only; the work is done by kg.query, kg.path and kg.serve.
+Argument parsing and printing only; the work is done by kg.query (kg.query.path for paths) and
+kg.serve.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.cli_common import store_location, store_path
+from kg.cli.common import Command, store_location, store_path
 from kg.errors import QueryError
 from kg.fsutil import write_bytes_atomic
 from kg.iris import check_iri
@@ -83,6 +83,29 @@ def _emit(engine: QueryEngine, result: Result, args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_run_options(p: argparse.ArgumentParser, output: bool = True) -> None:
+    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                   help=f"wall-clock limit; the query's worker is killed after it (default: {DEFAULT_TIMEOUT:g})")
+    p.add_argument("--max-rows", type=int, default=DEFAULT_MAX_ROWS, metavar="N",
+                   help=f"row cap, reported when hit (default: {DEFAULT_MAX_ROWS:,})")
+    if output:
+        p.add_argument("--format", choices=OUTPUT_FORMATS, help="table (default for SELECT/ASK), csv, tsv, json, "
+                       "xml (W3C result formats); ttl (default for CONSTRUCT/DESCRIBE), nt, jsonld")
+        p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+        p.add_argument("--no-labels", action="store_true", help="table: show IRIs without looking up labels")
+        p.add_argument("--width", type=int, metavar="COLUMNS", help="table: total width (default: the terminal's)")
+
+
+def query_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("query", metavar="QUERY", help="SPARQL text, a .rq file, or '-' for stdin; prefixes kg:, "
+                   "schema:, prov:, skos:, oa:, rdf:, rdfs:, owl:, xsd:, dcterms: are predeclared")
+    p.add_argument("--param", action="append", metavar="VAR=VALUE",
+                   help="bind ?VAR to a literal, or to an IRI written <...> (never pasted into the text)")
+    p.add_argument("--entity", action="append", metavar="VAR=NAME",
+                   help="bind ?VAR to the entity with this name, alias or IRI")
+    _add_run_options(p)
+
+
 def cmd_query(args: argparse.Namespace) -> int:
     text = _query_text(args.query)
     with _engine(args) as engine:
@@ -93,6 +116,15 @@ def cmd_query(args: argparse.Namespace) -> int:
         for key, value in _pairs(args.entity, "--entity").items():
             bindings[key] = resolve(engine, "entity", value, key)
         return _emit(engine, engine.query(text, bindings), args)
+
+
+def ask_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("name", nargs="?", metavar="NAME", help="a saved question (see --list)")
+    p.add_argument("--list", action="store_true", help="list the saved questions and their parameters")
+    p.add_argument("--show", action="store_true", help="print the question's SPARQL instead of running it")
+    p.add_argument("--param", "-p", action="append", metavar="KEY=VALUE",
+                   help="a parameter: a name, alias (case-insensitive) or IRI, as the question says")
+    _add_run_options(p)
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
@@ -111,8 +143,16 @@ def cmd_ask(args: argparse.Namespace) -> int:
         return _emit(engine, saved.ask(engine, args.name, _pairs(args.param, "--param")), args)
 
 
+def path_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("start", metavar="A", help="name, alias or IRI of the first entity")
+    p.add_argument("end", metavar="B", help="name, alias or IRI of the second entity")
+    p.add_argument("--max-hops", type=int, default=4, metavar="N", help="longest path to report (default: 4)")
+    p.add_argument("--limit", type=int, default=5, metavar="K", help="at most K shortest paths (default: 5)")
+    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS", help="for name lookups")
+
+
 def cmd_path(args: argparse.Namespace) -> int:
-    from kg import path as paths  # networkx is only needed here
+    from kg.query import path as paths  # networkx is only needed here
 
     with QueryEngine(_spec(args), timeout=args.timeout) as engine:
         start = resolve(engine, "entity", args.start, "A")
@@ -123,8 +163,21 @@ def cmd_path(args: argparse.Namespace) -> int:
     return 0 if found else 1
 
 
+def serve_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1, loopback only)")
+    p.add_argument("--port", type=int, default=7878, help="port (default: 7878; 0 picks a free one)")
+    p.add_argument("--workers", type=int, default=2, metavar="N", help="query worker processes (default: 2)")
+    p.add_argument("--max-body", type=int, default=1_000_000, metavar="BYTES",
+                   help="largest request body accepted (default: 1000000)")
+    p.add_argument("--cors", metavar="ORIGIN", help="let pages from ORIGIN (e.g. a local YASGUI at "
+                   "http://localhost:8080) read results; off by default")
+    p.add_argument("--allow-update", action="store_true", help="accept SPARQL updates carrying "
+                   "'Authorization: Bearer $KG_UPDATE_TOKEN' (the variable must be set, 16+ characters)")
+    _add_run_options(p, output=False)
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
-    from kg import serve
+    from kg.serve import endpoint as serve
 
     config = serve.ServeConfig(store=store_path(args), host=args.host, port=args.port, timeout=args.timeout,
                                max_rows=args.max_rows, workers=args.workers, allow_update=args.allow_update,
@@ -132,62 +185,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return serve.run(config, log=lambda line: print(line, file=sys.stderr, flush=True))
 
 
-def _add_run_options(p: argparse.ArgumentParser, output: bool = True) -> None:
-    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
-                   help=f"wall-clock limit; the query's worker is killed after it (default: {DEFAULT_TIMEOUT:g})")
-    p.add_argument("--max-rows", type=int, default=DEFAULT_MAX_ROWS, metavar="N",
-                   help=f"row cap, reported when hit (default: {DEFAULT_MAX_ROWS:,})")
-    if output:
-        p.add_argument("--format", choices=OUTPUT_FORMATS, help="table (default for SELECT/ASK), csv, tsv, json, "
-                       "xml (W3C result formats); ttl (default for CONSTRUCT/DESCRIBE), nt, jsonld")
-        p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
-        p.add_argument("--no-labels", action="store_true", help="table: show IRIs without looking up labels")
-        p.add_argument("--width", type=int, metavar="COLUMNS", help="table: total width (default: the terminal's)")
-
-
-def add_arguments(parsers: dict[str, argparse.ArgumentParser]) -> None:
-    query = parsers["query"]
-    query.add_argument("query", metavar="QUERY", help="SPARQL text, a .rq file, or '-' for stdin; prefixes kg:, "
-                       "schema:, prov:, skos:, oa:, rdf:, rdfs:, owl:, xsd:, dcterms: are predeclared")
-    query.add_argument("--param", action="append", metavar="VAR=VALUE",
-                       help="bind ?VAR to a literal, or to an IRI written <...> (never pasted into the text)")
-    query.add_argument("--entity", action="append", metavar="VAR=NAME",
-                       help="bind ?VAR to the entity with this name, alias or IRI")
-    _add_run_options(query)
-    ask = parsers["ask"]
-    ask.add_argument("name", nargs="?", metavar="NAME", help="a saved question (see --list)")
-    ask.add_argument("--list", action="store_true", help="list the saved questions and their parameters")
-    ask.add_argument("--show", action="store_true", help="print the question's SPARQL instead of running it")
-    ask.add_argument("--param", "-p", action="append", metavar="KEY=VALUE",
-                     help="a parameter: a name, alias (case-insensitive) or IRI, as the question says")
-    _add_run_options(ask)
-    path = parsers["path"]
-    path.add_argument("start", metavar="A", help="name, alias or IRI of the first entity")
-    path.add_argument("end", metavar="B", help="name, alias or IRI of the second entity")
-    path.add_argument("--max-hops", type=int, default=4, metavar="N", help="longest path to report (default: 4)")
-    path.add_argument("--limit", type=int, default=5, metavar="K", help="at most K shortest paths (default: 5)")
-    path.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS", help="for name lookups")
-    serve = parsers["serve"]
-    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1, loopback only)")
-    serve.add_argument("--port", type=int, default=7878, help="port (default: 7878; 0 picks a free one)")
-    serve.add_argument("--workers", type=int, default=2, metavar="N", help="query worker processes (default: 2)")
-    serve.add_argument("--max-body", type=int, default=1_000_000, metavar="BYTES",
-                       help="largest request body accepted (default: 1000000)")
-    serve.add_argument("--cors", metavar="ORIGIN", help="let pages from ORIGIN (e.g. a local YASGUI at "
-                       "http://localhost:8080) read results; off by default")
-    serve.add_argument("--allow-update", action="store_true", help="accept SPARQL updates carrying "
-                       "'Authorization: Bearer $KG_UPDATE_TOKEN' (the variable must be set, 16+ characters)")
-    _add_run_options(serve, output=False)
-
-
-COMMANDS = {
-    "query": (cmd_query, "run a SPARQL query (argument, .rq file or stdin) and print the result",
-              "kg query 'SELECT ?name WHERE { ?p a schema:Person ; rdfs:label ?name }'\n"
-              "  kg query my-question.rq --format csv -o out.csv"),
-    "ask": (cmd_ask, "run a saved investigator question; --list shows them all",
-            "kg ask claims-about --param entity=CCP\n  kg ask --list"),
-    "path": (cmd_path, "shortest connections between two entities, each hop with its relation and sources",
-             "kg path 'Sophia Bryskine' 'Falun Gong' --max-hops 4"),
-    "serve": (cmd_serve, "a SPARQL 1.1 Protocol endpoint at /sparql with a query page at / (read-only)",
-              "kg serve --port 7878     # then open http://127.0.0.1:7878/"),
-}
+COMMANDS = [
+    Command("query", cmd_query, "run a SPARQL query (argument, .rq file or stdin) and print the result",
+            "kg query 'SELECT ?name WHERE { ?p a schema:Person ; rdfs:label ?name }'\n"
+            "  kg query my-question.rq --format csv -o out.csv", query_arguments),
+    Command("ask", cmd_ask, "run a saved investigator question; --list shows them all",
+            "kg ask claims-about --param entity=CCP\n  kg ask --list", ask_arguments),
+    Command("path", cmd_path, "shortest connections between two entities, each hop with its relation and sources",
+            "kg path 'Sophia Bryskine' 'Falun Gong' --max-hops 4", path_arguments),
+    Command("serve", cmd_serve, "a SPARQL 1.1 Protocol endpoint at /sparql with a query page at / (read-only)",
+            "kg serve --port 7878     # then open http://127.0.0.1:7878/", serve_arguments),
+]

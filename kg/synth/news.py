@@ -16,10 +16,10 @@ from dataclasses import dataclass
 
 import yaml
 
-from kg import synthtext as words
 from kg.iris import slug
-from kg.synth import World, _skewed
-from kg.synthcase import Org, Person
+from kg.synth import words
+from kg.synth.casefile import Org, Person
+from kg.synth.world import World, _skewed
 
 # what kg makes of one article, on average (publication, people, organizations, roles, claims
 # with evidence, the stored text and the extraction run); measured on generated articles of about

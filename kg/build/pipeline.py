@@ -20,13 +20,13 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kg.build.parallel import prepare_in_order
+from kg.build.resolution import apply_to_source, resolve_sources
+from kg.build.sources import PreparedSource, discover, source_name
 from kg.errors import InputError, KgError
 from kg.ingest.article import ARTICLE_SUFFIXES, SIDECAR_SUFFIX, articles_of, is_sidecar
-from kg.parallel import prepare_in_order
-from kg.resolve.buildstep import apply_to_source, resolve_sources
 from kg.resolve.curation import CURATION_FILE
 from kg.resolve.stored import context_mentions, stored_entities
-from kg.sources import PreparedSource, discover, source_name
 from kg.store import KgStore
 
 _SPILL_PREFIX = "kg-build-"

@@ -1,0 +1,113 @@
+"""``kg build``, ``kg ingest``, ``kg retract``, ``kg unlock``: the commands that write the store."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kg.cli.common import Command, base_iri, one_line, open_writer, store_location
+from kg.defaults import CURATION_FILE
+
+# Library modules are imported inside the handlers: `kg --help` and the query commands start
+# without loading rdflib, pyshacl, pyvis or networkx.
+if TYPE_CHECKING:
+    from kg.build import pipeline
+
+
+def _print_report(report: pipeline.Report) -> int:
+    for note in report.notes:
+        print(f"kg: warning: {one_line(note)}", file=sys.stderr)
+    for outcome in report.outcomes:
+        if outcome.status == "failed":
+            print(f"kg: error: {one_line(outcome.error)}", file=sys.stderr)
+        else:
+            print(f"{outcome.status:>9}  {outcome.name}  ({outcome.triples:,} triples)")
+    if len(report.outcomes) > 1 or not report.failed:
+        print(f"sources: {report.summary()}")
+    if report.failed:
+        if len(report.outcomes) > 1:
+            names = ", ".join(o.name for o in report.failed)
+            print(f"kg: {len(report.failed)} source(s) failed and were left as they were: {names}", file=sys.stderr)
+        return max(o.error.exit_code if o.error else 1 for o in report.failed)
+    return 0
+
+
+def build_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("directory", nargs="?", default="data", metavar="DIR", help="folder of sources (default: data)")
+    p.add_argument("-o", "--out", default="outputs", metavar="DIR", help="output folder (default: outputs)")
+    p.add_argument("--keep-missing", action="store_true",
+                   help="keep sources whose file is no longer in DIR (default: retract them)")
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from kg.build import pipeline
+    from kg.errors import ViewTooLarge
+    from kg.export import rdf
+    from kg.export.viewspec import ViewSpec, make_view
+    from kg.query import stats
+
+    directory = Path(args.directory)
+    out = Path(args.out)
+    with open_writer(args) as store:
+        code = _print_report(pipeline.build(store, directory, prune=not args.keep_missing))
+        sizes = rdf.export_many(store, {fmt: out / f"graph.{fmt}" for fmt in ("ttl", "trig")})  # one read
+        for fmt, size in sizes.items():
+            print(f"wrote {out / f'graph.{fmt}'} ({size:,} bytes)")
+        try:
+            view = make_view(store, ViewSpec(), out / "graph.html", f"kg: {directory.resolve().name}")
+            print(f"wrote {out / 'graph.html'} ({view.nodes:,} nodes, {view.edges:,} edges)")
+        except ViewTooLarge as exc:
+            (out / "graph.html").unlink(missing_ok=True)
+            print(f"kg: graph.html not written: {exc}", file=sys.stderr)
+        print(stats.render(stats.compute(store)))
+    return code
+
+
+def ingest_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--root", metavar="DIR", help="name sources relative to DIR (default: data if the "
+                   "file is under it, else the file name)")
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from kg.build import pipeline
+
+    if not args.root and Path("data").is_dir():
+        args.root = "data"
+    root = Path(args.root) if args.root else None
+    with open_writer(args) as store:
+        curation = root / CURATION_FILE if root else None
+        return _print_report(pipeline.ingest(store, [Path(p) for p in args.files], root, curation))
+
+
+def retract_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("source", metavar="SOURCE", help="source name (as in 'kg stats --sources') or IRI")
+
+
+def cmd_retract(args: argparse.Namespace) -> int:
+    with open_writer(args) as store:
+        info = store.retract(args.source)
+    print(f"retracted {info.name} ({info.triples:,} triples)")
+    return 0
+
+
+def cmd_unlock(args: argparse.Namespace) -> int:
+    from kg.store import unlock
+
+    print(unlock(store_location(args), base_iri(args)))
+    return 0
+
+
+COMMANDS = [
+    Command("build", cmd_build, "ingest every source under DIR, then write graph.ttl, graph.trig and graph.html",
+            "kg build data/            # sample case -> outputs/graph.ttl, .trig, .html", build_arguments),
+    Command("ingest", cmd_ingest, "add or replace sources (case files, RDF, articles: .txt/.md/.html) in the store",
+            "kg ingest data/case.yaml extra/people.csv news/report.html", ingest_arguments),
+    Command("retract", cmd_retract, "remove everything one source contributed", "kg retract case.yaml",
+            retract_arguments),
+    Command("unlock", cmd_unlock, "remove the writer lock a vanished process left on a remote store",
+            "kg unlock          # the store named by $KG_STORE or kg.toml\n"
+            "  kg --store http://127.0.0.1:7878 unlock"),
+]

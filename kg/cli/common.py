@@ -1,0 +1,73 @@
+"""What every part of the command line shares: a command's description, where the store is, the
+base IRI, opening the store, one-line errors."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kg.errors import InputError
+from kg.store.location import Location, locate
+
+if TYPE_CHECKING:
+    from kg.store import KgStore
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+@dataclass(frozen=True)
+class Command:
+    """One ``kg`` subcommand: its handler, the one-line summary and example its ``--help`` shows,
+    and the function that adds its arguments to its parser."""
+
+    name: str
+    handler: Handler
+    summary: str
+    example: str
+    arguments: Callable[[argparse.ArgumentParser], None] | None = None
+
+
+def store_location(args: argparse.Namespace) -> Location:
+    """``--store``, else ``$KG_STORE``, else the config file's ``[store]``, else outputs/store."""
+    return locate(args.store)
+
+
+def store_path(args: argparse.Namespace) -> Path:
+    """The store's folder, for the commands that work on an embedded store only."""
+    location = store_location(args)
+    if location.path is None:
+        raise InputError(f"kg {args.command} works on a store folder, not {location} "
+                         "(a remote store is a SPARQL endpoint already)")
+    return location.path
+
+
+def base_iri(args: argparse.Namespace) -> str | None:
+    return args.base or os.environ.get("KG_BASE") or None
+
+
+def open_writer(args: argparse.Namespace) -> KgStore:
+    """The store for writing; reports (on stderr) partial graphs an interrupted writer left and
+    opening removed."""
+    from kg.store import KgStore
+
+    store = KgStore.at(store_location(args), base_iri(args))
+    for graph in store.recovered:
+        print(f"kg: recovered from an interrupted write: removed the partial graph {graph}; "
+              "ingest that source again if it belongs in the store", file=sys.stderr)
+    return store
+
+
+def open_reader(args: argparse.Namespace) -> KgStore:
+    from kg.store import KgStore
+
+    return KgStore.at(store_location(args), base_iri(args), writable=False)
+
+
+def one_line(error: object) -> str:
+    """Errors are printed on exactly one line, whatever text (a file name, a parser message) they carry."""
+    return " ".join(str(error).splitlines()) or type(error).__name__

@@ -1,0 +1,69 @@
+"""The `kg` command line: a thin layer over the library. The only layer that prints.
+
+Each command group lives in its own module (kg/cli/build.py, report.py, ...), every command's
+arguments beside its handler; this module puts them under one parser, in the order ``kg --help``
+lists them. Errors are one line on stderr: exit 2 for bad input, 1 for everything else that went wrong.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import NoReturn
+
+from kg import __version__
+from kg.cli import build, entities, extract, query, report, synth, view
+from kg.cli.common import Command, one_line
+from kg.defaults import DEFAULT_STORE
+from kg.errors import KgError
+
+COMMANDS: list[Command] = [*build.COMMANDS, *report.COMMANDS, *synth.COMMANDS, *view.COMMANDS, *query.COMMANDS,
+                           *extract.COMMANDS, *entities.COMMANDS]
+
+
+class _OneLineParser(argparse.ArgumentParser):
+    """Usage mistakes are one line too (argparse would print the whole usage first); exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {one_line(message)} (see '{self.prog} --help')\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _OneLineParser(
+        prog="kg", description="Build and explore a knowledge graph of people, organizations, publications "
+        "and attributed claims.", epilog="example:\n  kg build data/ && kg stats",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"kg {__version__}")
+    parser.add_argument("--store", metavar="PATH|URL", help="store folder, 'memory:', or a SPARQL 1.1 server's URL "
+                        f"(default: $KG_STORE, else kg.toml's [store], else {DEFAULT_STORE})")
+    parser.add_argument("--base", metavar="IRI", help="base IRI for minted identifiers (default: $KG_BASE or "
+                        "the store's, else https://kg.example/)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for command in COMMANDS:
+        p = sub.add_parser(command.name, help=command.summary, description=command.summary,
+                           epilog=f"example:\n  {command.example}",
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
+        p.set_defaults(handler=command.handler)
+        if command.arguments is not None:
+            command.arguments(p)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    try:
+        code: int = args.handler(args)
+        return code
+    except KgError as exc:
+        print(f"kg: error: {one_line(exc)}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("kg: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
