@@ -1,12 +1,17 @@
 """Extraction throughput: kg's full article extraction vs bare ``nlp.pipe`` of the same model.
 
-    python bench/extract.py [--articles 240] [--seed 3] [--processes 1 2] [--json PATH]
+    python bench/extract.py [--articles 240] [--seed 3] [--processes 1 2] [--pdf-pages 200] [--json PATH]
 
 Generates a seeded corpus of fictional news articles (wire reports, statements, study coverage,
 denials; quotes, reported speech, "according to", roles), then times, in one run and on the same
 texts: the unmodified en_core_web_sm pipeline through ``nlp.pipe`` and kg's extraction
 (normalisation, kg's pipeline components, linking, attribution, roles), with 1 and 2 processes.
 Prints words/s, articles/s, kg's share of bare spaCy's throughput, and peak RSS.
+
+PDF text extraction is measured beside it: the same texts laid out by reportlab as a paged PDF
+(running header, page numbers), read by kg (PDFium in its killable worker, then headers, page
+numbers and hyphens removed and paragraphs rebuilt) against bare pypdfium2 reading every page's
+text in-process: pages/s of each, and CPU seconds (the worker's included).
 """
 
 from __future__ import annotations
@@ -14,6 +19,8 @@ from __future__ import annotations
 import argparse
 import random
 import sys
+import tempfile
+import textwrap
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -21,7 +28,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import peak_mb, row, write_json
+from common import cpu_seconds, peak_mb, row, write_json
 
 from kg.extract import nlp
 from kg.extract.run import extract_many
@@ -79,12 +86,70 @@ def _timed(run: Callable[[], int], label: str = "") -> tuple[float, int]:
     return time.perf_counter() - start, count
 
 
+def make_pdf(path: Path, texts: list[str], pages: int) -> None:
+    """``pages`` A4 pages of the texts in 10-point lines, with a running header and a page number."""
+    from reportlab.pdfgen import canvas
+
+    lines = [line for text in texts for para in text.split("\n\n") for line in [*textwrap.wrap(para, 95), ""]]
+    pdf = canvas.Canvas(str(path), invariant=True)
+    per_page = 60
+    for number in range(pages):
+        pdf.setFont("Helvetica", 8)
+        pdf.drawString(56, 800, "Extraction benchmark | generated report")
+        pdf.drawString(290, 30, str(number + 1))
+        pdf.setFont("Helvetica", 10)
+        for row_number in range(per_page):
+            pdf.drawString(56, 770 - row_number * 12, lines[(number * per_page + row_number) % len(lines)])
+        pdf.showPage()
+    pdf.save()
+
+
+def bare_pdf(path: Path) -> int:
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(str(path))
+    chars = 0
+    for index in range(len(document)):
+        page = document[index]
+        textpage = page.get_textpage()
+        chars += len(textpage.get_text_range())
+        textpage.close()
+        page.close()
+    document.close()
+    return chars
+
+
+def pdf_rows(texts: list[str], pages: int, repeat: int) -> list[dict[str, Any]]:
+    from kg.ingest.article import MAX_TEXT_CHARS
+    from kg.ingest.pdf import read_pdf
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "bench.pdf"
+        make_pdf(path, texts, pages)
+        data = path.read_bytes()
+        bare_s = kg_s = bare_cpu = kg_cpu = float("inf")
+        for _ in range(repeat):
+            cpu, start = cpu_seconds(), time.perf_counter()
+            bare_pdf(path)
+            bare_s, bare_cpu = min(bare_s, time.perf_counter() - start), min(bare_cpu, cpu_seconds() - cpu)
+            cpu, start = cpu_seconds(), time.perf_counter()
+            document = read_pdf(path, data, MAX_TEXT_CHARS * 10)
+            kg_s, kg_cpu = min(kg_s, time.perf_counter() - start), min(kg_cpu, cpu_seconds() - cpu)
+    print(f"PDF, {pages} pages ({len(data):,} bytes): bare pypdfium2 {pages / bare_s:,.0f} pages/s, kg "
+          f"{pages / kg_s:,.0f} pages/s ({bare_s / kg_s:.0%} of bare); CPU s kg {kg_cpu:.2f} (worker included) / "
+          f"bare {bare_cpu:.2f}; {len(document.text):,} characters kept")
+    return [row("pdf text", f"{pages} pages", f"{len(data):,} bytes", kg_s=kg_s, anchor="bare pypdfium2 text",
+                anchor_s=bare_s, notes=f"kg {pages / kg_s:,.0f} pages/s, bare {pages / bare_s:,.0f} pages/s; CPU s "
+                f"{kg_cpu:.2f} / {bare_cpu:.2f}")]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=240)
     parser.add_argument("--seed", type=int, default=3)
     parser.add_argument("--processes", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--repeat", type=int, default=2, help="runs of each, best kept (default: 2)")
+    parser.add_argument("--pdf-pages", type=int, default=200, help="pages of the PDF benchmark (0: skip it)")
     parser.add_argument("--json", help="also write the result rows here (JSON list)")
     args = parser.parse_args()
     rng = random.Random(args.seed)
@@ -117,6 +182,8 @@ def main() -> None:
     if "bare1" in CPU:  # on a shared machine CPU time is steadier than wall time
         print(f"1 process, CPU seconds: bare {CPU['bare1']:.1f}, kg {CPU['kg1']:.1f} "
               f"(kg/bare throughput by CPU: {CPU['bare1'] / CPU['kg1']:.1%})")
+    if args.pdf_pages:
+        rows += pdf_rows(texts, args.pdf_pages, args.repeat)
     own, both = peak_mb(), peak_mb(children=True)
     print(f"peak RSS: {own:,.0f} MB (this process), {both - own:,.0f} MB (largest worker process)")
     write_json(args.json, [{**r, "peak_rss_mb": both} for r in rows])

@@ -12,6 +12,15 @@ if [ ! -x /usr/bin/chromium ]; then
     echo "scripts/test.sh: /usr/bin/chromium is missing; install it with: sudo apt-get install chromium" >&2
   fi
 fi
+# The scanned-PDF tests read page images with Debian's Tesseract OCR (and its English data).
+if ! command -v tesseract >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-eng >/dev/null
+  else
+    echo "scripts/test.sh: tesseract is missing; install it with: sudo apt-get install tesseract-ocr tesseract-ocr-eng" >&2
+  fi
+fi
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e '.[test]'

@@ -238,11 +238,12 @@ CASES = [
     one("utf16.rdf", f'<?xml version="1.0" encoding="UTF-16"?>\n<!DOCTYPE r>\n<rdf:RDF xmlns:rdf="{RDF_NS}"/>'
         .encode("utf-16"), "utf16.rdf: binary file (contains NUL bytes), expected UTF-8 text"),
     # -- the file itself -------------------------------------------------------------------------------------
-    one("notes.docx", "people: []\n", f"notes.docx: unsupported file type '.docx' (expected one of {SUFFIXES})"),
+    one("notes.xlsx", "people: []\n", f"notes.xlsx: unsupported file type '.xlsx' (expected one of {SUFFIXES})"),
+    one("notes.docx", "people: []\n", "notes.docx: not a readable Word document (it is not a valid zip container)"),
     one("README", "people: []\n", f"README: unsupported file type '(none)' (expected one of {SUFFIXES})"),
     Bad("missing", {}, "missing.yaml: no such file", arg="missing.yaml"),
-    Bad("directory", {"folder.yaml/case.yaml": PUB.encode()}, "folder.yaml: is a directory, expected a file "
-        "(use 'kg build DIR' for a folder)", arg="folder.yaml"),
+    Bad("directory", {"folder.yaml/notes.bin": b"x"}, "folder.yaml: a folder with no source files in it",
+        arg="folder.yaml"),
 ]
 
 

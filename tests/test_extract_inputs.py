@@ -145,8 +145,8 @@ def test_naming_a_sidecar_ingests_its_article(tmp_path: Path) -> None:
         assert [(o.name, o.status) for o in report.outcomes] == [("lonely.meta.yaml", "failed"),
                                                                   ("good.txt", "added")]
         assert str(report.outcomes[0].error) == (f"{data / 'lonely.meta.yaml'}: an article's metadata sidecar, but "
-                                                 "no article (lonely.txt, lonely.md, lonely.html, lonely.htm) is next "
-                                                 "to it")
+                                                 "no article (lonely.txt, lonely.md, lonely.html, lonely.htm, "
+                                                 "lonely.pdf, lonely.docx, lonely.odt, lonely.eml) is next to it")
         (data / "good.meta.yaml").write_text("title: Harbour Mutual fined, says regulator\npublisher: Coast Wire\n")
         again = pipeline.ingest(store, [data / "good.meta.yaml"], data)  # the edited metadata reaches the graph
         assert [(o.name, o.status) for o in again.outcomes] == [("good.txt", "replaced")]

@@ -71,7 +71,9 @@ def ingest(store: KgStore, paths: Iterable[Path], root: Path | None = None, cura
     with tempfile.TemporaryDirectory(prefix=f"{_SPILL_PREFIX}{os.getpid()}-") as spill:  # removed with its files
         waiting: list[tuple[int, PreparedSource]] = []
         _prepare_all(store, paths, root, Path(spill), report, waiting)
+        messages = {p.name for _, p in waiting if p.media_type == "message/rfc822"}
         _resolve_and_write(store, report, waiting, curation, leaving)
+    _retract_old_parts(store, report, {n for n in messages if n not in {o.name for o in report.failed}})
     return report
 
 
@@ -129,8 +131,39 @@ def _prepare_all(store: KgStore, paths: Iterable[Path], root: Path | None, spill
             report.outcomes.append(Outcome(name, "failed", error=KgError(
                 f"{path}: could not be read ({type(exc).__name__}: {detail}); this is a bug in kg, please report it")))
             continue
-        waiting.append((len(report.outcomes), prepared))
-        report.outcomes.append(Outcome(name, "failed"))  # until written below
+        for source in _with_parts(prepared, report):
+            if isinstance(source, PreparedSource):
+                waiting.append((len(report.outcomes), source))
+                report.outcomes.append(Outcome(source.name, "failed"))  # until written below
+            else:
+                report.outcomes.append(Outcome(source[0], "failed", error=source[1]))
+
+
+def _with_parts(prepared: PreparedSource, report: Report) -> list[PreparedSource | tuple[str, KgError]]:
+    """A source and the sources inside it (an e-mail's attachments, theirs too), in that order; an
+    attachment that could not be read is a failure of its own (its name and error), and the message
+    still lands."""
+    found: list[PreparedSource | tuple[str, KgError]] = [prepared]
+    report.notes.extend(prepared.notes)
+    parts, prepared.parts = prepared.parts, []
+    for part in parts:
+        found.extend(_with_parts(part, report))
+    found.extend(prepared.part_errors)
+    return found
+
+
+def part_of(name: str, parents: set[str]) -> bool:
+    """Is the source ``name`` an attachment (``mail.eml/report.pdf``) of one of ``parents``?"""
+    return any(name.startswith(parent + "/") for parent in parents)
+
+
+def _retract_old_parts(store: KgStore, report: Report, messages: set[str]) -> None:
+    """Attachments a re-read message no longer carries leave the store with it."""
+    current = {o.name for o in report.outcomes}
+    for info in store.sources():
+        if part_of(info.name, messages) and info.name not in current:
+            store.retract(info.iri)
+            report.outcomes.append(Outcome(info.name, "removed", info.triples))
 
 
 def _resolve_and_write(store: KgStore, report: Report, ready: list[tuple[int, PreparedSource]],
@@ -164,17 +197,23 @@ def _write(store: KgStore, report: Report, index: int, prepared: PreparedSource)
     prepared.discard()
 
 
-def build(store: KgStore, directory: Path, prune: bool = True) -> Report:
+def build(store: KgStore, directory: Path, prune: bool = True, follow_symlinks: bool = False) -> Report:
     """Make the store match ``directory``: ingest new and changed sources, skip unchanged ones,
     and (with ``prune``) retract sources whose file is gone. A file that fails keeps its last
-    good version in the store."""
-    paths = discover(directory)
+    good version in the store; a symbolic link that leaves the folder, or a special file, is
+    refused (one failure each) and what it contributed before is retracted."""
+    refused: list[tuple[Path, InputError]] = []
+    paths = discover(directory, follow_symlinks, refused)
     present = {source_name(p, directory) for p in paths}
-    leaving = frozenset(i.name for i in store.sources() if i.name not in present) if prune else frozenset()
+    kept = {i.name for i in store.sources() if i.name in present or part_of(i.name, present)}
+    leaving = frozenset(i.name for i in store.sources() if i.name not in kept) if prune else frozenset()
     report = ingest(store, paths, directory, directory / CURATION_FILE, leaving)
+    report.outcomes[:0] = [Outcome(p.relative_to(directory).as_posix(), "failed", error=e) for p, e in refused]
     if prune:
+        written = {o.name for o in report.outcomes if o.status != "failed"}  # attachments new in this build
         for info in store.sources():
-            if info.name not in present:
+            if info.name not in kept and info.name not in written:
                 store.retract(info.iri)
                 report.outcomes.append(Outcome(info.name, "removed", info.triples))
     return report
+

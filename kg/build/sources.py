@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import hashlib
 import pickle
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg import __version__, vocab
-from kg.errors import InputError
+from kg.errors import InputError, KgError
 from kg.ingest.article import ARTICLE_SUFFIXES, is_sidecar
 from kg.ingest.article import MEDIA_TYPES as ARTICLE_MEDIA_TYPES
 from kg.ingest.casefile import CASE_FILE_SUFFIXES, parse_case_text
 from kg.ingest.casemodel import Case, read_case
+from kg.ingest.document import Attachment
+from kg.ingest.folder import find_files
 from kg.ingest.guard import decode_text, read_source_bytes
 from kg.ingest.rdf import MEDIA_TYPES, RDF_FORMATS, rdf_triples
 from kg.ingest.triples import case_triples
@@ -49,10 +51,15 @@ class PreparedSource:
     mentions: list[Mention] | None = None  # what resolution sees of the case, kept while the case waits on disk
     case_file: Path | None = None  # the case, pickled by :meth:`spill`
     case_only: bool = False  # the graph is exactly the case's triples plus the description (case files)
+    parts: list[PreparedSource] = field(default_factory=list)  # an e-mail's attachments, each a source
+    part_errors: list[tuple[str, KgError]] = field(default_factory=list)  # attachments that could not be read
+    notes: list[str] = field(default_factory=list)  # for the build's report: attachments of types kg does not read
 
     def spill(self, directory: Path) -> None:
         """Move the graph and the case into files under ``directory`` (private to this build): only the
         mentions, which entity resolution needs for all sources at once, stay in memory."""
+        for part in self.parts:
+            part.spill(directory)
         stem = directory / hashlib.sha256(self.name.encode("utf-8")).hexdigest()[:32]
         if isinstance(self.sink, TripleSink):
             self.sink = self.sink.spill(stem.with_suffix(".nt"))
@@ -72,26 +79,29 @@ class PreparedSource:
 
     def discard(self) -> None:
         """Delete the spill files once the source is written (or given up)."""
+        for part in self.parts:
+            part.discard()
         if isinstance(self.sink, SpilledSink):
             self.sink.remove()
         if self.case_file is not None:
             self.case_file.unlink(missing_ok=True)
 
 
-def discover(directory: Path) -> list[Path]:
-    """Every source file under ``directory`` (hidden files and folders skipped), in sorted order."""
-    if not directory.is_dir():
-        raise InputError(f"{directory}: not a directory")
-    found = []
-    for path in sorted(directory.rglob("*")):
-        relative = path.relative_to(directory)
-        if any(part.startswith(".") for part in relative.parts):
-            continue
-        if relative.as_posix() == CURATION_FILE:  # the investigator's decisions, not a source
-            continue
-        if path.is_file() and path.suffix.lower() in SOURCE_SUFFIXES and not is_sidecar(path):
-            found.append(path)
-    return found
+def is_source_name(path: Path) -> bool:
+    """Does the file's name make it a source (its suffix; not a sidecar)?"""
+    return path.suffix.lower() in SOURCE_SUFFIXES and not is_sidecar(path)
+
+
+def discover(directory: Path, follow_symlinks: bool = False,
+             refused: list[tuple[Path, InputError]] | None = None) -> list[Path]:
+    """Every source file under ``directory`` (hidden files and folders skipped), in sorted order.
+    Symbolic links that leave the folder and special files are not among them: each is appended to
+    ``refused`` instead (see :mod:`kg.ingest.folder`)."""
+    curation = directory / CURATION_FILE  # the investigator's decisions, not a source
+    found = find_files(directory, lambda p: is_source_name(p) and p != curation, follow_symlinks)
+    if refused is not None:
+        refused.extend(found.refused)
+    return found.files
 
 
 def source_name(path: Path, root: Path | None) -> str:
@@ -105,18 +115,22 @@ def source_name(path: Path, root: Path | None) -> str:
     return path.name
 
 
-def prepare(path: Path, name: str, minter: Minter) -> PreparedSource:
-    """Read, check and convert one file. Raises InputError naming the file and the problem."""
+def prepare(path: Path, name: str, minter: Minter, data: bytes | None = None,
+            parent: str | None = None) -> PreparedSource:
+    """Read, check and convert one file (``data``: its bytes, for a file inside another, whose
+    source IRI is ``parent``). Raises InputError naming the file and the problem."""
     suffix = path.suffix.lower()
     if suffix not in SOURCE_SUFFIXES:
         raise InputError(f"{path}: unsupported file type {suffix or '(none)'!r} "
                          f"(expected one of {', '.join(SOURCE_SUFFIXES)})")
-    data = read_source_bytes(path)
+    if data is None:
+        data = read_source_bytes(path)
     digest = "sha256:" + hashlib.sha256(data).hexdigest()
     iri = minter.source(name)
     sink = TripleSink()
     title = None
     case: Case | None = None
+    attachments: list[Attachment] = []
     if suffix in CASE_FILE_SUFFIXES:
         case = read_case(parse_case_text(path, decode_text(path, data)))
         case_triples(case, minter, sink)
@@ -131,13 +145,33 @@ def prepare(path: Path, name: str, minter: Minter) -> PreparedSource:
         title = article.article.meta.title
         case = article.case
         media_type = ARTICLE_MEDIA_TYPES[suffix]
+        attachments = article.article.attachments
+        if article.article.page_starts is not None:
+            sink.add(iri, vocab.PAGE_COUNT, literal(str(len(article.article.page_starts)), vocab.XSD_NON_NEG))
     else:
         rdf_triples(path, data, iri, minter.skolem(digest), sink)
         media_type = MEDIA_TYPES[suffix]
     prepared = PreparedSource(name, path, iri, digest, len(data), media_type, sink, len(sink), title, case,
                               case_only=suffix in CASE_FILE_SUFFIXES)
+    if parent is not None:
+        sink.link(iri, vocab.ATTACHMENT_OF, parent)
     describe(prepared, minter, sink)
+    for attachment in attachments:
+        _prepare_part(prepared, path, attachment, minter)
     return prepared
+
+
+def _prepare_part(message: PreparedSource, path: Path, attachment: Attachment, minter: Minter) -> None:
+    """An attachment as a source of its own, named ``MESSAGE/FILE`` (``mail.eml/report.pdf``)."""
+    name = f"{message.name}/{attachment.name}"
+    inner = path / attachment.name  # names the attachment in messages; never opened
+    if inner.suffix.lower() not in SOURCE_SUFFIXES:
+        message.notes.append(f"{inner}: attachment of a type kg does not read; left out")
+        return
+    try:
+        message.parts.append(prepare(inner, name, minter, attachment.data, message.iri))
+    except KgError as exc:
+        message.part_errors.append((name, exc))
 
 
 def prepare_spilled(path: Path, name: str, minter: Minter, spill_dir: Path | None) -> PreparedSource:

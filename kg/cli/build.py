@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kg.cli.common import Command, base_iri, one_line, open_writer, store_location
+from kg.cli.common import Command, base_iri, follow_symlinks_argument, one_line, open_writer, store_location
 from kg.defaults import CURATION_FILE
 
 # Library modules are imported inside the handlers: `kg --help` and the query commands start
@@ -39,6 +39,7 @@ def build_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("-o", "--out", default="outputs", metavar="DIR", help="output folder (default: outputs)")
     p.add_argument("--keep-missing", action="store_true",
                    help="keep sources whose file is no longer in DIR (default: retract them)")
+    follow_symlinks_argument(p)
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -51,7 +52,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     directory = Path(args.directory)
     out = Path(args.out)
     with open_writer(args) as store:
-        code = _print_report(pipeline.build(store, directory, prune=not args.keep_missing))
+        code = _print_report(pipeline.build(store, directory, prune=not args.keep_missing,
+                                            follow_symlinks=args.follow_symlinks))
         sizes = rdf.export_many(store, {fmt: out / f"graph.{fmt}" for fmt in ("ttl", "trig")})  # one read
         for fmt, size in sizes.items():
             print(f"wrote {out / f'graph.{fmt}'} ({size:,} bytes)")
@@ -66,20 +68,26 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def ingest_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("files", nargs="+", metavar="FILE", help="files, folders, or quoted patterns ('news/**/*.pdf')")
     p.add_argument("--root", metavar="DIR", help="name sources relative to DIR (default: data if the "
                    "file is under it, else the file name)")
+    follow_symlinks_argument(p)
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     from kg.build import pipeline
+    from kg.build.sources import is_source_name
+    from kg.ingest.folder import expand
 
     if not args.root and Path("data").is_dir():
         args.root = "data"
     root = Path(args.root) if args.root else None
+    found = expand(args.files, is_source_name, args.follow_symlinks)
     with open_writer(args) as store:
         curation = root / CURATION_FILE if root else None
-        return _print_report(pipeline.ingest(store, [Path(p) for p in args.files], root, curation))
+        report = pipeline.ingest(store, found.files, root, curation)
+    report.outcomes[:0] = [pipeline.Outcome(str(path), "failed", error=error) for path, error in found.refused]
+    return _print_report(report)
 
 
 def retract_arguments(p: argparse.ArgumentParser) -> None:
@@ -103,8 +111,11 @@ def cmd_unlock(args: argparse.Namespace) -> int:
 COMMANDS = [
     Command("build", cmd_build, "ingest every source under DIR, then write graph.ttl, graph.trig and graph.html",
             "kg build data/            # sample case -> outputs/graph.ttl, .trig, .html", build_arguments),
-    Command("ingest", cmd_ingest, "add or replace sources (case files, RDF, articles: .txt/.md/.html) in the store",
-            "kg ingest data/case.yaml extra/people.csv news/report.html", ingest_arguments),
+    Command("ingest", cmd_ingest, "add or replace sources (case files, RDF, articles and documents: "
+            ".txt/.md/.html/.pdf/.docx/.odt/.eml) in the store",
+            "kg ingest data/case.yaml extra/people.csv news/report.html\n"
+            "  kg ingest inbox/                 # every source in a folder\n"
+            "  kg ingest 'filings/*.pdf'        # a quoted pattern: kg expands it", ingest_arguments),
     Command("retract", cmd_retract, "remove everything one source contributed", "kg retract case.yaml",
             retract_arguments),
     Command("unlock", cmd_unlock, "remove the writer lock a vanished process left on a remote store",

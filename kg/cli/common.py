@@ -68,6 +68,12 @@ def open_reader(args: argparse.Namespace) -> KgStore:
     return KgStore.at(store_location(args), base_iri(args), writable=False)
 
 
+def follow_symlinks_argument(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--follow-symlinks", action="store_true",
+                   help="read symbolic links that lead out of a folder being read (default: refuse them, and "
+                   "special files, with one line each)")
+
+
 def one_line(error: object) -> str:
     """Errors are printed on exactly one line, whatever text (a file name, a parser message) they carry."""
     return " ".join(str(error).splitlines()) or type(error).__name__

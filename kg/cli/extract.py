@@ -9,30 +9,38 @@ import argparse
 import sys
 from pathlib import Path
 
-from kg.cli.common import Command
+from kg.cli.common import Command, follow_symlinks_argument
 from kg.errors import InputError, KgError
 from kg.fsutil import atomic_output
 
 
 def extract_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("files", nargs="+", metavar="FILE", help="articles: .txt, .md (front matter), .html; "
-                   "NAME.meta.yaml next to one adds or overrides its metadata")
+    p.add_argument("files", nargs="+", metavar="FILE", help="articles: .txt, .md (front matter), .html, .pdf, "
+                   ".docx, .odt, .eml, folders of them, or quoted patterns; NAME.meta.yaml next to one adds or "
+                   "overrides its metadata")
     p.add_argument("--format", "-f", choices=["yaml", "json"], default="yaml", help="case-file syntax")
     p.add_argument("-o", "--output", default="-", metavar="OUT",
                    help="output file, a folder for several articles, or '-' for stdout (default)")
     p.add_argument("--processes", type=int, default=1, metavar="N", help="parse with N processes")
+    follow_symlinks_argument(p)
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
     from kg.extract.casewriter import case_document, case_id_for, dump
     from kg.extract.run import extract_many
-    from kg.ingest.article import Article, read_article
+    from kg.ingest.article import ARTICLE_SUFFIXES, Article, is_sidecar, read_article
+    from kg.ingest.folder import expand
 
-    paths = [Path(p) for p in args.files]
+    found = expand(args.files, lambda p: p.suffix.lower() in ARTICLE_SUFFIXES and not is_sidecar(p),
+                   args.follow_symlinks)
+    paths = found.files
     if len(paths) > 1 and args.output != "-" and Path(args.output).suffix:
         raise InputError(f"{args.output}: several articles need -o DIR (one case file each) or '-'")
     articles: list[Article] = []
     code = 0
+    for _, refusal in found.refused:
+        print(f"kg: error: {refusal}", file=sys.stderr)
+        code = refusal.exit_code
     for path in paths:
         try:
             articles.append(read_article(path))
@@ -43,7 +51,9 @@ def cmd_extract(args: argparse.Namespace) -> int:
     suffix = ".json" if args.format == "json" else ".yaml"
     for article, result in zip(articles, results, strict=True):
         warnings = article.warnings + result.warnings
-        document = case_document(result, case_id_for(article.path), warnings)
+        document = case_document(result, case_id_for(article.path), warnings, article.page_starts)
+        warnings += [f"attachment {a.name} is not extracted here; 'kg ingest' or 'kg build' reads it as a "
+                     f"source of its own (or save it and run kg extract on it)" for a in article.attachments]
         for warning in warnings:
             print(f"kg: warning: {article.path}: {warning}", file=sys.stderr)
         target = args.output
@@ -57,7 +67,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
         where = "" if target == "-" else f" -> {target}"
         print(f"extracted {article.path}: {counts}{where}", file=sys.stderr)
     if code:
-        print(f"kg: {len(paths) - len(articles)} article(s) failed", file=sys.stderr)
+        failed = len(paths) - len(articles) + len(found.refused)
+        print(f"kg: {failed} article(s) failed", file=sys.stderr)
     return code
 
 
@@ -81,10 +92,11 @@ def cmd_eval_extract(args: argparse.Namespace) -> int:
 
 
 COMMANDS = [
-    Command("extract", cmd_extract, "find people, organizations, roles and attributed claims in articles "
-            "(.txt, .md, .html) and write them as a case file to review and ingest",
+    Command("extract", cmd_extract, "find people, organizations, roles and attributed claims in articles and "
+            "documents (.txt, .md, .html, .pdf, .docx, .odt, .eml) and write them as a case file to review and ingest",
             "kg extract article.html -o article.case.yaml   # review, correct, then: kg ingest article.case.yaml\n"
-            "  kg extract news/*.txt -o extracted/            # one case file per article", extract_arguments),
+            "  kg extract news/*.txt -o extracted/            # one case file per article\n"
+            "  kg extract report.pdf -o report.case.yaml      # evidence names its page", extract_arguments),
     Command("eval-extract", cmd_eval_extract, "score extraction against hand-written gold annotations "
             "(NAME.gold.yaml)", "kg eval-extract tests/data/articles --verbose", eval_extract_arguments),
 ]

@@ -16,6 +16,7 @@ import yaml
 from kg import ontology
 from kg.extract.evaluate import norm_name
 from kg.extract.model import Extraction, FoundEntity
+from kg.ingest.document import page_of
 from kg.iris import slug
 
 ARTICLE_ID = "article"
@@ -37,15 +38,20 @@ class _Ids:
         return ident
 
 
-def _mentions_note(entity: FoundEntity) -> str:
-    spots = ", ".join(f"{m.span.start}-{m.span.end}" for m in entity.mentions[:12])
+def _mentions_note(entity: FoundEntity, page_starts: list[int] | None) -> str:
+    def spot(start: int, end: int) -> str:
+        return f"{start}-{end}" if page_starts is None else f"{start}-{end} (page {page_of(page_starts, start)})"
+
+    spots = ", ".join(spot(m.span.start, m.span.end) for m in entity.mentions[:12])
     more = f" and {len(entity.mentions) - 12} more" if len(entity.mentions) > 12 else ""
     return f"extracted; mentioned at characters {spots}{more}"
 
 
-def case_document(result: Extraction, case_id: str, warnings: list[str] | None = None) -> dict[str, Any]:
+def case_document(result: Extraction, case_id: str, warnings: list[str] | None = None,
+                  page_starts: list[int] | None = None) -> dict[str, Any]:
     """The case-file mapping (sections ``case``, ``publications``, ``organizations``, ``people``,
-    ``claims``) that ``kg ingest`` reads unchanged."""
+    ``claims``) that ``kg ingest`` reads unchanged. With ``page_starts`` (a PDF's page map), every
+    claim's evidence and every mention names its page."""
     onto = ontology.load()
     ids, meta, text = _Ids(), result.meta, result.text
     records: dict[str, list[dict[str, Any]]] = {"publications": [], "organizations": [], "people": [], "claims": []}
@@ -62,7 +68,7 @@ def case_document(result: Extraction, case_id: str, warnings: list[str] | None =
             record["aliases"] = aliases
         if entity.org_kind and entity.org_kind in onto.organization_kinds:
             record["kind"] = entity.org_kind
-        record["note"] = _mentions_note(entity)
+        record["note"] = _mentions_note(entity, page_starts)
         if entity.kind == "person":
             people[entity.key] = record
         records[_SECTIONS[entity.kind]].append(record)
@@ -110,6 +116,8 @@ def case_document(result: Extraction, case_id: str, warnings: list[str] | None =
             record["hedged"] = True
         record["evidence"] = {"exact": ev.exact, "prefix": text[max(0, ev.start - _CONTEXT):ev.start],
                               "suffix": text[ev.end:ev.end + _CONTEXT], "start": ev.start, "end": ev.end}
+        if page_starts is not None:
+            record["evidence"]["page"] = page_of(page_starts, ev.start)
         record["confidence"] = claim.confidence
         record["note"] = f"extracted by rule: {claim.cue}"
         records["claims"].append(record)

@@ -57,7 +57,7 @@ def load_article_source(path: Path, data: bytes, name: str) -> ArticleSource:
     article = read_article(path, data)
     result = extract_text(article.text, article.meta, article.analysis)
     warnings = article.warnings + result.warnings
-    document = case_document(result, name, warnings)
+    document = case_document(result, name, warnings, article.page_starts)
     key = article.meta.url or f"source:{name}"
     for record in document.get("publications", []):
         if isinstance(record, dict) and record.get("id") == "article":

@@ -1,9 +1,13 @@
-"""Articles as sources: .txt, .md (YAML front matter) and .html, plus an optional sidecar.
+"""Articles as sources: .txt, .md (YAML front matter), .html, and documents (.pdf, .docx, .odt, .eml),
+plus an optional sidecar.
 
 ``read_article`` returns the text kg stores (evidence offsets count characters in it), the text
 the language model reads (same length: Markdown markup and front matter blanked out), and the
-article's metadata. A sidecar ``NAME.meta.yaml`` next to ``NAME.txt`` overrides what the file
-itself says; it may also name the file's ``encoding`` when it is not UTF-8.
+article's metadata. Documents are read by their own modules (:mod:`kg.ingest.pdf`,
+:mod:`kg.ingest.office`, :mod:`kg.ingest.mail`, web pages by :mod:`kg.ingest.web`); a PDF's page
+map and an e-mail's attachments travel with the article. A sidecar ``NAME.meta.yaml`` next to
+``NAME.txt`` overrides what the file itself says; it may also name the file's ``encoding`` when
+it is not UTF-8.
 """
 
 from __future__ import annotations
@@ -18,14 +22,18 @@ from typing import Any
 import yaml
 
 from kg.errors import InputError
+from kg.ingest.document import Attachment, Document
 from kg.ingest.guard import read_source_bytes
-from kg.ingest.htmltext import reduce_html
+from kg.ingest.web import reduce_html
 
-ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm")
+DOCUMENT_SUFFIXES = (".pdf", ".docx", ".odt", ".eml")
+ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm", *DOCUMENT_SUFFIXES)
 SIDECAR_SUFFIX = ".meta.yaml"
 MAX_ARTICLE_BYTES = 50 * 1024 * 1024
 MAX_TEXT_CHARS = 1_000_000  # spaCy's limit for one document (its parser needs ~1 GB per 100,000 words)
-MEDIA_TYPES = {".txt": "text/plain", ".md": "text/markdown", ".html": "text/html", ".htm": "text/html"}
+MEDIA_TYPES = {".txt": "text/plain", ".md": "text/markdown", ".html": "text/html", ".htm": "text/html",
+               ".pdf": "application/pdf", ".eml": "message/rfc822", ".odt": "application/vnd.oasis.opendocument.text",
+               ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 _META_FIELDS = ("title", "author", "publisher", "date", "url", "type", "language", "encoding")
 _FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?---[ \t]*(\r?\n|\Z)", re.DOTALL)
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_-]+)""", re.IGNORECASE)
@@ -58,6 +66,8 @@ class Article:
     meta: ArticleMeta
     media_type: str
     warnings: list[str] = field(default_factory=list)
+    page_starts: list[int] | None = None  # where each page begins in text (PDF)
+    attachments: list[Attachment] = field(default_factory=list)  # files inside it (e-mail), sources of their own
 
 
 def sidecar_of(path: Path) -> Path:
@@ -176,10 +186,12 @@ def read_article(path: Path, data: bytes | None = None) -> Article:
     sidecar = sidecar_of(path)
     if sidecar.is_file():
         side = _load_yaml(sidecar, _decode(sidecar, read_source_bytes(sidecar), None), "sidecar")
-    encoding = side.get("encoding")
-    raw = _decode(path, data, str(encoding) if encoding else None)
     warnings: list[str] = []
     fields: dict[str, Any] = {}
+    if suffix in DOCUMENT_SUFFIXES:
+        return _from_document(path, _read_document(path, suffix, data), side)
+    encoding = side.get("encoding")
+    raw = _decode(path, data, str(encoding) if encoding else None)
     if suffix in (".html", ".htm"):
         text, found = reduce_html(raw)
         analysis = text
@@ -201,3 +213,35 @@ def read_article(path: Path, data: bytes | None = None) -> Article:
                          "limit of one extraction; split it into several files")
     fields.update({k: v for k, v in side.items() if k != "encoding" and v not in (None, "")})
     return Article(path, text, analysis, _meta(path, fields, analysis, warnings), MEDIA_TYPES[suffix], warnings)
+
+
+def _read_document(path: Path, suffix: str, data: bytes) -> Document:
+    if suffix == ".pdf":
+        from kg.ingest.pdf import read_pdf
+
+        return read_pdf(path, data, MAX_TEXT_CHARS)
+    if suffix == ".eml":
+        from kg.ingest.mail import read_eml
+
+        return read_eml(path, data)
+    from kg.ingest.office import read_docx, read_odt
+
+    return read_docx(path, data) if suffix == ".docx" else read_odt(path, data)
+
+
+def _from_document(path: Path, document: Document, side: dict[str, Any]) -> Article:
+    text = document.text
+    if not any(ch.isalpha() for ch in text) and document.attachments:
+        text = str(document.meta.get("title") or path.name)  # a message that is only its attachments
+    if not any(ch.isalpha() for ch in text):
+        raise InputError(f"{path}: no text in this document")
+    if len(text) > MAX_TEXT_CHARS:
+        raise InputError(f"{path}: document text is {len(text):,} characters, over the {MAX_TEXT_CHARS:,}-character "
+                         "limit of one extraction; split it into several files")
+    warnings = list(document.warnings)
+    fields = {k: v for k, v in document.meta.items() if k in _META_FIELDS}
+    if isinstance(fields.get("author"), str) and document.media_type == "message/rfc822":
+        fields["author"] = [fields["author"]]  # one sender: a display name "Last, First" is not two people
+    fields.update({k: v for k, v in side.items() if k != "encoding" and v not in (None, "")})
+    return Article(path, text, text, _meta(path, fields, text, warnings), document.media_type, warnings,
+                   document.page_starts, document.attachments)

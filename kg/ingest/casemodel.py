@@ -40,7 +40,7 @@ FIELDS: dict[str, dict[str, bool]] = {  # section -> field -> required
                "note": False},
 }
 _NESTED_AFFILIATION = {"organization": True, "role": False, "source": False, "start": False, "end": False}
-_EVIDENCE = {"exact": True, "prefix": False, "suffix": False, "start": False, "end": False}
+_EVIDENCE = {"exact": True, "prefix": False, "suffix": False, "start": False, "end": False, "page": False}
 
 
 _IMMUTABLE = (str, int, float, bool, type(None), Path)
@@ -72,6 +72,7 @@ class Evidence:
     suffix: str | None = None
     start: int | None = None
     end: int | None = None
+    page: int | None = None  # the page of a paged document (PDF) where the words are, from 1
 
 
 @dataclass
@@ -258,7 +259,10 @@ class _CaseReader:
             raise fields.error("start", "and 'end' must be given together")
         if start is not None and end is not None and end - start != len(exact):
             raise fields.error("end", f"minus 'start' is {end - start}, but 'exact' has {len(exact)} characters")
-        return Evidence(exact, fields.text("prefix"), fields.text("suffix"), start, end)
+        page = fields.integer("page", data.get("page"))
+        if page == 0:
+            raise fields.error("page", "pages are numbered from 1")
+        return Evidence(exact, fields.text("prefix"), fields.text("suffix"), start, end, page)
 
     def resolve(self, where: Where, name: str, ident: str, kinds: tuple[str, ...]) -> None:
         entity = self.entities.get(ident)

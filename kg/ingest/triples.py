@@ -163,6 +163,13 @@ class CaseBuilder:
             out.link(position, vocab.TYPE, vocab.TEXT_POSITION_SELECTOR)
             out.add(position, vocab.START, literal(str(ev.start), vocab.XSD_NON_NEG))
             out.add(position, vocab.END, literal(str(ev.end), vocab.XSD_NON_NEG))
+        if ev.page is not None:  # RFC 3778's PDF fragment: the page, beside the offsets into the stored text
+            fragment = f"{claim}/evidence/page"
+            out.link(target, vocab.HAS_SELECTOR, fragment)
+            out.link(fragment, vocab.TYPE, vocab.FRAGMENT_SELECTOR)
+            out.text(fragment, vocab.RDF_VALUE, f"page={ev.page}")
+            out.link(fragment, vocab.CONFORMS_TO, vocab.PDF_FRAGMENT_SPEC)
+            out.add(fragment, vocab.PAGE_NUMBER, literal(str(ev.page), vocab.XSD_NON_NEG))
 
 
 def case_triples(case: Case, minter: Minter, sink: TripleSink) -> None:
