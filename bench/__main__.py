@@ -64,8 +64,8 @@ SCRIPTS = (
                                                               else [])]),
     Script("view", "view.py", lambda p: ["--sizes", "200", "--timeout", "10"] if p.quick
            else ["--sizes", "1000,5000", "--timeout", "90"]),
-    Script("extraction", "extract.py", lambda p: ["--articles", "12", "--processes", "1", "--repeat", "1"] if p.quick
-           else []),
+    Script("extraction", "extract.py", lambda p: ["--articles", "12", "--processes", "1", "--repeat", "1",
+                                                  "--pdf-pages", "20"] if p.quick else []),
     Script("resolve", "resolve.py", lambda p: ["--sizes", "1000,10000" if p.quick else "10000,100000,1000000",
                                                "--out", str(Path(tempfile.gettempdir()) / "kg-bench-resolve.md")]),
 )

@@ -62,3 +62,30 @@ def test_a_mixed_folder_builds_offline_with_pages_on_pdf_evidence(tmp_path: Path
         assert article.text[start:start + len(row["exact"].value)] == row["exact"].value
         assert int(row["page"].value) == page_of(article.page_starts, start)
         assert row["value"].value == f"page={row['page'].value}"
+
+
+def test_kg_extract_and_kg_ingest_read_each_document_type(tmp_path: Path) -> None:
+    toner, mdc = TEXTS["gov_humanrights_toner_iran_report"], TEXTS["voa_zimbabwe_mdc_threat"]
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    make_pdf(docs / "report.pdf", toner.title, toner.paragraphs, header="Public record")
+    make_docx(docs / "memo.docx", mdc.title, mdc.paragraphs)
+    (docs / "note.odt").write_bytes(odt_bytes(mdc.title, mdc.paragraphs))
+    make_eml(docs / "tip.eml", mdc.title, "Desk <desk@example.org>", "\n\n".join(mdc.paragraphs),
+             attachments=(("memo.docx", "application/octet-stream", (docs / "memo.docx").read_bytes()),))
+    out = tmp_path / "extracted"
+    out.mkdir()
+    result = run_kg("extract", str(docs), "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["memo.case.yaml", "note.case.yaml", "report.case.yaml",
+                                                      "tip.case.yaml"]
+    assert "    page: " in (out / "report.case.yaml").read_text(encoding="utf-8")
+    assert "Nelson Chamisa" in (out / "tip.case.yaml").read_text(encoding="utf-8")
+    assert f"kg: warning: {docs / 'tip.eml'}: attachment memo.docx is not extracted here" in result.stderr
+    ingested = run_kg("--store", str(tmp_path / "store"), "ingest", str(docs), "--root", str(docs))
+    assert ingested.returncode == 0, ingested.stderr
+    assert [line.split()[:2] for line in ingested.stdout.splitlines()[:5]] == [
+        ["added", "memo.docx"], ["added", "note.odt"], ["added", "report.pdf"], ["added", "tip.eml"],
+        ["added", "tip.eml/memo.docx"]]
+    retracted = run_kg("--store", str(tmp_path / "store"), "retract", "tip.eml")
+    assert retracted.stdout.splitlines()[1].startswith("retracted tip.eml/memo.docx (")

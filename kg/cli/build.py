@@ -97,7 +97,11 @@ def retract_arguments(p: argparse.ArgumentParser) -> None:
 def cmd_retract(args: argparse.Namespace) -> int:
     with open_writer(args) as store:
         info = store.retract(args.source)
-    print(f"retracted {info.name} ({info.triples:,} triples)")
+        print(f"retracted {info.name} ({info.triples:,} triples)")
+        for part in store.sources():  # an e-mail's attachments (MSG.eml/FILE) go with it
+            if part.name.startswith(info.name + "/"):
+                store.retract(part.iri)
+                print(f"retracted {part.name} ({part.triples:,} triples)")
     return 0
 
 
