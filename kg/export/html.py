@@ -19,12 +19,13 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+from kg.export.layout import Layout
+from kg.query.network import Network
 from kg.export.payload import payload
 from kg.fsutil import write_bytes_atomic
-from kg.query.network import Network
 
 VIS_VERSION = "vis-9.1.2"
-SCRIPTS = ("view-panel.js", "view-controls.js", "view.js")  # concatenated in this order
+SCRIPTS = ("view-panel.js", "view-search.js", "view-controls.js", "view-labels.js", "view-timeline.js", "view.js")  # concatenated in this order
 
 
 @cache
@@ -74,8 +75,8 @@ def content_security_policy(scripts: list[str], styles: list[str]) -> str:
             "frame-src 'none'; worker-src 'none'; manifest-src 'none'; base-uri 'none'; form-action 'none'")
 
 
-def render(net: Network, title: str = "kg network") -> str:
-    data = payload(net, title)
+def render(net: Network, title: str = "kg network", subtitle: str = "", layout: Layout | None = None) -> str:
+    data = payload(net, title, subtitle, layout)
     vis_js, app_js, app_css = vis_script(), app_script(), _asset("view.css")
     page = _asset("view.html")
     replacements = {
@@ -102,8 +103,9 @@ def render(net: Network, title: str = "kg network") -> str:
     return "".join(out)
 
 
-def write_view(net: Network, target: Path, title: str = "kg network") -> int:
+def write_view(net: Network, target: Path, title: str = "kg network", subtitle: str = "",
+               layout: Layout | None = None) -> int:
     """Write the page atomically; returns its size in bytes."""
-    data = render(net, title).encode("utf-8")
+    data = render(net, title, subtitle, layout).encode("utf-8")
     write_bytes_atomic(target, data)
     return len(data)

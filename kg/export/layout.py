@@ -1,159 +1,163 @@
-"""Starting positions for large views, computed in linear time so the browser has little left to do.
+"""Positions for every view, computed ahead in Python so the page draws at once and reads at a glance.
 
-vis-network starts from random positions and needs hundreds of force iterations to untangle a
-graph; at 20,000 nodes each iteration is a Barnes-Hut pass over every node. Here every node joins
-the cluster of its best-connected neighbour (following the chain up to a local hub), clusters are
-laid out on a sunflower spiral, biggest first, and members on a smaller spiral around their hub.
-The result is deterministic, readable at a glance (hubs with their satellites), and a few physics
-iterations at most polish it.
+A force-directed layout (igraph's Fruchterman-Reingold, the grid variant above GRID_ABOVE nodes,
+which is linear per iteration) over the whole network, claims included: a claim is a spring between
+who said it, what it is about and where it appeared, so a collapsed view (claims hidden) keeps
+claimants beside their subjects. The start is a seeded random placement and igraph's random source is
+seeded for the call, so the same network always gets the same positions. Components are laid out
+separately and packed, biggest first, in rows, so small islands neither fly off nor pile on the
+middle. Coordinates are scaled so that a typical edge is EDGE_LENGTH canvas units long.
 """
 
 from __future__ import annotations
 
 import math
+import random
+import time
+from dataclasses import dataclass
+
+import igraph as ig
+import numpy as np
 
 from kg.query.network import Network
 
-GOLDEN_ANGLE = math.pi * (3.0 - math.sqrt(5.0))
-MEMBER_SPACING = 28.0
-CLUSTER_GAP = 1.15
+EDGE_LENGTH = 110.0  # canvas units for the median edge (views too big to make room for every label)
+VIEWPORT = (1000.0, 700.0)  # px: the drawing area of the page at 1400 x 900, where the first fit must be legible
+SPREAD_UP_TO = 1500  # nodes drawn at first; up to this, nodes are moved apart until their labels fit
+CHAR_PX = 7.0  # average width of a label character on screen
+LABEL_PX = 22.0  # height of a node's label with its gap
+GRID_ABOVE = 1000  # nodes; the grid variant of Fruchterman-Reingold above this (linear per iteration)
+ITERATIONS = 500
+SEED = 7
 
 
-def _roots(net: Network) -> dict[str, str]:
-    degree = net.degree()
-    best: dict[str, str] = {}
-    for source, target, _ in net.edges:
-        for a, b in ((source, target), (target, source)):
-            current = best.get(a)
-            if (degree[b], b) > (degree[a], a) and (current is None or (degree[b], b) > (degree[current], current)):
-                best[a] = b
-    root: dict[str, str] = {}
-    for node in net.nodes:
-        chain = [node]
-        while chain[-1] in best and chain[-1] not in root and len(chain) < 64:
-            chain.append(best[chain[-1]])
-        top = root.get(chain[-1], chain[-1])
-        for member in chain:
-            root[member] = top
-    return root
+@dataclass
+class Layout:
+    positions: dict[str, tuple[float, float]]
+    seconds: float  # CPU seconds spent, reported by `kg view` and bench/view.py
 
 
-def seed_positions(net: Network) -> dict[str, tuple[float, float]]:
-    """x, y for every node: hubs spread on a spiral, each with its members spiralling around it."""
-    root = _roots(net)
-    clusters: dict[str, list[str]] = {}
-    for node in net.nodes:
-        clusters.setdefault(root[node], []).append(node)
-    order = sorted(clusters, key=lambda r: (-len(clusters[r]), r))
+def _component_layout(graph: ig.Graph, rng: random.Random) -> list[tuple[float, float]]:
+    count = graph.vcount()
+    if count == 1:
+        return [(0.0, 0.0)]
+    if count == 2:
+        return [(0.0, 0.0), (1.0, 0.0)]
+    start = [[rng.uniform(-1, 1) * math.sqrt(count), rng.uniform(-1, 1) * math.sqrt(count)] for _ in range(count)]
+    coords = graph.layout_fruchterman_reingold(seed=start, niter=ITERATIONS,
+                                               grid="grid" if count > GRID_ABOVE else "nogrid")
+    return [(float(x), float(y)) for x, y in coords]
+
+
+def _normalised(points: list[tuple[float, float]], edges: list[tuple[int, int]]) -> list[tuple[float, float]]:
+    """Scaled so the median edge is 1 long, centred on 0."""
+    lengths = sorted(math.dist(points[a], points[b]) for a, b in edges if a != b)
+    unit = lengths[len(lengths) // 2] if lengths and lengths[len(lengths) // 2] > 0 else 1.0
+    cx = sum(p[0] for p in points) / len(points)
+    cy = sum(p[1] for p in points) / len(points)
+    return [((x - cx) / unit, (y - cy) / unit) for x, y in points]
+
+
+def _pack(parts: list[list[tuple[float, float]]]) -> list[tuple[float, float]]:
+    """Offsets for components (biggest first): in rows about as wide as the biggest, a gap of 2 between."""
+    boxes = []
+    for points in parts:
+        xs, ys = [p[0] for p in points], [p[1] for p in points]
+        boxes.append((min(xs), min(ys), max(xs) - min(xs) + 2.0, max(ys) - min(ys) + 2.0))
+    total = sum(w * h for _, _, w, h in boxes)
+    width = max(max(w for _, _, w, _ in boxes), math.sqrt(total) * 1.2)
+    offsets = []
+    x = y = row = 0.0
+    for left, top, w, h in boxes:
+        if x > 0 and x + w > width:
+            x, y, row = 0.0, y + row, 0.0
+        offsets.append((x - left, y - top))
+        x += w
+        row = max(row, h)
+    return offsets
+
+
+def spread(points: np.ndarray, half_w: np.ndarray, half_h: np.ndarray, rounds: int = 200) -> np.ndarray:
+    """Move nodes apart until the label boxes around them overlap as little as they can, keeping the
+    picture's shape: each round stretches it over VIEWPORT (pixels at the first fit), then pushes every
+    overlapping pair apart along the axis where they overlap least. Pairwise, so only for small views."""
+    out = _even(points.astype(float))
+    for _ in range(rounds):
+        span = np.maximum(out.max(axis=0) - out.min(axis=0), 1e-9)
+        out = (out - out.min(axis=0)) * np.array(VIEWPORT) / span
+        dx = out[:, None, 0] - out[None, :, 0]
+        dy = out[:, None, 1] - out[None, :, 1]
+        ox = half_w[:, None] + half_w[None, :] - np.abs(dx)
+        oy = half_h[:, None] + half_h[None, :] - np.abs(dy)
+        hit = (ox > 0) & (oy > 0)
+        np.fill_diagonal(hit, False)
+        if not hit.any():
+            break
+        along_x = hit & (ox * 2.5 < oy)  # labels are wide: moving up or down is cheaper
+        along_y = hit & ~along_x
+        sign_x = np.where(dx >= 0, 1.0, -1.0)
+        sign_y = np.where(dy >= 0, 1.0, -1.0)
+        out[:, 0] += np.where(along_x, ox * sign_x, 0.0).sum(axis=1) * 0.25
+        out[:, 1] += np.where(along_y, oy * sign_y, 0.0).sum(axis=1) * 0.25
+    return out
+
+
+def _even(points: np.ndarray, weight: float = 0.85) -> np.ndarray:
+    """Force layouts pack hubs into a dense core and leave the rim empty: blend each coordinate with
+    its rank (a quantile), which evens the density out while keeping who is left of whom."""
+    out = points.copy()
+    for axis in (0, 1):
+        values = points[:, axis]
+        span = max(float(values.max() - values.min()), 1e-9)
+        ranks = np.argsort(np.argsort(values, kind="stable"), kind="stable") / max(len(values) - 1, 1)
+        out[:, axis] = (1 - weight) * (values - values.min()) / span + weight * ranks
+    return out
+
+
+def _make_room(net: Network, positions: dict[str, tuple[float, float]], shown: list[str]) -> None:
+    """Spread the nodes drawn at first (``shown``) so their labels fit; others keep their place
+    relative to them (moved with the same scale)."""
+    from kg.export.payload import CLAIM_LABEL_CHARS, LABEL_CHARS  # the label lengths the page draws
+
+    points = np.array([positions[i] for i in shown])
+    chars = np.array([min(len(net.nodes[i].details.get("text", net.nodes[i].label)), CLAIM_LABEL_CHARS)
+                      if net.nodes[i].type == "Claim" else min(len(net.nodes[i].label), LABEL_CHARS) for i in shown])
+    moved = spread(points, chars * CHAR_PX / 2 + 6, np.full(len(shown), LABEL_PX / 2))
+    # everything else: the same affine fit of the original to the spread picture, nearest-shown offset kept
+    span = np.maximum(points.max(axis=0) - points.min(axis=0), 1e-9)
+    scale = (moved.max(axis=0) - moved.min(axis=0)) / span
+    for node, (x, y) in positions.items():
+        positions[node] = (round(float((x - points[:, 0].min()) * scale[0] + moved[:, 0].min()), 1),
+                           round(float((y - points[:, 1].min()) * scale[1] + moved[:, 1].min()), 1))
+    for node, (x, y) in zip(shown, moved, strict=True):
+        positions[node] = (round(float(x), 1), round(float(y), 1))
+
+
+def force_positions(net: Network, seed: int = SEED, shown: set[str] | None = None) -> Layout:
+    """x, y for every node of ``net``, deterministic for a given network and seed. ``shown``: the
+    nodes the page draws at first (all by default); up to SPREAD_UP_TO of them get room for labels."""
+    started = time.process_time()
+    ids = list(net.nodes)
+    if not ids:
+        return Layout({}, 0.0)
+    index = {node: i for i, node in enumerate(ids)}
+    pairs = sorted({(min(index[s], index[t]), max(index[s], index[t])) for s, t, _ in net.edges if s != t})
+    graph = ig.Graph(n=len(ids), edges=pairs)
+    rng = random.Random(seed)
+    ig.set_random_number_generator(random.Random(seed))
+    try:
+        members = sorted(graph.connected_components(), key=lambda c: (-len(c), c[0]))
+        parts = []
+        for component in members:
+            sub = graph.subgraph(component)
+            parts.append(_normalised(_component_layout(sub, rng), sub.get_edgelist()))
+    finally:
+        ig.set_random_number_generator(random)
     positions: dict[str, tuple[float, float]] = {}
-    area = 0.0
-    for index, hub in enumerate(order):
-        members = sorted(m for m in clusters[hub] if m != hub)
-        radius = MEMBER_SPACING * math.sqrt(len(members) + 1)
-        if index == 0:
-            cx = cy = 0.0
-        else:
-            distance = math.sqrt(area) * CLUSTER_GAP + radius
-            cx, cy = distance * math.cos(index * GOLDEN_ANGLE), distance * math.sin(index * GOLDEN_ANGLE)
-        area += (2.0 * radius + MEMBER_SPACING) ** 2
-        positions[hub] = (round(cx, 1), round(cy, 1))
-        for j, member in enumerate(members, start=1):
-            r = MEMBER_SPACING * math.sqrt(j)
-            positions[member] = (round(cx + r * math.cos(j * GOLDEN_ANGLE), 1),
-                                 round(cy + r * math.sin(j * GOLDEN_ANGLE), 1))
-    return positions
-
-
-def story_levels(net: Network) -> dict[str, int]:
-    """Columns that read left to right as "who -> said -> what -> about -> whom -> where".
-
-    0: organizations people belong to (and nothing else), 1: claimants, 2: claims, 3: what the
-    claims are about, 4: publications they appeared in, 5: publishers and authors. A node that
-    plays several parts takes the first that applies in the order claimant, claim, subject,
-    publication.
-    """
-    roles: dict[str, set[str]] = {n: set() for n in net.nodes}
-    for edge in net.edges.values():
-        roles[edge.source].add("out:" + edge.relation)
-        roles[edge.target].add("in:" + edge.relation)
-    levels: dict[str, int] = {}
-    for node_id, node in net.nodes.items():
-        mine = roles[node_id]
-        if "out:said" in mine or "out:claims" in mine:
-            levels[node_id] = 1
-        elif node.type == "Claim":
-            levels[node_id] = 2
-        elif "in:about" in mine or "in:claims" in mine:
-            levels[node_id] = 3
-        elif node.type == "Publication":
-            levels[node_id] = 4
-        elif mine and mine <= {"in:member of"}:
-            levels[node_id] = 0
-        elif mine & {"in:published by", "in:written by"}:
-            levels[node_id] = 5
-        else:
-            levels[node_id] = 3
-    return levels
-
-
-COLUMN_GAP = 240.0
-CLAIM_GAP = 105.0
-NODE_GAP = 85.0
-
-
-def _spread(wanted: dict[str, float], gap: float) -> dict[str, float]:
-    """Keep each node near its wanted height, at least ``gap`` apart, the block centred as wished."""
-    order = sorted(wanted, key=lambda n: (wanted[n], n))
-    placed: dict[str, float] = {}
-    last = -math.inf
-    for node in order:
-        placed[node] = max(wanted[node], last + gap)
-        last = placed[node]
-    if placed:
-        shift = sum(wanted.values()) / len(wanted) - sum(placed.values()) / len(placed)
-        placed = {n: y + shift for n, y in placed.items()}
-    return placed
-
-
-def _mean(y: dict[str, float], nodes: list[str]) -> float:
-    values = [y[n] for n in nodes if n in y]
-    return sum(values) / len(values) if values else 0.0
-
-
-def story_positions(net: Network) -> dict[str, tuple[float, float]]:
-    """x, y for a small graph: claims in one column, each claimant level with its claims, each
-    subject level with the claims about it, publications and organizations next to theirs."""
-    levels = story_levels(net)
-    neighbours: dict[str, list[str]] = {n: [] for n in net.nodes}
-    said: dict[str, list[str]] = {}
-    for edge in net.edges.values():
-        neighbours[edge.source].append(edge.target)
-        neighbours[edge.target].append(edge.source)
-        if edge.relation == "said":
-            said.setdefault(edge.target, []).append(edge.source)
-    column = {lv: sorted(n for n, v in levels.items() if v == lv) for lv in range(6)}
-    claimants = sorted(column[1], key=lambda n: (-len(neighbours[n]), net.nodes[n].label))
-    rank = {n: i for i, n in enumerate(claimants)}
-    claims = sorted(column[2], key=lambda c: (min((rank.get(s, 99) for s in said.get(c, [])), default=99),
-                                              sorted(neighbours[c]), c))
-    y: dict[str, float] = {c: i * CLAIM_GAP for i, c in enumerate(claims)}
-
-    def near(nodes: list[str], gap: float) -> None:
-        wanted = {}
-        for node in nodes:
-            ys = [y[m] for m in neighbours[node] if m in y]
-            wanted[node] = sum(ys) / len(ys) if ys else (max(y.values(), default=0.0) + gap)
-        y.update(_spread(wanted, gap))
-
-    if not claims:
-        y.update({n: i * NODE_GAP for i, n in enumerate(claimants)})
-    for level in (1, 3, 4, 0, 5):
-        near([n for n in column[level] if n not in y], NODE_GAP)
-    for _ in range(2):  # barycentre sweeps: claims follow their claimants and subjects, the rest follow claims
-        order = sorted(claims, key=lambda c: (_mean(y, said.get(c, [])), _mean(y, neighbours[c]), c))
-        y.update({c: i * CLAIM_GAP for i, c in enumerate(order)})
-        for level in (1, 3, 4, 0, 5):
-            for node in column[level]:
-                y.pop(node, None)
-            near(column[level], NODE_GAP)
-    return {n: (round((levels[n] - 2) * COLUMN_GAP, 1), round(y[n], 1)) for n in net.nodes}
+    for component, points, (dx, dy) in zip(members, parts, _pack(parts), strict=True):
+        for vertex, (x, y) in zip(component, points, strict=True):
+            positions[ids[vertex]] = (round((x + dx) * EDGE_LENGTH, 1), round((y + dy) * EDGE_LENGTH, 1))
+    first = [i for i in ids if shown is None or i in shown]
+    if 1 < len(first) <= SPREAD_UP_TO:
+        _make_room(net, positions, first)
+    return Layout(positions, time.process_time() - started)

@@ -12,13 +12,14 @@ from typing import Any
 
 from pyvis.network import Network as PyvisNetwork
 
-from kg.export import style
+from kg.export import search, style
 from kg.export.collapse import COLLAPSED, claim_lines, collapse_claims, collapsed_label
-from kg.export.layout import seed_positions, story_positions
+from kg.export.layout import Layout, force_positions
 from kg.query.network import TYPE_NAMES, Edge, Network, Node
+from kg.export.timeline import node_dates
 
-CLAIM_LABEL_CHARS = 90
-LARGE_LABEL_CHARS = 40
+CLAIM_LABEL_CHARS = 34  # a claim's label on the drawing; its text is in the tooltip and the panel
+LABEL_CHARS = 42
 
 
 def short(text: str, limit: int) -> str:
@@ -75,25 +76,26 @@ def _node_title(node: Node, net: Network, grade: str | None) -> str:
     return "\n".join(lines)
 
 
-def _node(node: Node, net: Network, degree: int, large: bool) -> dict[str, Any]:
-    """Colour and shape come from the node's group (one options object per type, not per node)."""
+def _node(node: Node, net: Network, degree: int, rank: int, date: str | None) -> dict[str, Any]:
+    """Colour and shape come from the node's group (one options object per type, not per node); the
+    label is drawn by the page (view-labels.js), most important nodes first, never overlapping."""
     grade = admiralty(node, net)
     item: dict[str, Any] = {
         "id": node.id, "title": _node_title(node, net, grade), "group": node.type,
         "kgType": node.type, "kgLabel": node.label, "kgSubtype": node.subtype, "kgAliases": node.aliases,
         "kgDetails": [[k, v] for k, v in node.details.items()], "kgSources": sorted(node.sources),
         "kgPubs": sorted(node.publications), "kgGrade": grade,
-        "kgGradeText": admiralty_text(node, net, grade), "kgDegree": degree,
+        "kgGradeText": admiralty_text(node, net, grade), "kgDegree": degree, "kgRank": rank,
+        "kgKeys": search.keys(node), "kgDate": date,
     }
     if node.type == "Claim":
-        text = node.details.get("text", node.label)
-        item["label"] = short(text, LARGE_LABEL_CHARS if large else CLAIM_LABEL_CHARS)
+        item["kgShort"] = short(node.details.get("text", node.label), CLAIM_LABEL_CHARS)
     else:
-        item.update(label=short(node.label, LARGE_LABEL_CHARS if large else 60), size=style.node_size(degree))
+        item.update(kgShort=short(node.label, LABEL_CHARS), size=style.node_size(degree))
     return item
 
 
-def _edge(ident: str, edge: Edge, net: Network, collapsed: bool, large: bool) -> dict[str, Any]:
+def _edge(ident: str, edge: Edge, net: Network, collapsed: bool) -> dict[str, Any]:
     if collapsed:
         label = collapsed_label(len(edge.claims))
     else:
@@ -105,31 +107,21 @@ def _edge(ident: str, edge: Edge, net: Network, collapsed: bool, large: bool) ->
         lines.append("publications: " + "; ".join(short(p, 80) for p in pubs[:5]) + (" …" if len(pubs) > 5 else ""))
     if edge.sources:
         lines.append("sources: " + ", ".join(sorted(edge.sources)))
-    color = style.RELATION_COLOR.get(edge.relation, style.DEFAULT_EDGE_COLOR)
+    look = style.relation_style(edge.relation)
     item: dict[str, Any] = {
         "id": ident, "from": edge.source, "to": edge.target,
-        "label": label, "title": "\n".join(lines), "color": color,
+        "label": label, "title": "\n".join(lines), "color": look.color, "width": look.width,
         "kgRelation": edge.relation, "kgRoles": sorted(edge.roles), "kgSources": sorted(edge.sources),
         "kgPubs": sorted(edge.publications), "kgCollapsed": collapsed,
     }
     if collapsed:
         item["kgClaims"] = edge.claims
-        item["width"] = round(1.5 + min(len(edge.claims), 8) * 0.75, 2)
-    elif edge.relation == "about" and not large:  # dashed lines cost a canvas save/restore each
-        item["dashes"] = [6, 4]
-    if not large and edge.relation in style.RELATION_LENGTH:
-        item["length"] = style.RELATION_LENGTH[edge.relation]
+        item["width"] = round(look.width + min(len(edge.claims), 8) * 0.6, 2)
+    if look.dashes:
+        item["dashes"] = list(look.dashes)
+    if look.arrow != "arrow":
+        item["arrows"] = {"to": {"enabled": True, "type": look.arrow}}
     return item
-
-
-def _curve(item: dict[str, Any], positions: dict[str, tuple[float, float]], pairs: dict[frozenset[str], int]) -> None:
-    """In story columns, bend edges that run backwards or share their two ends, so none hides another."""
-    pair = frozenset((item["from"], item["to"]))
-    seen = pairs[pair] = pairs.get(pair, 0) + 1
-    backwards = positions[item["to"]][0] < positions[item["from"]][0]
-    if seen > 1 or backwards or len(pair) == 1:
-        item["smooth"] = {"enabled": True, "type": "curvedCW" if seen % 2 else "curvedCCW",
-                          "roundness": 0.18 + 0.12 * (seen // 2) + (0.1 if backwards else 0.0)}
 
 
 def _lean(item: dict[str, Any]) -> dict[str, Any]:
@@ -138,36 +130,45 @@ def _lean(item: dict[str, Any]) -> dict[str, Any]:
             if not (k.startswith("kg") and k not in ("kgType", "kgLabel") and v in (None, [], False, ""))}
 
 
-def to_pyvis(net: Network) -> PyvisNetwork:
+def first_shown(net: Network) -> set[str]:
+    """The nodes the page draws when it opens: all, or without claims when it opens collapsed."""
+    claims = sum(1 for n in net.nodes.values() if n.type == "Claim")
+    if claims <= style.COLLAPSE_ABOVE:
+        return set(net.nodes)
+    return {i for i, n in net.nodes.items() if n.type != "Claim"}
+
+
+def to_pyvis(net: Network, layout: Layout | None = None) -> PyvisNetwork:
     """Fill a pyvis Network directly: kg nodes, kg edges, then the collapsed claimant -> subject edges."""
-    large = style.is_large(len(net.nodes))
     view = PyvisNetwork(directed=True, cdn_resources="remote")
     degree = net.degree()
-    story = style.is_story(net)
-    positions = seed_positions(net) if large else story_positions(net) if story else {}
+    ranks = search.importance(net, degree)
+    dates = node_dates(net)
+    positions = (layout or force_positions(net, shown=first_shown(net))).positions
     for node in net.nodes.values():
-        item = _node(node, net, degree.get(node.id, 0), large)
-        if node.id in positions:
-            item["x"], item["y"] = positions[node.id]
+        item = _node(node, net, degree.get(node.id, 0), ranks[node.id], dates.get(node.id))
+        item["x"], item["y"] = positions[node.id]
         view.nodes.append(_lean(item))
         view.node_ids.append(node.id)
-    pairs: dict[frozenset[str], int] = {}
     for index, edge in enumerate(net.edges.values()):
-        item = _edge(f"e{index}", edge, net, edge.relation == COLLAPSED, large)
-        if story:
-            _curve(item, positions, pairs)
-        view.edges.append(_lean(item))
+        view.edges.append(_lean(_edge(f"e{index}", edge, net, edge.relation == COLLAPSED)))
     has_claims = any(n.type == "Claim" for n in net.nodes.values())
     if has_claims:
         for index, edge in enumerate(collapse_claims(net)):
-            view.edges.append(_lean(_edge(f"c{index}", edge, net, True, large)))
-    view.options = style.options(len(net.nodes), len(net.edges), story)
+            view.edges.append(_lean(_edge(f"c{index}", edge, net, True)))
+    view.options = style.options(len(net.nodes), len(net.edges))
     return view
 
 
-def payload(net: Network, title: str) -> dict[str, Any]:
+def _relation_legend(relation: str) -> dict[str, Any]:
+    look = style.relation_style(relation)
+    return {"name": relation, "color": look.color, "width": look.width, "dashes": list(look.dashes),
+            "arrow": look.arrow}
+
+
+def payload(net: Network, title: str, subtitle: str = "", layout: Layout | None = None) -> dict[str, Any]:
     """Everything the page reads from its JSON data block."""
-    view = to_pyvis(net)
+    view = to_pyvis(net, layout)
     counts = dict.fromkeys(TYPE_NAMES, 0)
     for node in net.nodes.values():
         counts[node.type] += 1
@@ -178,8 +179,9 @@ def payload(net: Network, title: str) -> dict[str, Any]:
     publications = sorted(([n.id, n.label] for n in net.nodes.values() if n.type == "Publication"),
                           key=lambda p: p[1].casefold())
     return {
-        "title": title, "nodes": view.nodes, "edges": view.edges, "options": view.options,
-        "types": types, "relations": [[r, style.RELATION_COLOR.get(r, style.DEFAULT_EDGE_COLOR)] for r in relations],
+        "title": title, "subtitle": subtitle, "nodes": view.nodes, "edges": view.edges, "options": view.options,
+        "types": types, "relations": [_relation_legend(r) for r in relations],
         "sources": net.source_names(), "publications": publications, "large": style.is_large(len(net.nodes)),
-        "claims": counts["Claim"] > 0,
+        "claims": counts["Claim"] > 0, "collapsed": counts["Claim"] > style.COLLAPSE_ABOVE,
+        "edgeLabels": len(net.nodes) <= style.EDGE_LABELS_UP_TO,
     }

@@ -1,130 +1,115 @@
-"""How the view looks: colour and shape per node type, colour per relation, and vis-network options.
+"""How the view looks: colour and shape per node type, a style per relation, and vis-network options.
 
-Options depend on the graph's size: small graphs get a patient force layout that spreads labels
-out; large ones start from precomputed positions (kg.export.layout) with a short, bounded
-stabilisation (none above PHYSICS_LIMIT), no initial clustering pass (vis-network's
-"improvedLayout" is quadratic), edges hidden while dragging and zooming, and labels drawn only
-once the user zooms in far enough to read them.
+Colours come from the Okabe-Ito palette (kg.export.palette) and relations differ in more than hue:
+each has its own combination of dash pattern, width and arrow head, and "disputes" is the one thick
+vermillion line. Positions are computed ahead (kg.export.layout), so the page opens with physics off;
+the physics toggle starts vis-network's solver from there. Above SMALL nodes the page hides edges
+while dragging and zooming and skips vis-network's quadratic "improvedLayout" pass.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any
 
-from kg.query.network import Network
+from kg.export import palette
 
 # type -> (fill colour, border colour, vis-network shape)
 NODE_STYLE: dict[str, tuple[str, str, str]] = {
-    "Person": ("#4e79a7", "#2f4b6b", "dot"),
-    "Organization": ("#f28e2b", "#a85c12", "square"),
-    "Publication": ("#59a14f", "#356330", "triangle"),
-    "Claim": ("#f3e8f1", "#8e5a86", "box"),
-    "Other": ("#d5d0cc", "#79706e", "ellipse"),
+    "Person": (palette.BLUE, "#00466e", "dot"),
+    "Organization": (palette.ORANGE, "#7a5400", "square"),
+    "Publication": (palette.BLUISH_GREEN, "#00553e", "triangle"),
+    "Claim": (palette.REDDISH_PURPLE, "#7d3b62", "diamond"),
+    "Other": ("#bbbbbb", "#555555", "hexagon"),
 }
-CLAIM_SHAPE_LARGE = "diamond"
-CLAIM_FILL_LARGE = "#b07aa1"
-# spring lengths for small graphs: claims sit close to who said them and what they are about, while
-# publications (hubs that every claim appears in) stay at a distance instead of tangling the middle
-RELATION_LENGTH: dict[str, int] = {
-    "said": 130, "about": 150, "appeared in": 330, "first appeared in": 330, "member of": 120,
-    "published by": 150, "written by": 150, "relayed": 150, "disputes": 150, "claims": 220,
+
+
+@dataclass(frozen=True)
+class RelationStyle:
+    color: str
+    width: float
+    dashes: tuple[int, ...] = ()  # empty: a solid line
+    arrow: str = "arrow"  # vis-network arrow type at the target end
+
+    def signature(self) -> tuple[tuple[int, ...], float, str]:
+        """What tells the relation apart without colour."""
+        return self.dashes, self.width, self.arrow
+
+
+RELATION_STYLE: dict[str, RelationStyle] = {
+    "said": RelationStyle(palette.BLUE, 1.6),
+    "about": RelationStyle(palette.REDDISH_PURPLE, 1.6, (8, 5)),
+    "appeared in": RelationStyle(palette.GREY, 1.0, (2, 4), "vee"),
+    "first appeared in": RelationStyle("#5a5a5a", 1.6, (2, 4), "vee"),
+    "member of": RelationStyle(palette.ORANGE, 2.4, (), "circle"),
+    "published by": RelationStyle(palette.BLUISH_GREEN, 1.6, (12, 4), "box"),
+    "written by": RelationStyle(palette.BLUISH_GREEN, 1.6, (10, 3, 2, 3), "arrow"),
+    "relayed": RelationStyle(palette.SKY_BLUE, 1.8, (4, 3), "arrow"),
+    "disputes": RelationStyle(palette.VERMILLION, 4.0, (), "bar"),
+    "claims": RelationStyle("#6b6b6b", 1.2, (), "arrow"),  # collapsed claimant -> subject; width grows with count
 }
-RELATION_COLOR: dict[str, str] = {
-    "said": "#8e5a86",
-    "about": "#c0392b",
-    "appeared in": "#59a14f",
-    "first appeared in": "#59a14f",
-    "member of": "#a85c12",
-    "published by": "#6b8f65",
-    "written by": "#6b8f65",
-    "relayed": "#8e5a86",
-    "disputes": "#d62728",
-    "claims": "#7a4270",
-}
-DEFAULT_EDGE_COLOR = "#8a9aa5"
+DEFAULT_RELATION = RelationStyle("#6f7f8a", 1.2, (6, 2, 1, 2), "inv_triangle")  # --query predicates
 SMALL = 300  # nodes; above this the graph is drawn with the large-graph settings
-PHYSICS_LIMIT = 8000  # nodes; above this the page opens with physics off
-STORY_LIMIT = 60  # nodes; up to this, graphs with claims are drawn in story columns
+COLLAPSE_ABOVE = 300  # claims; above this the page opens with claims collapsed into claimant -> subject edges
+EDGE_LABELS_UP_TO = 60  # nodes; up to this vis-network writes every edge's relation on it
+
+
+def relation_style(relation: str) -> RelationStyle:
+    return RELATION_STYLE.get(relation, DEFAULT_RELATION)
 
 
 def node_size(degree: int) -> float:
-    return round(min(10.0 + 6.0 * math.sqrt(degree), 48.0), 1)
+    return round(min(6.0 + 2.5 * math.sqrt(degree), 26.0), 1)
 
 
 def is_large(node_count: int) -> bool:
     return node_count > SMALL
 
 
-def groups(large: bool) -> dict[str, Any]:
+def groups() -> dict[str, Any]:
     """vis-network groups: one style object per node type (per-node style objects are slow at 20k)."""
     out: dict[str, Any] = {}
     for name, (fill, border, shape) in NODE_STYLE.items():
         color = {"background": fill, "border": border, "highlight": {"background": fill, "border": "#111111"},
                  "hover": {"background": fill, "border": "#111111"}}
         out[name] = {"shape": shape, "color": color}
-    if large:
-        out["Claim"] = {"shape": CLAIM_SHAPE_LARGE, "size": 8,
-                        "color": {"background": CLAIM_FILL_LARGE, "border": NODE_STYLE["Claim"][1]}}
-    else:
-        out["Claim"].update(widthConstraint={"maximum": 190}, margin=8,
-                            font={"size": 12, "color": "#3b2438", "strokeWidth": 0})
+    out["Claim"]["size"] = 9
     return out
 
 
-def is_story(net: Network) -> bool:
-    """Small graphs with claims are laid out in columns that read as a story (kg.export.layout)."""
-    return len(net.nodes) <= STORY_LIMIT and any(n.type == "Claim" for n in net.nodes.values())
-
-
-def options(node_count: int, edge_count: int, story: bool = False) -> dict[str, Any]:
+def options(node_count: int, edge_count: int) -> dict[str, Any]:
     large = is_large(node_count)
     if large:
-        # vis-network runs stabilisation in chunks of `updateInterval` iterations between frames,
-        # so the page stays responsive; the total is bounded so a 20k graph settles in seconds.
-        # nodes start from kg.export.layout's positions, so a short polish is enough; above
-        # PHYSICS_LIMIT the layout is drawn as computed and physics waits for the toggle
-        iterations = 100 if node_count <= 2000 else 25
         physics: dict[str, Any] = {
-            "enabled": node_count <= PHYSICS_LIMIT,
             "solver": "barnesHut",
             "barnesHut": {"gravitationalConstant": -4000, "springLength": 95, "springConstant": 0.04,
                           "damping": 0.3, "avoidOverlap": 0, "theta": 0.8},
-            "stabilization": {"enabled": True, "iterations": iterations, "updateInterval": 10, "fit": True},
-            "adaptiveTimestep": True, "minVelocity": 1.5,
         }
     else:
         physics = {
             "solver": "forceAtlas2Based",
             "forceAtlas2Based": {"gravitationalConstant": -120, "centralGravity": 0.012, "springLength": 170,
                                  "springConstant": 0.06, "damping": 0.5, "avoidOverlap": 0.8},
-            "stabilization": {"enabled": True, "iterations": 600, "updateInterval": 50, "fit": True},
-            "minVelocity": 0.75,
         }
-    layout: dict[str, Any] = {"randomSeed": 7, "improvedLayout": not large}
-    if story:  # positions come from kg.export.layout.story_positions; physics waits for the toggle
-        physics["enabled"] = False
+    # positions come from kg.export.layout: the page opens with physics off and the toggle starts it
+    physics.update(enabled=False, stabilization={"enabled": False}, adaptiveTimestep=True, minVelocity=1.0)
     return {
         "autoResize": True,
-        "groups": groups(large),
-        "layout": layout,
+        "groups": groups(),
+        "layout": {"randomSeed": 7, "improvedLayout": False},
         "physics": physics,
         "interaction": {"hover": not large, "tooltipDelay": 200, "hideEdgesOnDrag": True,
                         "hideEdgesOnZoom": large or edge_count > 2000, "navigationButtons": False,
                         "keyboard": {"enabled": True, "bindToWindow": False}, "multiselect": False},
         "edges": {
-            "arrows": {"to": {"enabled": True, "scaleFactor": 0.55}},
+            "arrows": {"to": {"enabled": True, "scaleFactor": 0.6}},
             "smooth": False,
             "width": 1.4,
             "selectionWidth": 2,
-            "font": {"size": 11, "align": "middle", "color": "#333",
-                     "strokeWidth": 3, "strokeColor": "#ffffff"},
-            "color": {"color": DEFAULT_EDGE_COLOR, "inherit": False},
+            "font": {"size": 11, "align": "horizontal", "color": "#222", "strokeWidth": 4,
+                     "strokeColor": "#ffffff"},
+            "color": {"color": DEFAULT_RELATION.color, "inherit": False},
         },
-        "nodes": {
-            "borderWidth": 1.5,
-            "font": {"size": 14, "face": "system-ui, sans-serif", "color": "#1d1d1d",
-                     "strokeWidth": 3, "strokeColor": "#ffffff"},
-            "scaling": {"label": {"drawThreshold": 6}},
-        },
+        "nodes": {"borderWidth": 1.5, "font": {"size": 0}},  # labels: drawn by view-labels.js
     }

@@ -3,8 +3,21 @@
 
 const MATCH_LIMIT = 12;
 
-function makePicker(input, list, entries, onPick) {
-  // entries: [{key: lowercased text, name, note, value}]
+function substringMatcher(entries) {
+  // entries: [{key: folded text, name, note, value}]; names that start with the text first
+  return function (typed) {
+    const query = foldText(String(typed).trim());
+    const prefix = [], inside = [];
+    for (let i = 0; i < entries.length && prefix.length < MATCH_LIMIT; i++) {
+      const at = entries[i].key.indexOf(query);
+      if (at === 0) prefix.push(entries[i]);
+      else if (at > 0 && inside.length < MATCH_LIMIT) inside.push(entries[i]);
+    }
+    return prefix.concat(inside).slice(0, MATCH_LIMIT);
+  };
+}
+
+function makePicker(input, list, matcher, onPick) {
   let shown = [];
   let active = -1;
 
@@ -14,21 +27,6 @@ function makePicker(input, list, entries, onPick) {
     input.setAttribute("aria-expanded", "false");
     shown = [];
     active = -1;
-  }
-
-  function matches(query) {
-    const prefix = [], inside = [];
-    for (let i = 0; i < entries.length && prefix.length < MATCH_LIMIT; i++) {
-      const at = entries[i].key.indexOf(query);
-      if (at === 0) prefix.push(entries[i]);
-      else if (at > 0 && inside.length < MATCH_LIMIT) inside.push(entries[i]);
-    }
-    const seen = new Set();
-    return prefix.concat(inside).filter(function (entry) {
-      if (seen.has(entry.value)) return false;
-      seen.add(entry.value);
-      return true;
-    }).slice(0, MATCH_LIMIT);
   }
 
   function highlight(index) {
@@ -46,9 +44,8 @@ function makePicker(input, list, entries, onPick) {
   }
 
   function update() {
-    const query = input.value.trim().toLowerCase();
-    if (!query) { close(); return; }
-    shown = matches(query);
+    if (!input.value.trim()) { close(); return; }
+    shown = matcher(input.value);
     list.replaceChildren();
     if (!shown.length) list.appendChild(el("li", "no match", "none"));
     shown.forEach(function (entry, i) {
@@ -75,24 +72,12 @@ function makePicker(input, list, entries, onPick) {
   return { update: update, close: close };
 }
 
-function searchEntries(nodes) {
-  const entries = [];
-  nodes.forEach(function (n) {
-    const type = n.kgType === "Claim" ? "Claim" : n.kgType;
-    entries.push({ key: String(n.kgLabel).toLowerCase(), name: n.kgLabel, note: type, value: n.id });
-    (n.kgAliases || []).forEach(function (alias) {
-      entries.push({ key: String(alias).toLowerCase(), name: alias, note: type + " \u00b7 " + n.kgLabel, value: n.id });
-    });
-  });
-  return entries;
-}
-
 function sourceEntries(data) {
   const entries = data.sources.map(function (name) {
-    return { key: String(name).toLowerCase(), name: name, note: "source file", value: "file:" + name, kind: "file", id: name };
+    return { key: foldText(name), name: name, note: "source file", value: "file:" + name, kind: "file", id: name };
   });
   data.publications.forEach(function (pub) {
-    entries.push({ key: String(pub[1]).toLowerCase(), name: pub[1], note: "publication", value: "pub:" + pub[0], kind: "pub", id: pub[0] });
+    entries.push({ key: foldText(pub[1]), name: pub[1], note: "publication", value: "pub:" + pub[0], kind: "pub", id: pub[0] });
   });
   return entries;
 }
@@ -102,6 +87,29 @@ function swatch(type) {
   mark.style.setProperty("--fill", type.fill);
   mark.style.setProperty("--border", type.border);
   return mark;
+}
+
+const SVG = "http://www.w3.org/2000/svg";
+
+function lineSample(rel) {
+  // the relation's line as drawn: colour, width, dash pattern and arrow head (an inline SVG, no markup parsed)
+  const svg = document.createElementNS(SVG, "svg");
+  svg.setAttribute("width", "30");
+  svg.setAttribute("height", "12");
+  svg.setAttribute("aria-hidden", "true");
+  const line = document.createElementNS(SVG, "line");
+  [["x1", "1"], ["y1", "6"], ["x2", "23"], ["y2", "6"], ["stroke", rel.color],
+   ["stroke-width", String(rel.width)]].forEach(function (a) { line.setAttribute(a[0], a[1]); });
+  if (rel.dashes.length) line.setAttribute("stroke-dasharray", rel.dashes.join(" "));
+  const head = document.createElementNS(SVG, "path");
+  const shapes = { bar: "M27 1 L27 11", circle: "M24 6 a3 3 0 1 0 6 0 a3 3 0 1 0 -6 0", box: "M23 3 h6 v6 h-6 z",
+                   vee: "M23 2 L29 6 L23 10 L25 6 z", inv_triangle: "M29 2 L23 6 L29 10 z" };
+  head.setAttribute("d", shapes[rel.arrow] || "M23 2 L29 6 L23 10 z");
+  head.setAttribute("fill", rel.arrow === "bar" ? "none" : rel.color);
+  head.setAttribute("stroke", rel.color);
+  head.setAttribute("stroke-width", rel.arrow === "bar" ? "2.5" : "1");
+  svg.append(line, head);
+  return svg;
 }
 
 function makeControls(ctx) {
@@ -127,14 +135,13 @@ function makeControls(ctx) {
   const relations = document.getElementById("relations");
   data.relations.forEach(function (rel) {
     const item = el("span", undefined, "relation");
-    const line = el("span", undefined, "line");
-    line.style.setProperty("--color", rel[1]);
-    item.append(line, document.createTextNode(rel[0]));
+    item.dataset.relation = rel.name;
+    item.append(lineSample(rel), document.createTextNode(rel.name));
     relations.appendChild(item);
   });
 
   makePicker(document.getElementById("search"), document.getElementById("search-list"),
-    searchEntries(data.nodes), function (entry) { ctx.focusNode(entry.value); });
+    makeSearch(data.nodes), function (entry) { ctx.focusNode(entry.value); });
 
   const sourceActive = document.getElementById("source-active");
   function setSource(entry) {
@@ -143,7 +150,8 @@ function makeControls(ctx) {
     document.getElementById("source-name").textContent = entry ? entry.note + ": " + entry.name : "";
     ctx.refresh();
   }
-  makePicker(document.getElementById("source"), document.getElementById("source-list"), sourceEntries(data), setSource);
+  makePicker(document.getElementById("source"), document.getElementById("source-list"),
+    substringMatcher(sourceEntries(data)), setSource);
   document.getElementById("source-clear").addEventListener("click", function () { setSource(null); });
 
   const collapse = document.getElementById("collapse");

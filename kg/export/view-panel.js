@@ -12,6 +12,7 @@ const PANEL_LIST_LIMIT = 40;
 
 function makePanel(ctx) {
   const panel = document.getElementById("panel");
+  let current = null;  // {kind: "node" | "edge", id} of what the panel shows
 
   function linkButton(id, text) {
     const button = el("button", text, "link");
@@ -86,6 +87,7 @@ function makePanel(ctx) {
   function showNode(id) {
     const n = ctx.nodes.get(id);
     if (!n) return;
+    current = { kind: "node", id: id };
     let list;
     if (n.kgType === "Claim") {
       const by = ctx.edgesOf(id).filter(function (e) { return e.to === id && e.kgRelation === "said"; })
@@ -112,6 +114,7 @@ function makePanel(ctx) {
   function showEdge(id) {
     const e = ctx.edges.get(id);
     if (!e) return;
+    current = { kind: "edge", id: id };
     const list = start(e.label, e.kgCollapsed ? "claims made by one about the other" : "relation");
     row(list, "from", linkButton(e.from, ctx.labelOf(e.from)));
     row(list, "to", linkButton(e.to, ctx.labelOf(e.to)));
@@ -130,8 +133,19 @@ function makePanel(ctx) {
   }
 
   function showHint(text) {
+    current = null;
     panel.replaceChildren(el("p", text, "hint"));
   }
 
-  return { showNode: showNode, showEdge: showEdge, showHint: showHint };
+  function follow(visibleNodes, shownEdges) {
+    // after a filter: what the panel shows must still be drawn, or the panel says it is not
+    if (!current) return;
+    const gone = current.kind === "node" ? !visibleNodes.has(current.id) : !shownEdges.get(current.id);
+    if (!gone) return;
+    const name = current.kind === "node" ? ctx.labelOf(current.id) : ctx.edges.get(current.id).label;
+    showHint("\u201c" + name + "\u201d is hidden by the filters now in use (type, source, time or collapsed claims). " +
+      "Clear them, or search for it to bring it back.");
+  }
+
+  return { showNode: showNode, showEdge: showEdge, showHint: showHint, follow: follow };
 }

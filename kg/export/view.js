@@ -8,8 +8,8 @@ timing.parsed = performance.now();  // all timings: ms since navigation started
 
 // vis-network gets only what it draws; the kg* fields stay in plain records (vis deep-copies every
 // field it is given, which at 20,000 nodes costs seconds)
-const VIS_NODE = ["id", "label", "title", "group", "size", "x", "y"];
-const VIS_EDGE = ["id", "from", "to", "label", "title", "color", "dashes", "width", "length", "smooth"];
+const VIS_NODE = ["id", "title", "group", "size", "x", "y"];  // labels: view-labels.js
+const VIS_EDGE = ["id", "from", "to", "title", "color", "dashes", "width", "arrows"].concat(data.edgeLabels ? ["label"] : []);
 function pick(item, keys) {
   const out = {};
   keys.forEach(function (key) { if (item[key] !== undefined && item[key] !== null) out[key] = item[key]; });
@@ -19,7 +19,7 @@ const nodeRecords = new Map(data.nodes.map(function (n) { return [n.id, n]; }));
 const edgeRecords = new Map(data.edges.map(function (e) { return [e.id, e]; }));
 const nodes = new vis.DataSet(data.nodes.map(function (n) { return pick(n, VIS_NODE); }));
 const edges = new vis.DataSet(data.edges.map(function (e) { return pick(e, VIS_EDGE); }));
-const state = { hiddenTypes: new Set(), source: null, collapsed: !data.claims };
+const state = { hiddenTypes: new Set(), source: null, collapsed: !data.claims || data.collapsed, range: null };
 let visible = new Set();
 let stabilized = false;
 
@@ -30,10 +30,16 @@ function matchesSource(item) {
   return item.id === source.id || (item.kgPubs || []).indexOf(source.id) >= 0;
 }
 
+function inRange(n) {
+  // while a time range is set, claims and publications show only when dated inside it
+  if (!state.range || (n.kgType !== "Claim" && n.kgType !== "Publication")) return true;
+  return Boolean(n.kgDate) && n.kgDate >= state.range[0] && n.kgDate <= state.range[1];
+}
+
 function nodeShown(n) {
   if (state.hiddenTypes.has(n.kgType)) return false;
   if (state.collapsed && n.kgType === "Claim") return false;
-  return matchesSource(n);
+  return inRange(n) && matchesSource(n);
 }
 
 function computeVisible() {
@@ -47,11 +53,13 @@ const edgesView = new vis.DataView(edges, {
   filter: function (item) {
     const e = edgeRecords.get(item.id);
     if (e.kgCollapsed && !state.collapsed) return false;
+    if (e.kgCollapsed && state.range && !e.kgClaims.some(function (c) { return inRange(nodeRecords.get(c)); })) return false;
     return visible.has(e.from) && visible.has(e.to) && matchesSource(e);
   },
 });
 
 document.getElementById("title").textContent = data.title;
+document.getElementById("subtitle").textContent = data.subtitle || "";
 const container = document.getElementById("network");
 const network = new vis.Network(container, { nodes: nodesView, edges: edgesView }, data.options);
 timing.created = performance.now();
@@ -67,6 +75,7 @@ data.edges.forEach(function (e) {
 
 const ctx = {
   data: data, nodes: nodeRecords, edges: edgeRecords, state: state, network: network, matchesSource: matchesSource,
+  inRange: inRange, isVisible: function (id) { return visible.has(id); },
   labelOf: function (id) { const n = nodeRecords.get(id); return n ? n.kgLabel : id; },
   edgesOf: function (id) { return adjacency.get(id) || []; },
 };
@@ -97,15 +106,24 @@ function refresh() {
   nodesView.refresh();
   edgesView.refresh();
   updateCounts();
+  panel.follow(visible, edgesView);
   document.body.dataset.collapsed = String(state.collapsed);
 }
 ctx.refresh = refresh;
 const controls = makeControls(ctx);
+const labels = makeLabels(ctx);
+network.on("afterDrawing", labels.draw);
+const timeline = makeTimeline(ctx, function (range) {
+  if (String(range) === String(state.range)) return;
+  state.range = range;
+  refresh();
+});
 
 function focusNode(id) {
   const n = nodeRecords.get(id);
   if (!n) return false;
   if (!visible.has(id)) {
+    if (state.range && !inRange(n)) timeline.set(null);
     controls.reveal(n);
     refresh();
   }
@@ -137,9 +155,9 @@ function done() {
   network.physics.setOptions(false);
   controls.setPhysics(false);
   loading.hidden = true;
-  if (!data.large && data.nodes.length) {  // leave room for labels that stick out of their nodes
+  if (data.nodes.length) {  // leave room for labels that stick out of their nodes
     network.fit({ animation: false });
-    network.moveTo({ scale: network.getScale() * 0.95, animation: false });
+    network.moveTo({ scale: network.getScale() * 0.92, animation: false });
   }
   timing.stabilized = performance.now();
   document.body.dataset.stabilized = "true";
@@ -148,7 +166,30 @@ network.once("stabilizationIterationsDone", done);
 network.once("stabilized", done);
 if (!data.nodes.length) { done(); panel.showHint("This view is empty: nothing matched."); }
 else panel.showHint("Click a node or an edge to see who said what, where it was published and how it is graded. " +
-  "Search by name or alias above; untick a type to hide it; \u201ccollapse claims\u201d draws one edge per claimant and subject.");
+  "Search by name or alias above; untick a type to hide it; \u201ccollapse claims\u201d draws one edge per claimant and " +
+  "subject; drag across the timeline below to keep one period. Labels show the most connected nodes first: zoom in for more.");
+
+// a picture of what is drawn: the canvas on white, with the title, as a PNG download
+document.getElementById("picture").addEventListener("click", function () {
+  const source = container.querySelector("canvas");
+  const out = document.createElement("canvas");
+  out.width = source.width;
+  out.height = source.height + 36;
+  const c = out.getContext("2d");
+  c.fillStyle = "#ffffff";
+  c.fillRect(0, 0, out.width, out.height);
+  c.fillStyle = "#1f2328";
+  c.font = "600 18px system-ui, sans-serif";
+  c.fillText(data.title + (data.subtitle ? " \u2014 " + data.subtitle : ""), 12, 24);
+  c.drawImage(source, 0, 36);
+  out.toBlob(function (blob) {
+    const link = document.createElement("a");
+    link.href = URL.createObjectURL(blob);
+    link.download = "kg-view.png";
+    link.click();
+    setTimeout(function () { URL.revokeObjectURL(link.href); }, 1000);
+  }, "image/png");
+});
 updateCounts();
 document.body.dataset.collapsed = String(state.collapsed);
 
@@ -156,4 +197,6 @@ document.body.dataset.collapsed = String(state.collapsed);
 window.kgView = {
   network: network, nodes: nodeRecords, edges: edgeRecords, state: state, refresh: refresh, focusNode: focusNode, timing: timing,
   rendered: function () { return { nodes: network.body.nodeIndices.length, edges: network.body.edgeIndices.length }; },
+  labels: function () { return labels.stats(); },  // read-only: what the last frame labelled
+  setRange: function (from, to) { timeline.set(from ? [from, to] : null); },
 };
