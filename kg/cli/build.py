@@ -58,7 +58,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         for fmt, size in sizes.items():
             print(f"wrote {out / f'graph.{fmt}'} ({size:,} bytes)")
         try:
-            view = make_view(store, ViewSpec(), out / "graph.html", f"kg: {directory.resolve().name}")
+            view = make_view(store, ViewSpec(), out / "graph.html", f"case {directory.resolve().name}")
             print(f"wrote {out / 'graph.html'} ({view.nodes:,} nodes, {view.edges:,} edges)")
         except ViewTooLarge as exc:
             (out / "graph.html").unlink(missing_ok=True)
