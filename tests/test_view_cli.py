@@ -10,7 +10,7 @@ from test_view_support import page_data, synthetic_network
 
 from kg.errors import InputError, ViewTooLarge
 from kg.export.collapse import collapse_claims, without_claims
-from kg.export.layout import seed_positions
+from kg.export.layout import force_positions
 from kg.export.subgraph import around, check_size, find_node, only_types, parse_types
 
 from conftest import run_kg
@@ -40,14 +40,16 @@ def _labels(data: dict[str, Any], kind: str | None = None) -> set[str]:
 
 def test_build_writes_the_view(built: Path) -> None:
     data = page_data((built / "out" / "graph.html").read_text(encoding="utf-8"))
-    assert len(data["nodes"]) == 15 and data["title"] == "kg: data"
+    assert len(data["nodes"]) == 15 and data["title"] == "Whole network"
+    assert data["subtitle"] == "case data · 15 nodes, 25 edges"
 
 
 def test_whole_graph(built: Path) -> None:
     result, data = _view(built)
     assert result.returncode == 0, result.stderr
     assert "15 nodes, 25 edges" in result.stdout
-    assert data["title"] == "kg: case.yaml" and data["sources"] == ["case.yaml"]
+    assert data["title"] == "Whole network" and data["sources"] == ["case.yaml"]
+    assert data["subtitle"] == "1 source: case.yaml · 15 nodes, 25 edges"
     plain = [e for e in data["edges"] if not e.get("kgCollapsed")]
     assert len(plain) == 25 and {e["label"] for e in plain} >= {"said", "about", "appeared in", "published by",
                                                                 "member of (spokesperson)"}
@@ -59,7 +61,7 @@ def test_around_a_person(built: Path) -> None:
     assert _labels(data, "Person") == {"Sophia Bryskine"}
     assert _labels(data, "Organization") == {"Doctors Against Forced Organ Harvesting"}
     assert len(_labels(data, "Claim")) == 2
-    assert "around sophia bryskine (1 hop)" in data["title"]
+    assert data["title"] == "Around sophia bryskine (1 hop)"
     result, data = _view(built, "--around", "Mr. Liu", "--hops", "2")  # an alias
     assert "Falun Gong" in _labels(data) and "Jinato Liu" in _labels(data)
 
@@ -142,8 +144,14 @@ def test_subgraph_functions_on_a_synthetic_network() -> None:
     check_size(net, 100, force=True)
 
 
-def test_seed_layout_is_deterministic_and_spreads_nodes() -> None:
-    net = synthetic_network(people=300, orgs=50, pubs=100, claims=900)
-    first, second = seed_positions(net), seed_positions(net)
-    assert first == second and first.keys() == net.nodes.keys()
-    assert len(set(first.values())) == len(first)  # no two nodes on the same spot
+@pytest.mark.parametrize("claims", [20, 900])
+def test_layout_is_deterministic_and_spreads_nodes(claims: int) -> None:
+    net = synthetic_network(people=30 if claims < 100 else 300, orgs=10, pubs=10, claims=claims)
+    first, second = force_positions(net), force_positions(net)
+    assert first.positions == second.positions and first.positions.keys() == net.nodes.keys()
+    assert len(set(first.positions.values())) >= 0.995 * len(first.positions)  # nodes do not pile up
+    for kind in ("Claim", "Person"):  # no single-column neighbourhoods: each kind spreads both ways
+        xs = [first.positions[i][0] for i, n in net.nodes.items() if n.type == kind]
+        ys = [first.positions[i][1] for i, n in net.nodes.items() if n.type == kind]
+        width, height = max(xs) - min(xs), max(ys) - min(ys)
+        assert 0.3 < width / height < 3.3

@@ -123,7 +123,11 @@ def test_payloads_run_nothing_in_the_browser(browser: Any, hostile: tuple[Path, 
     page.wait_for_timeout(300)
     for text in [*PAYLOADS, "person 3", "javascript:", "href", "\u05e9\u05dc\u05d5\u05dd"]:
         page.fill("#search", text[:40])
+        assert page.evaluate("[...document.querySelectorAll('#search-list li *')].every(e => e.tagName === 'SPAN' "
+                             "&& e.children.length === 0)")  # names and snippets are text in plain spans
         page.locator("#search-list li").first.dispatch_event("mousedown")
+    page.evaluate("kgView.setRange('1900-01-01', '2100-01-01')")
+    page.evaluate("kgView.setRange(null)")
     for name in (CASE_NAME, RDF_NAME, "publication 4"):
         page.fill("#source", name[:30])
         page.press("#source", "Enter")
@@ -137,8 +141,11 @@ def test_payloads_run_nothing_in_the_browser(browser: Any, hostile: tuple[Path, 
     page.uncheck("#collapse")
     assert page.evaluate(f"typeof {FLAG}") == "undefined"
     injected = page.evaluate("""[...document.querySelectorAll('img, svg, iframe, a, object, embed, style, script')]
-        .map(e => e.tagName)""")
+        .filter(e => !e.closest('#relations')).map(e => e.tagName)""")
     assert sorted(injected) == ["SCRIPT", "SCRIPT", "SCRIPT", "STYLE"]
+    # the legend's line samples are the page's own SVG, one per relation, holding only lines and paths
+    assert page.evaluate("[...document.querySelectorAll('#relations svg *')].every(e => "
+                         "['line', 'path'].includes(e.tagName))")
     assert page.title().startswith("title <script>")
     log.assert_clean()
 
@@ -149,3 +156,21 @@ def test_render_is_deterministic_and_escapes_separators(hostile: tuple[Path, Net
     assert html == render(net, "t")
     data_start = html.index('id="kg-data">')
     assert "\u2028" not in html[data_start:] and "\u2029" not in html[data_start:]
+
+
+def test_svg_picture_keeps_hostile_text_as_text(hostile: tuple[Path, Network], tmp_path: Path) -> None:
+    from xml.etree import ElementTree
+
+    from kg.export.layout import force_positions
+    from kg.export.picture import write_svg
+
+    _, net = hostile
+    target = tmp_path / "view.svg"
+    write_svg(net, force_positions(net), target, f"title {PAYLOADS[0]}", f"sub {PAYLOADS[1]}")
+    root = ElementTree.parse(target).getroot()  # well-formed: nothing broke out of its element
+    tags = {element.tag.split("}", 1)[1] for element in root.iter()}
+    assert tags <= {"svg", "rect", "text", "line", "polygon", "circle"}
+    texts = [element.text or "" for element in root.iter() if element.tag.endswith("text")]
+    assert f"title {PAYLOADS[0]}" in texts and f"sub {PAYLOADS[1]}" in texts
+    assert any("<script>" in t or "<img src" in t for t in texts[2:])  # node labels (shortened), as text
+    assert not any(key.startswith("on") for element in root.iter() for key in element.attrib)

@@ -20,12 +20,13 @@ from pathlib import Path
 from typing import Any
 
 from kg.export.layout import Layout
-from kg.query.network import Network
 from kg.export.payload import payload
 from kg.fsutil import write_bytes_atomic
+from kg.query.network import Network
 
 VIS_VERSION = "vis-9.1.2"
-SCRIPTS = ("view-panel.js", "view-search.js", "view-controls.js", "view-labels.js", "view-timeline.js", "view.js")  # concatenated in this order
+# concatenated in this order
+SCRIPTS = ("view-panel.js", "view-search.js", "view-controls.js", "view-labels.js", "view-timeline.js", "view.js")
 
 
 @cache

@@ -15,8 +15,8 @@ from pyvis.network import Network as PyvisNetwork
 from kg.export import search, style
 from kg.export.collapse import COLLAPSED, claim_lines, collapse_claims, collapsed_label
 from kg.export.layout import Layout, force_positions
-from kg.query.network import TYPE_NAMES, Edge, Network, Node
 from kg.export.timeline import node_dates
+from kg.query.network import TYPE_NAMES, Edge, Network, Node
 
 CLAIM_LABEL_CHARS = 34  # a claim's label on the drawing; its text is in the tooltip and the panel
 LABEL_CHARS = 42

@@ -11,6 +11,7 @@ escaped for XML; nothing from the graph becomes markup.
 from __future__ import annotations
 
 import math
+import re
 import shutil
 import subprocess
 import tempfile
@@ -21,16 +22,23 @@ from kg.errors import OutputError
 from kg.export import search, style
 from kg.export.collapse import collapse_claims
 from kg.export.layout import CHAR_PX, Layout
-from kg.query.network import TYPE_NAMES, Edge, Network
 from kg.export.payload import CLAIM_LABEL_CHARS, LABEL_CHARS, first_shown, short
 from kg.fsutil import write_bytes_atomic
+from kg.query.network import TYPE_NAMES, Edge, Network
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 WIDTH = 1600
 MARGIN = 60
 TOP = 70  # title
 LEGEND = 70
 CHROMIUM = ("chromium", "chromium-browser", "google-chrome")
 PNG_TIMEOUT_S = 120
+
+
+def _text(text: str) -> str:
+    """Graph text as XML character data: escaped, and characters XML cannot hold (NUL, most control
+    characters, lone surrogates) shown as U+FFFD."""
+    return escape(_NOT_XML.sub("\ufffd", text))
 
 
 def _drawn(net: Network) -> tuple[set[str], list[Edge]]:
@@ -48,7 +56,8 @@ def _shape(kind: str, x: float, y: float, r: float, fill: str, border: str) -> s
         return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" {paint}/>'
     if shape == "square":
         return f'<rect x="{x - r:.1f}" y="{y - r:.1f}" width="{2 * r:.1f}" height="{2 * r:.1f}" {paint}/>'
-    corners = {"triangle": [(0, -1.15), (1.0, 0.6), (-1.0, 0.6)], "diamond": [(0, -1.3), (1.3, 0), (0, 1.3), (-1.3, 0)],
+    corners = {"triangle": [(0, -1.15), (1.0, 0.6), (-1.0, 0.6)],
+               "diamond": [(0, -1.3), (1.3, 0), (0, 1.3), (-1.3, 0)],
                "hexagon": [(math.cos(a * math.pi / 3), math.sin(a * math.pi / 3)) for a in range(6)]}[shape]
     points = " ".join(f"{x + dx * r:.1f},{y + dy * r:.1f}" for dx, dy in corners)
     return f'<polygon points="{points}" {paint}/>'
@@ -73,6 +82,14 @@ def _edge(edge: Edge, a: tuple[float, float], b: tuple[float, float], gap: float
     return line + head
 
 
+def _spots(x: float, y: float, r: float, w: float, h: float) -> list[tuple[float, float]]:
+    """Where a label may go, in order of preference (view-labels.js tries the same ones)."""
+    d = r * 0.7
+    return [(x - w / 2, y + r), (x - w / 2, y - r - h), (x + r + 2, y - h / 2), (x - r - 2 - w, y - h / 2),
+            (x + d, y + d), (x - w - d, y + d), (x + d, y - d - h), (x - w - d, y - d - h),
+            (x - w / 2, y + r + h), (x - w / 2, y - r - 2 * h)]
+
+
 def place_labels(boxes: list[tuple[str, float, float, float, float, float]],
                  width: float, height: float) -> list[tuple[str, float, float]]:
     """(id, x, y, radius, text width, text height) in rank order -> (id, left, baseline) of the labels
@@ -80,8 +97,7 @@ def place_labels(boxes: list[tuple[str, float, float, float, float, float]],
     placed: list[tuple[float, float, float, float]] = []
     out = []
     for node, x, y, r, w, h in boxes:
-        for left, top in ((x - w / 2, y + r), (x - w / 2, y - r - h), (x + r + 2, y - h / 2), (x - r - 2 - w, y - h / 2),
-                          (x + r * 0.7, y + r * 0.7), (x - w - r * 0.7, y + r * 0.7)):
+        for left, top in _spots(x, y, r, w, h):
             box = (left - 1, top, left + w + 1, top + h)
             if box[0] < 0 or box[1] < TOP or box[2] > width or box[3] > height - LEGEND:
                 continue
@@ -113,8 +129,8 @@ def render_svg(net: Network, layout: Layout, title: str, subtitle: str = "") -> 
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" '
              f'viewBox="0 0 {WIDTH} {height}" font-family="DejaVu Sans, Arial, sans-serif">',
              f'<rect width="{WIDTH}" height="{height}" fill="#ffffff"/>',
-             f'<text x="{MARGIN / 2}" y="32" font-size="22" font-weight="600" fill="#1f2328">{escape(title)}</text>',
-             f'<text x="{MARGIN / 2}" y="56" font-size="14" fill="#57606a">{escape(subtitle)}</text>']
+             f'<text x="{MARGIN / 2}" y="32" font-size="22" font-weight="600" fill="#1f2328">{_text(title)}</text>',
+             f'<text x="{MARGIN / 2}" y="56" font-size="14" fill="#57606a">{_text(subtitle)}</text>']
     parts += [_edge(e, at(e.source), at(e.target), radius[e.target] + 1, scale) for e in edges]
     order = sorted(shown, key=lambda i: ranks[i])
     for node in reversed(order):  # important nodes drawn last, on top
@@ -136,7 +152,7 @@ def render_svg(net: Network, layout: Layout, title: str, subtitle: str = "") -> 
         size = 11 if item.type == "Claim" else 13.5 if ranks[node] < 8 else 12
         parts.append(f'<text x="{left:.1f}" y="{baseline:.1f}" font-size="{size}"{weight} fill="#1b1f24" '
                      f'stroke="#ffffff" stroke-width="3" paint-order="stroke" stroke-linejoin="round">'
-                     f"{escape(texts[node])}</text>")
+                     f"{_text(texts[node])}</text>")
     parts.append(_legend(net, shown, edges, height))
     parts.append("</svg>")
     return "\n".join(parts) + "\n"
@@ -153,7 +169,7 @@ def _legend(net: Network, shown: set[str], edges: list[Edge], height: int) -> st
         fill, border, _ = style.NODE_STYLE[kind]
         out.append(_shape(kind, x + 6, y - 4, 6, fill, border))
         label = f"{kind} ({count:,})"
-        out.append(f'<text x="{x + 16:.1f}" y="{y:.1f}" font-size="13" fill="#1f2328">{escape(label)}</text>')
+        out.append(f'<text x="{x + 16:.1f}" y="{y:.1f}" font-size="13" fill="#1f2328">{_text(label)}</text>')
         x += 30 + len(label) * 7.5
     x += 20
     for relation in sorted({e.relation for e in edges}):
@@ -161,7 +177,7 @@ def _legend(net: Network, shown: set[str], edges: list[Edge], height: int) -> st
         dashes = f' stroke-dasharray="{" ".join(str(d) for d in look.dashes)}"' if look.dashes else ""
         out.append(f'<line x1="{x:.1f}" y1="{y - 4:.1f}" x2="{x + 26:.1f}" y2="{y - 4:.1f}" '
                    f'stroke={quoteattr(look.color)} stroke-width="{look.width}"{dashes}/>')
-        out.append(f'<text x="{x + 32:.1f}" y="{y:.1f}" font-size="13" fill="#1f2328">{escape(relation)}</text>')
+        out.append(f'<text x="{x + 32:.1f}" y="{y:.1f}" font-size="13" fill="#1f2328">{_text(relation)}</text>')
         x += 50 + len(relation) * 7.5
     return "\n".join(out)
 

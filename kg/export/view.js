@@ -199,4 +199,5 @@ window.kgView = {
   rendered: function () { return { nodes: network.body.nodeIndices.length, edges: network.body.edgeIndices.length }; },
   labels: function () { return labels.stats(); },  // read-only: what the last frame labelled
   setRange: function (from, to) { timeline.set(from ? [from, to] : null); },
+  nameKey: nameKey,  // the search's name folding, compared with Python's by the tests
 };

@@ -19,9 +19,9 @@ from kg.errors import InputError
 from kg.export import neighbourhood, picture, subgraph, timeline
 from kg.export.html import write_view
 from kg.export.layout import force_positions
-from kg.query.network import Network, load_network
 from kg.export.payload import first_shown
 from kg.export.queryview import query_network, read_query
+from kg.query.network import Network, load_network
 from kg.store import KgStore
 
 
