@@ -3,8 +3,8 @@
 A force-directed layout (igraph's Fruchterman-Reingold, the grid variant above GRID_ABOVE nodes,
 which is linear per iteration) over the whole network, claims included: a claim is a spring between
 who said it, what it is about and where it appeared, so a collapsed view (claims hidden) keeps
-claimants beside their subjects. The start is a seeded random placement and igraph's random source is
-seeded for the call, so the same network always gets the same positions. Components are laid out
+claimants beside their subjects. igraph's random source (its random start) is seeded for the call,
+so the same network always gets the same positions. Components are laid out
 separately and packed, biggest first, in rows, so small islands neither fly off nor pile on the
 middle. Coordinates are scaled so that a typical edge is EDGE_LENGTH canvas units long.
 """
@@ -37,14 +37,13 @@ class Layout:
     seconds: float  # CPU seconds spent, reported by `kg view` and bench/view.py
 
 
-def _component_layout(graph: ig.Graph, rng: random.Random) -> list[tuple[float, float]]:
+def _component_layout(graph: ig.Graph) -> list[tuple[float, float]]:
     count = graph.vcount()
     if count == 1:
         return [(0.0, 0.0)]
     if count == 2:
         return [(0.0, 0.0), (1.0, 0.0)]
-    start = [[rng.uniform(-1, 1) * math.sqrt(count), rng.uniform(-1, 1) * math.sqrt(count)] for _ in range(count)]
-    coords = graph.layout_fruchterman_reingold(seed=start, niter=ITERATIONS,
+    coords = graph.layout_fruchterman_reingold(niter=ITERATIONS if count <= 5000 else ITERATIONS // 2,
                                                grid="grid" if count > GRID_ABOVE else "nogrid")
     return [(float(x), float(y)) for x, y in coords]
 
@@ -145,14 +144,13 @@ def force_positions(net: Network, seed: int = SEED, shown: set[str] | None = Non
     index = {node: i for i, node in enumerate(ids)}
     pairs = sorted({(min(index[s], index[t]), max(index[s], index[t])) for s, t, _ in net.edges if s != t})
     graph = ig.Graph(n=len(ids), edges=pairs)
-    rng = random.Random(seed)
-    ig.set_random_number_generator(random.Random(seed))
+    ig.set_random_number_generator(random.Random(seed))  # igraph's random start, the same every time
     try:
         members = sorted(graph.connected_components(), key=lambda c: (-len(c), c[0]))
         parts = []
         for component in members:
             sub = graph.subgraph(component)
-            parts.append(_normalised(_component_layout(sub, rng), sub.get_edgelist()))
+            parts.append(_normalised(_component_layout(sub), sub.get_edgelist()))
     finally:
         ig.set_random_number_generator(random)
     positions: dict[str, tuple[float, float]] = {}

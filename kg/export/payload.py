@@ -95,7 +95,7 @@ def _node(node: Node, net: Network, degree: int, rank: int, date: str | None) ->
     return item
 
 
-def _edge(ident: str, edge: Edge, net: Network, collapsed: bool) -> dict[str, Any]:
+def _edge(ident: str, edge: Edge, net: Network, collapsed: bool, dashed: bool) -> dict[str, Any]:
     if collapsed:
         label = collapsed_label(len(edge.claims))
     else:
@@ -117,7 +117,7 @@ def _edge(ident: str, edge: Edge, net: Network, collapsed: bool) -> dict[str, An
     if collapsed:
         item["kgClaims"] = edge.claims
         item["width"] = round(look.width + min(len(edge.claims), 8) * 0.6, 2)
-    if look.dashes:
+    if look.dashes and dashed:
         item["dashes"] = list(look.dashes)
     if look.arrow != "arrow":
         item["arrows"] = {"to": {"enabled": True, "type": look.arrow}}
@@ -150,19 +150,20 @@ def to_pyvis(net: Network, layout: Layout | None = None) -> PyvisNetwork:
         item["x"], item["y"] = positions[node.id]
         view.nodes.append(_lean(item))
         view.node_ids.append(node.id)
+    dashed = len(net.edges) <= style.DASHES_UP_TO
     for index, edge in enumerate(net.edges.values()):
-        view.edges.append(_lean(_edge(f"e{index}", edge, net, edge.relation == COLLAPSED)))
+        view.edges.append(_lean(_edge(f"e{index}", edge, net, edge.relation == COLLAPSED, dashed)))
     has_claims = any(n.type == "Claim" for n in net.nodes.values())
     if has_claims:
         for index, edge in enumerate(collapse_claims(net)):
-            view.edges.append(_lean(_edge(f"c{index}", edge, net, True)))
+            view.edges.append(_lean(_edge(f"c{index}", edge, net, True, dashed)))
     view.options = style.options(len(net.nodes), len(net.edges))
     return view
 
 
-def _relation_legend(relation: str) -> dict[str, Any]:
+def _relation_legend(relation: str, dashed: bool) -> dict[str, Any]:
     look = style.relation_style(relation)
-    return {"name": relation, "color": look.color, "width": look.width, "dashes": list(look.dashes),
+    return {"name": relation, "color": look.color, "width": look.width, "dashes": list(look.dashes) if dashed else [],
             "arrow": look.arrow}
 
 
@@ -180,7 +181,7 @@ def payload(net: Network, title: str, subtitle: str = "", layout: Layout | None 
                           key=lambda p: p[1].casefold())
     return {
         "title": title, "subtitle": subtitle, "nodes": view.nodes, "edges": view.edges, "options": view.options,
-        "types": types, "relations": [_relation_legend(r) for r in relations],
+        "types": types, "relations": [_relation_legend(r, len(net.edges) <= style.DASHES_UP_TO) for r in relations],
         "sources": net.source_names(), "publications": publications, "large": style.is_large(len(net.nodes)),
         "claims": counts["Claim"] > 0, "collapsed": counts["Claim"] > style.COLLAPSE_ABOVE,
         "edgeLabels": len(net.nodes) <= style.EDGE_LABELS_UP_TO,

@@ -32,27 +32,28 @@ class RelationStyle:
     dashes: tuple[int, ...] = ()  # empty: a solid line
     arrow: str = "arrow"  # vis-network arrow type at the target end
 
-    def signature(self) -> tuple[tuple[int, ...], float, str]:
-        """What tells the relation apart without colour."""
-        return self.dashes, self.width, self.arrow
+    def signature(self, dashed: bool = True) -> tuple[tuple[int, ...], float, str]:
+        """What tells the relation apart without colour (``dashed=False``: in views drawn without dashes)."""
+        return self.dashes if dashed else (), self.width, self.arrow
 
 
-RELATION_STYLE: dict[str, RelationStyle] = {
+RELATION_STYLE: dict[str, RelationStyle] = {  # width and arrow alone tell them apart; dashes add to that
     "said": RelationStyle(palette.BLUE, 1.6),
-    "about": RelationStyle(palette.REDDISH_PURPLE, 1.6, (8, 5)),
+    "about": RelationStyle(palette.REDDISH_PURPLE, 1.6, (8, 5), "vee"),
     "appeared in": RelationStyle(palette.GREY, 1.0, (2, 4), "vee"),
-    "first appeared in": RelationStyle("#5a5a5a", 1.6, (2, 4), "vee"),
+    "first appeared in": RelationStyle("#5a5a5a", 1.0, (2, 4), "diamond"),
     "member of": RelationStyle(palette.ORANGE, 2.4, (), "circle"),
     "published by": RelationStyle(palette.BLUISH_GREEN, 1.6, (12, 4), "box"),
-    "written by": RelationStyle(palette.BLUISH_GREEN, 1.6, (10, 3, 2, 3), "arrow"),
+    "written by": RelationStyle(palette.BLUISH_GREEN, 1.2, (10, 3, 2, 3), "arrow"),
     "relayed": RelationStyle(palette.SKY_BLUE, 1.8, (4, 3), "arrow"),
     "disputes": RelationStyle(palette.VERMILLION, 4.0, (), "bar"),
-    "claims": RelationStyle("#6b6b6b", 1.2, (), "arrow"),  # collapsed claimant -> subject; width grows with count
+    "claims": RelationStyle("#6b6b6b", 1.0, (), "arrow"),  # collapsed claimant -> subject; width grows with count
 }
 DEFAULT_RELATION = RelationStyle("#6f7f8a", 1.2, (6, 2, 1, 2), "inv_triangle")  # --query predicates
 SMALL = 300  # nodes; above this the graph is drawn with the large-graph settings
 COLLAPSE_ABOVE = 300  # claims; above this the page opens with claims collapsed into claimant -> subject edges
 EDGE_LABELS_UP_TO = 60  # nodes; up to this vis-network writes every edge's relation on it
+DASHES_UP_TO = 2000  # edges; above this lines are solid (each dashed line costs the canvas a save/restore)
 
 
 def relation_style(relation: str) -> RelationStyle:
