@@ -76,7 +76,7 @@ def _node_title(node: Node, net: Network, grade: str | None) -> str:
     return "\n".join(lines)
 
 
-def _node(node: Node, net: Network, degree: int, rank: int, date: str | None) -> dict[str, Any]:
+def _node(node: Node, net: Network, degree: int, rank: int, date: str | None, shown: int) -> dict[str, Any]:
     """Colour and shape come from the node's group (one options object per type, not per node); the
     label is drawn by the page (view-labels.js), most important nodes first, never overlapping."""
     grade = admiralty(node, net)
@@ -91,11 +91,12 @@ def _node(node: Node, net: Network, degree: int, rank: int, date: str | None) ->
     if node.type == "Claim":
         item["kgShort"] = short(node.details.get("text", node.label), CLAIM_LABEL_CHARS)
     else:
-        item.update(kgShort=short(node.label, LABEL_CHARS), size=style.node_size(degree))
+        item.update(kgShort=short(node.label, LABEL_CHARS), size=style.node_size(degree, shown))
     return item
 
 
 def _edge(ident: str, edge: Edge, net: Network, collapsed: bool, dashed: bool) -> dict[str, Any]:
+    """``dashed``: lines keep their dash patterns (few edges); with many, they are also see-through."""
     if collapsed:
         label = collapsed_label(len(edge.claims))
     else:
@@ -110,7 +111,8 @@ def _edge(ident: str, edge: Edge, net: Network, collapsed: bool, dashed: bool) -
     look = style.relation_style(edge.relation)
     item: dict[str, Any] = {
         "id": ident, "from": edge.source, "to": edge.target,
-        "label": label, "title": "\n".join(lines), "color": look.color, "width": look.width,
+        "label": label, "title": "\n".join(lines), "width": look.width,
+        "color": style.line_color(look.color, len(net.edges)),
         "kgRelation": edge.relation, "kgRoles": sorted(edge.roles), "kgSources": sorted(edge.sources),
         "kgPubs": sorted(edge.publications), "kgCollapsed": collapsed,
     }
@@ -144,9 +146,10 @@ def to_pyvis(net: Network, layout: Layout | None = None) -> PyvisNetwork:
     degree = net.degree()
     ranks = search.importance(net, degree)
     dates = node_dates(net)
-    positions = (layout or force_positions(net, shown=first_shown(net))).positions
+    shown = first_shown(net)
+    positions = (layout or force_positions(net, shown=shown)).positions
     for node in net.nodes.values():
-        item = _node(node, net, degree.get(node.id, 0), ranks[node.id], dates.get(node.id))
+        item = _node(node, net, degree.get(node.id, 0), ranks[node.id], dates.get(node.id), len(shown))
         item["x"], item["y"] = positions[node.id]
         view.nodes.append(_lean(item))
         view.node_ids.append(node.id)

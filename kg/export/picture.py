@@ -124,8 +124,8 @@ def render_svg(net: Network, layout: Layout, title: str, subtitle: str = "") -> 
         x, y = layout.positions[node]
         return MARGIN + (x - min(xs)) * scale, TOP + MARGIN + (y - min(ys)) * scale
 
-    radius = {i: max(3.0, (style.node_size(degree.get(i, 0)) if net.nodes[i].type != "Claim" else 9) * min(scale, 1.2))
-              for i in shown}
+    radius = {i: max(2.5, (style.node_size(degree.get(i, 0), len(shown)) if net.nodes[i].type != "Claim" else 9)
+                      * min(scale, 1.2)) for i in shown}
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" '
              f'viewBox="0 0 {WIDTH} {height}" font-family="DejaVu Sans, Arial, sans-serif">',
              f'<rect width="{WIDTH}" height="{height}" fill="#ffffff"/>',

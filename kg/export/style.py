@@ -56,12 +56,26 @@ EDGE_LABELS_UP_TO = 60  # nodes; up to this vis-network writes every edge's rela
 DASHES_UP_TO = 2000  # edges; above this lines are solid (each dashed line costs the canvas a save/restore)
 
 
+SEE_THROUGH_ABOVE = 600  # edges; above this lines are drawn half see-through, nodes and labels in front
+
+
 def relation_style(relation: str) -> RelationStyle:
     return RELATION_STYLE.get(relation, DEFAULT_RELATION)
 
 
-def node_size(degree: int) -> float:
-    return round(min(6.0 + 2.5 * math.sqrt(degree), 26.0), 1)
+def line_color(color: str, edge_count: int) -> str:
+    """The colour a line is drawn in: as is, or half see-through when there are many lines."""
+    if edge_count <= SEE_THROUGH_ABOVE:
+        return color
+    red, green, blue = (int(color[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({red},{green},{blue},0.5)"
+
+
+def node_size(degree: int, shown: int = 1) -> float:
+    """Radius by degree; smaller when many nodes share the first fit (``shown`` of them), so that
+    nodes keep to their own room (kg.export.layout spreads the first fit over the same area)."""
+    crowd = min(1.0, math.sqrt(300 / max(shown, 1)))
+    return round(max(3.0, min(6.0 + 2.5 * math.sqrt(degree), 26.0) * crowd), 1)
 
 
 def is_large(node_count: int) -> bool:

@@ -45,7 +45,7 @@ function makeLabels(ctx) {
   function edgeLabel(c2d, grid, scale, tr) {
     // the selected edge's relation, on the middle of its line (views too big for vis-network's edge labels)
     const selected = ctx.network.getSelectedEdges();
-    if (!selected.length) return null;
+    if (!selected.length || ctx.network.getSelectedNodes().length) return null;  // an edge picked on its own
     const e = ctx.edges.get(selected[0]);
     const a = ctx.network.body.nodes[e.from], b = ctx.network.body.nodes[e.to];
     if (!e || !a || !b) return null;
