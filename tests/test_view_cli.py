@@ -155,3 +155,26 @@ def test_layout_is_deterministic_and_spreads_nodes(claims: int) -> None:
         ys = [first.positions[i][1] for i, n in net.nodes.items() if n.type == kind]
         width, height = max(xs) - min(xs), max(ys) - min(ys)
         assert 0.3 < width / height < 3.3
+
+
+def test_communities_colour_and_group(built: Path) -> None:
+    result, data = _view(built, "--communities")
+    assert result.returncode == 0, result.stderr
+    numbers = [n["kgCommunity"] for n in data["nodes"]]
+    assert data["communities"] == len(set(numbers)) >= 2 and min(numbers) == 1
+    assert all(n["color"]["background"].startswith("#") for n in data["nodes"])
+    again = _view(built, "--communities")[1]  # seeded: the same communities every time
+    assert [n["kgCommunity"] for n in again["nodes"]] == numbers
+
+
+def test_dates_and_pictures_on_the_command_line(built: Path) -> None:
+    result, _ = _view(built, "--from", "2024-13")
+    assert result.returncode == 2 and "--from: expected a date like 2024" in result.stderr
+    assert "Traceback" not in result.stderr
+    result, _ = _view(built, "--from", "2025", "--to", "2024")
+    assert result.returncode == 2 and "is after --to" in result.stderr
+    svg = built / "view.svg"
+    result = run_kg("--store", str(built / "store"), "view", "--svg", str(svg), cwd=built)
+    assert result.returncode == 0, result.stderr
+    assert "wrote" in result.stdout and svg.read_text(encoding="utf-8").startswith("<svg")
+    assert "Whole network" in svg.read_text(encoding="utf-8")

@@ -24,6 +24,8 @@ def view_arguments(p: argparse.ArgumentParser) -> None:
                    "day on (2024, 2024-05 or 2024-05-17); a claim's date is its own, else its publication's")
     p.add_argument("--to", dest="date_to", metavar="DATE", help="only claims and publications dated up to the "
                    "end of this year, month or day")
+    p.add_argument("--communities", action="store_true", help="colour nodes by community (Louvain) and draw "
+                   "communities together; shapes still show the type")
     p.add_argument("--svg", metavar="FILE", help="write a picture of the view as SVG (drawn in Python)")
     p.add_argument("--png", metavar="FILE", help="write a picture of the view as PNG (needs Chromium)")
     p.add_argument("--max-nodes", type=int, default=DEFAULT_NODE_LIMIT, metavar="N",
@@ -38,7 +40,7 @@ def cmd_view(args: argparse.Namespace) -> int:
 
     spec = ViewSpec(around=args.around, hops=args.hops, types=args.types, source=args.source,
                     query=Path(args.query) if args.query else None, max_nodes=args.max_nodes, force=args.force,
-                    start=args.date_from, end=args.date_to)
+                    communities=args.communities, start=args.date_from, end=args.date_to)
     svg, png = (Path(args.svg) if args.svg else None), (Path(args.png) if args.png else None)
     page = args.output or (None if svg or png else "outputs/graph.html")
     with open_reader(args) as store:

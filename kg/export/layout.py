@@ -29,21 +29,23 @@ LABEL_PX = 22.0  # height of a node's label with its gap
 GRID_ABOVE = 1000  # nodes; the grid variant of Fruchterman-Reingold above this (linear per iteration)
 ITERATIONS = 500
 SEED = 7
+COMMUNITY_PULL = 4.0
 
 
 @dataclass
 class Layout:
     positions: dict[str, tuple[float, float]]
     seconds: float  # CPU seconds spent, reported by `kg view` and bench/view.py
+    communities: dict[str, int] | None = None  # `kg view --communities`: node -> community, biggest 0
 
 
-def _component_layout(graph: ig.Graph) -> list[tuple[float, float]]:
+def _component_layout(graph: ig.Graph, weights: list[float] | None) -> list[tuple[float, float]]:
     count = graph.vcount()
     if count == 1:
         return [(0.0, 0.0)]
     if count == 2:
         return [(0.0, 0.0), (1.0, 0.0)]
-    coords = graph.layout_fruchterman_reingold(niter=ITERATIONS if count <= 5000 else ITERATIONS // 2,
+    coords = graph.layout_fruchterman_reingold(weights=weights, niter=ITERATIONS if count <= 5000 else ITERATIONS // 2,
                                                grid="grid" if count > GRID_ABOVE else "nogrid")
     return [(float(x), float(y)) for x, y in coords]
 
@@ -134,9 +136,11 @@ def _make_room(net: Network, positions: dict[str, tuple[float, float]], shown: l
         positions[node] = (round(float(x), 1), round(float(y), 1))
 
 
-def force_positions(net: Network, seed: int = SEED, shown: set[str] | None = None) -> Layout:
+def force_positions(net: Network, seed: int = SEED, shown: set[str] | None = None,
+                    communities: dict[str, int] | None = None) -> Layout:
     """x, y for every node of ``net``, deterministic for a given network and seed. ``shown``: the
-    nodes the page draws at first (all by default); up to SPREAD_UP_TO of them get room for labels."""
+    nodes the page draws at first (all by default); up to SPREAD_UP_TO of them get room for labels.
+    ``communities``: edges inside one pull COMMUNITY_PULL times harder, so communities group."""
     started = time.process_time()
     ids = list(net.nodes)
     if not ids:
@@ -144,13 +148,17 @@ def force_positions(net: Network, seed: int = SEED, shown: set[str] | None = Non
     index = {node: i for i, node in enumerate(ids)}
     pairs = sorted({(min(index[s], index[t]), max(index[s], index[t])) for s, t, _ in net.edges if s != t})
     graph = ig.Graph(n=len(ids), edges=pairs)
+    if communities is not None:
+        graph.es["weight"] = [COMMUNITY_PULL if communities.get(ids[a]) == communities.get(ids[b]) else 1.0
+                              for a, b in pairs]
     ig.set_random_number_generator(random.Random(seed))  # igraph's random start, the same every time
     try:
         members = sorted(graph.connected_components(), key=lambda c: (-len(c), c[0]))
         parts = []
         for component in members:
             sub = graph.subgraph(component)
-            parts.append(_normalised(_component_layout(sub), sub.get_edgelist()))
+            weights = sub.es["weight"] if communities is not None else None
+            parts.append(_normalised(_component_layout(sub, weights), sub.get_edgelist()))
     finally:
         ig.set_random_number_generator(random)
     positions: dict[str, tuple[float, float]] = {}
@@ -160,4 +168,4 @@ def force_positions(net: Network, seed: int = SEED, shown: set[str] | None = Non
     first = [i for i in ids if shown is None or i in shown]
     if 1 < len(first) <= SPREAD_UP_TO:
         _make_room(net, positions, first)
-    return Layout(positions, time.process_time() - started)
+    return Layout(positions, time.process_time() - started, communities)

@@ -12,7 +12,7 @@ from typing import Any
 
 from pyvis.network import Network as PyvisNetwork
 
-from kg.export import search, style
+from kg.export import communities, search, style
 from kg.export.collapse import COLLAPSED, claim_lines, collapse_claims, collapsed_label
 from kg.export.layout import Layout, force_positions
 from kg.export.timeline import node_dates
@@ -147,9 +147,16 @@ def to_pyvis(net: Network, layout: Layout | None = None) -> PyvisNetwork:
     ranks = search.importance(net, degree)
     dates = node_dates(net)
     shown = first_shown(net)
-    positions = (layout or force_positions(net, shown=shown)).positions
+    layout = layout or force_positions(net, shown=shown)
+    positions, groups = layout.positions, layout.communities
     for node in net.nodes.values():
         item = _node(node, net, degree.get(node.id, 0), ranks[node.id], dates.get(node.id), len(shown))
+        if groups is not None:  # coloured by community, shaped and outlined by type
+            border = style.NODE_STYLE.get(node.type, style.NODE_STYLE["Other"])[1]
+            fill = communities.colour(groups[node.id])
+            item["color"] = {"background": fill, "border": border,
+                             "highlight": {"background": fill, "border": "#111111"}}
+            item["kgCommunity"] = groups[node.id] + 1
         item["x"], item["y"] = positions[node.id]
         view.nodes.append(_lean(item))
         view.node_ids.append(node.id)
@@ -188,4 +195,5 @@ def payload(net: Network, title: str, subtitle: str = "", layout: Layout | None 
         "sources": net.source_names(), "publications": publications, "large": style.is_large(len(net.nodes)),
         "claims": counts["Claim"] > 0, "collapsed": counts["Claim"] > style.COLLAPSE_ABOVE,
         "edgeLabels": len(net.nodes) <= style.EDGE_LABELS_UP_TO,
+        "communities": len(set(layout.communities.values())) if layout and layout.communities else 0,
     }

@@ -19,7 +19,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from kg.errors import OutputError
-from kg.export import search, style
+from kg.export import communities, search, style
 from kg.export.collapse import collapse_claims
 from kg.export.layout import CHAR_PX, Layout
 from kg.export.payload import CLAIM_LABEL_CHARS, LABEL_CHARS, first_shown, short
@@ -136,6 +136,8 @@ def render_svg(net: Network, layout: Layout, title: str, subtitle: str = "") -> 
     for node in reversed(order):  # important nodes drawn last, on top
         kind = net.nodes[node].type
         fill, border, _ = style.NODE_STYLE.get(kind, style.NODE_STYLE["Other"])
+        if layout.communities is not None:
+            fill = communities.colour(layout.communities[node])
         parts.append(_shape(kind, *at(node), radius[node], fill, border))
     texts: dict[str, str] = {}
     boxes = []

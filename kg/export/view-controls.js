@@ -132,6 +132,9 @@ function makeControls(ctx) {
     label.append(box, swatch(type), document.createTextNode(type.name + " (" + type.count + ")"));
     types.appendChild(label);
   });
+  if (data.communities) {
+    types.appendChild(el("span", "fill colour: community (" + data.communities + ", Louvain); shape: type", "note"));
+  }
   const relations = document.getElementById("relations");
   data.relations.forEach(function (rel) {
     const item = el("span", undefined, "relation");

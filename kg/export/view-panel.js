@@ -98,6 +98,7 @@ function makePanel(ctx) {
     }
     if (n.kgType === "Claim") panel.insertBefore(claimBlock(n, false), list);
     row(list, "also known as", n.kgAliases);
+    if (n.kgCommunity) row(list, "community", "#" + n.kgCommunity + " (Louvain; 1 is the biggest)");
     row(list, "Admiralty grade", gradeText(n));
     (n.kgDetails || []).forEach(function (pair) {
       if (n.kgType === "Claim" && ["text", "exact quote", "kind", "credibility"].indexOf(pair[0]) >= 0) return;

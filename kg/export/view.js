@@ -8,7 +8,7 @@ timing.parsed = performance.now();  // all timings: ms since navigation started
 
 // vis-network gets only what it draws; the kg* fields stay in plain records (vis deep-copies every
 // field it is given, which at 20,000 nodes costs seconds)
-const VIS_NODE = ["id", "title", "group", "size", "x", "y"];  // labels: view-labels.js
+const VIS_NODE = ["id", "title", "group", "size", "x", "y", "color"];  // color: only with --communities  // labels: view-labels.js
 const VIS_EDGE = ["id", "from", "to", "title", "color", "dashes", "width", "arrows"].concat(data.edgeLabels ? ["label"] : []);
 function pick(item, keys) {
   const out = {};

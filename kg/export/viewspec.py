@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg.errors import InputError
-from kg.export import neighbourhood, picture, subgraph, timeline
+from kg.export import communities, neighbourhood, picture, subgraph, timeline
 from kg.export.html import write_view
 from kg.export.layout import force_positions
 from kg.export.payload import first_shown
@@ -34,6 +34,7 @@ class ViewSpec:
     query: Path | None = None
     max_nodes: int = subgraph.DEFAULT_NODE_LIMIT
     force: bool = False
+    communities: bool = False  # colour and group by Louvain community
     start: str | None = None  # --from, as given
     end: str | None = None  # --to, as given
 
@@ -79,7 +80,7 @@ def select(store: KgStore, spec: ViewSpec) -> Network:
     period = spec.period()
     if period != (None, None):  # narrowed after loading: the period is checked against what was read
         net = select(store, ViewSpec(spec.around, spec.hops, spec.types, spec.source, spec.query,
-                                     max_nodes=spec.max_nodes, force=True))
+                                     max_nodes=spec.max_nodes, force=True, communities=spec.communities))
         net = timeline.within(net, *period)
         subgraph.check_size(net, spec.max_nodes, spec.force)
         return net
@@ -129,7 +130,8 @@ def make_view(store: KgStore, spec: ViewSpec, target: Path | None, case: str, ti
     net = select(store, spec)
     heading = title or spec.describe()
     subtitle = f"{case} · {len(net.nodes):,} nodes, {len(net.edges):,} edges"
-    layout = force_positions(net, shown=first_shown(net))
+    groups = communities.communities(net) if spec.communities else None
+    layout = force_positions(net, shown=first_shown(net), communities=groups)
     size = write_view(net, target, heading, subtitle, layout) if target is not None else 0
     if svg is not None:
         picture.write_svg(net, layout, svg, heading, subtitle)
