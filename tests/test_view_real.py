@@ -115,3 +115,27 @@ def test_the_timeline_filters_what_is_drawn(browser: Any, case: tuple[Path, Netw
     assert rendered(page)["edges"] < before["edges"]
     assert page.evaluate("kgView.state.range") is not None
     log.assert_clean()
+
+
+def test_panel_follows_filters_and_edge_labels_stay_on_their_edges(browser: Any, case: tuple[Path, Network]) -> None:
+    path, net = case
+    page, log = open_view(browser, path, timeout_ms=120_000)
+    person = _most_quoted(net, "Person", 1)[0]
+    page.evaluate("id => kgView.focusNode(id)", person)
+    assert page.text_content("#panel h2") == net.nodes[person].label
+    page.uncheck("#types input[data-type=Person]")  # the panel must not keep showing a hidden node
+    assert "hidden by the filters" in (page.text_content("#panel") or "")
+    page.check("#types input[data-type=Person]")
+    # a selected edge's label is drawn on the middle of its line, wherever the view is moved to
+    edge = page.evaluate("kgView.network.body.edgeIndices[0]")
+    for move in ("kgView.network.fit({animation: false})", "kgView.network.moveTo({scale: 2.5, animation: false})"):
+        page.evaluate(move)
+        page.evaluate(f"kgView.network.focus(kgView.edges.get({edge!r}).from, {{animation: false}})")
+        page.evaluate(f"kgView.network.selectEdges([{edge!r}]); kgView.network.redraw()")
+        drawn = page.evaluate("kgView.labels().edge")
+        ends = page.evaluate(f"""(() => {{ const e = kgView.edges.get({edge!r});
+            const a = kgView.network.canvasToDOM(kgView.network.getPosition(e.from));
+            const b = kgView.network.canvasToDOM(kgView.network.getPosition(e.to));
+            return [(a.x + b.x) / 2, (a.y + b.y) / 2]; }})()""")
+        assert drawn["id"] == edge and abs(drawn["x"] - ends[0]) < 1 and abs(drawn["y"] - ends[1]) < 1
+    log.assert_clean()
