@@ -12,37 +12,19 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from kg import schema
 from kg.query.network import Network
 
+_SCHEMA = schema.load()
 # type -> (fill colour, border colour, vis-network shape)
-NODE_STYLE: dict[str, tuple[str, str, str]] = {
-    "Person": ("#4e79a7", "#2f4b6b", "dot"),
-    "Organization": ("#f28e2b", "#a85c12", "square"),
-    "Publication": ("#59a14f", "#356330", "triangle"),
-    "Claim": ("#f3e8f1", "#8e5a86", "box"),
-    "Other": ("#d5d0cc", "#79706e", "ellipse"),
-}
+NODE_STYLE: dict[str, tuple[str, str, str]] = {t: (n.fill, n.border, n.shape) for t, n in _SCHEMA.node_styles.items()}
 CLAIM_SHAPE_LARGE = "diamond"
 CLAIM_FILL_LARGE = "#b07aa1"
-# spring lengths for small graphs: claims sit close to who said them and what they are about, while
-# publications (hubs that every claim appears in) stay at a distance instead of tangling the middle
-RELATION_LENGTH: dict[str, int] = {
-    "said": 130, "about": 150, "appeared in": 330, "first appeared in": 330, "member of": 120,
-    "published by": 150, "written by": 150, "relayed": 150, "disputes": 150, "claims": 220,
-}
-RELATION_COLOR: dict[str, str] = {
-    "said": "#8e5a86",
-    "about": "#c0392b",
-    "appeared in": "#59a14f",
-    "first appeared in": "#59a14f",
-    "member of": "#a85c12",
-    "published by": "#6b8f65",
-    "written by": "#6b8f65",
-    "relayed": "#8e5a86",
-    "disputes": "#d62728",
-    "claims": "#7a4270",
-}
-DEFAULT_EDGE_COLOR = "#8a9aa5"
+# spring lengths for small graphs (ontology/schema.yaml): claims sit close to who said them and what they
+# are about, while publications (hubs that every claim appears in) stay at a distance
+RELATION_LENGTH: dict[str, int] = {r.label: r.length for r in (*_SCHEMA.relations.values(), _SCHEMA.collapsed)}
+RELATION_COLOR: dict[str, str] = {r.label: r.color for r in (*_SCHEMA.relations.values(), _SCHEMA.collapsed)}
+DEFAULT_EDGE_COLOR = _SCHEMA.edge_color
 SMALL = 300  # nodes; above this the graph is drawn with the large-graph settings
 PHYSICS_LIMIT = 8000  # nodes; above this the page opens with physics off
 STORY_LIMIT = 60  # nodes; up to this, graphs with claims are drawn in story columns
