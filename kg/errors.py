@@ -32,6 +32,13 @@ class StoreError(KgError):
     exit_code = 1
 
 
+class NoStoreError(StoreError):
+    """There is no store to read where the user pointed (kg.store.location.require_store): build
+    one first or point --store elsewhere."""
+
+    exit_code = 2
+
+
 class StoreLockedError(StoreError):
     """A second writer tried to open a store that another process is writing."""
 
@@ -62,8 +69,13 @@ class UnsafeQueryError(QueryError):
     """A query uses a feature that would reach outside the store (SERVICE, LOAD) or is too large."""
 
 
-class AmbiguousNameError(QueryError):
-    """A name or alias matches several entities; the message lists the candidates."""
+class UnknownEntityError(InputError):
+    """No entity in the store is called what the user typed (kg.query.lookup); the message says
+    which forms were tried and the closest names."""
+
+
+class AmbiguousNameError(InputError):
+    """A name or alias matches several entities; the message lists the candidates (kg.query.lookup)."""
 
 
 class QueryTimeoutError(KgError):

@@ -42,6 +42,13 @@ def slug(text: str) -> str:
     return result
 
 
+@functools.cache
+def _segments() -> dict[str, str]:
+    from kg import schema  # read when the first IRI is minted: the store opens without the schema
+
+    return {kind.name: kind.iri for kind in schema.load().kinds.values()}
+
+
 def check_iri(value: str, what: str) -> str:
     """Return ``value`` if it is an absolute IRI that N-Triples can carry, else raise InputError."""
     if not _SCHEME.match(value) or _BAD_IRI_CHARS.search(value):
@@ -62,17 +69,12 @@ class Minter:
     def __init__(self, base: str = DEFAULT_BASE) -> None:
         self.base = check_base(base)
 
-    def person(self, key: str) -> str:
-        return f"{self.base}person/{slug(key)}"
-
-    def organization(self, key: str) -> str:
-        return f"{self.base}org/{slug(key)}"
-
-    def publication(self, key: str) -> str:
-        return f"{self.base}publication/{slug(key)}"
+    def entity(self, kind: str, key: str) -> str:
+        """``BASE/person/slug``: the kind's IRI segment (ontology/schema.yaml), then the key's slug."""
+        return f"{self.base}{_segments()[kind]}/{slug(key)}"
 
     def claim(self, case_key: str, claim_id: str) -> str:
-        return f"{self.base}claim/{slug(case_key)}/{slug(claim_id)}"
+        return f"{self.base}{_segments()['claim']}/{slug(case_key)}/{slug(claim_id)}"
 
     def affiliation(self, person: str, organization: str, role: str) -> str:
         return f"{self.base}affiliation/{short_hash(chr(0).join((person, organization, role)))}"

@@ -9,10 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-
-import rdflib
+from typing import TYPE_CHECKING
 
 from kg import vocab
+
+if TYPE_CHECKING:
+    import rdflib
 
 
 def ontology_dir() -> Path:
@@ -37,6 +39,8 @@ class Ontology:
 
 
 def _by_name(graph: rdflib.Graph, cls: str, key: str) -> dict[str, str]:
+    import rdflib
+
     out: dict[str, str] = {}
     for member in graph.subjects(rdflib.RDF.type, rdflib.URIRef(cls)):
         for name in graph.objects(member, rdflib.URIRef(key)):
@@ -46,6 +50,8 @@ def _by_name(graph: rdflib.Graph, cls: str, key: str) -> dict[str, str]:
 
 @cache
 def load() -> Ontology:
+    import rdflib  # only here: kg.schema finds its file through ontology_dir without loading rdflib
+
     graph = rdflib.Graph()
     graph.parse(data=(ontology_dir() / "kg.ttl").read_text(encoding="utf-8"), format="turtle")
     labels: dict[str, str] = {}

@@ -156,15 +156,6 @@ DIRECT_QUOTE = KG.term("DirectQuote")
 REPORTED_SPEECH = KG.term("ReportedSpeech")
 UNATTRIBUTED = KG.term("Unattributed")
 
-# Classes an entity record can be typed with, for display and statistics.
-ENTITY_CLASSES: dict[str, str] = {
-    "Person": PERSON,
-    "Organization": ORGANIZATION,
-    "Publication": CREATIVE_WORK,
-    "Claim": CLAIM,
-}
-
-
 def compact(iri: str) -> str:
     """``http://schema.org/Person`` -> ``schema:Person`` when a known prefix matches."""
     for ns in NAMESPACES:

@@ -36,7 +36,9 @@ def test_no_command_prints_usage_and_exit_2() -> None:
     assert result.returncode == 2 and "COMMAND" in result.stdout
 
 
-def test_reading_a_store_that_does_not_exist_is_one_clear_line(tmp_path: object) -> None:
-    result = run_kg("--store", f"{tmp_path}/nowhere", "stats")
-    assert result.returncode == 1
-    assert result.stderr == f"kg: error: {tmp_path}/nowhere: no store here yet (run 'kg build' or 'kg ingest' first)\n"
+@pytest.mark.parametrize("command", [["stats"], ["export"], ["validate"], ["view"], ["entities"], ["query", "ASK {}"],
+                                     ["ask", "claims-about", "-p", "entity=CCP"], ["path", "A", "B"]])
+def test_reading_a_store_that_does_not_exist_is_one_clear_line(tmp_path: object, command: list[str]) -> None:
+    result = run_kg("--store", f"{tmp_path}/nowhere", *command)
+    assert (result.returncode, result.stderr) == (
+        2, f"kg: error: {tmp_path}/nowhere: no store here yet (run 'kg build' or 'kg ingest' first)\n")

@@ -84,6 +84,6 @@ def test_no_connection_and_bad_names(sample: tuple[Path, Network], harbor: tuple
     result = run_kg("--store", str(store), "path", "Jinato Liu", "DAFOH", "--max-hops", "1")
     assert result.returncode == 1 and result.stdout == "no connection between Jinato Liu and DAFOH within 1 hop\n"
     result = run_kg("--store", str(harbor[0]), "path", "Mr. Brandt", "Delta")
-    assert result.returncode == 2 and "A='Mr. Brandt' matches 2 candidates" in result.stderr
+    assert result.returncode == 2 and "A: 'Mr. Brandt' matches 2 entities" in result.stderr
     with pytest.raises(QueryError, match="same entity"):
         paths.find_paths(sample[1], BASE + "org/falun-gong", BASE + "org/falun-gong")

@@ -120,11 +120,11 @@ def test_ask_with_a_parameter(store: str) -> None:
     (("query", "ASK {}", "--param", "x=<not an iri>"), 2,
      "kg: error: --param x: 'not an iri' is not an absolute IRI\n"),
     (("ask", "claims-about", "-p", "entity=nobody"), 2,
-     "kg: error: entity: no person, organization or publication named 'nobody'; "
-     "'kg ask search --param text=…' finds names\n"),
-    (("ask", "claims-about", "-p", "entity=Liu"), 2,
-     "kg: error: entity: no person, organization or publication named 'Liu' (did you mean: Jinato Liu?); "
-     "'kg ask search --param text=…' finds names\n"),
+     "kg: error: entity: no person, organization or publication named 'nobody' in the store; "
+     "'kg entities' lists them\n"),
+    (("ask", "claims-about", "-p", "entity=Jinato Lui"), 2,
+     "kg: error: entity: no person, organization or publication named 'Jinato Lui' in the store "
+     "(did you mean 'Jinato Liu'?); 'kg entities' lists them\n"),
 ])
 def test_errors_are_one_line(store: str, args: tuple[str, ...], code: int, message: str) -> None:
     result = run_kg("--store", store, *args)

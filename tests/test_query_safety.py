@@ -13,11 +13,12 @@ import pyoxigraph as ox
 import pytest
 from query_support import SAMPLE_FILES, Listener, build_store, pids_with
 
-from kg.errors import QueryError, QueryTimeoutError, UnsafeQueryError
+from kg.errors import KgError, QueryError, QueryTimeoutError, UnsafeQueryError
 from kg.query import saved
 from kg.query.runner import QueryEngine
-from kg.query.safety import bind, check_query, check_update
+from kg.query.safety import check_query, check_update
 from kg.query.worker import StoreSpec
+from kg.sparql import bind
 
 from conftest import run_kg
 
@@ -129,8 +130,9 @@ def test_from_selects_a_source_graph_of_the_store(engine: QueryEngine) -> None:
 def test_injection_payloads_as_parameters_add_no_rows_and_change_nothing(engine: QueryEngine, payload: str) -> None:
     before = _quad_count(engine)
     assert saved.ask(engine, "search", {"text": payload}).rows == []
-    with pytest.raises(QueryError):
+    with pytest.raises(KgError) as refused:  # no entity has that name: an ordinary "not found", exit 2
         saved.ask(engine, "claims-about", {"entity": payload})
+    assert refused.value.exit_code == 2
     bound = bind("SELECT ?s WHERE { ?s rdfs:label ?name }", {"name": ox.Literal(payload)})
     assert engine.query(bound).rows == []
     assert _quad_count(engine) == before

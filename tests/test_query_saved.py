@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from query_support import AJT_REPORT_PREFIX, CBN, HARBOR_FILES, SAMPLE_FILES, column, engine_on, plain
 
-from kg.errors import AmbiguousNameError, QueryError
+from kg.errors import AmbiguousNameError, KgError
 from kg.query import saved
 from kg.query.runner import QueryEngine
 
@@ -209,14 +209,14 @@ def test_an_ambiguous_alias_lists_the_candidates(harbor: QueryEngine) -> None:
     with pytest.raises(AmbiguousNameError) as caught:
         saved.ask(harbor, "claims-about", {"entity": "mr. brandt"})
     assert str(caught.value) == (
-        "entity='mr. brandt' matches 2 candidates: Ivo Brandt <https://kg.example/person/ivo-brandt>; "
-        "Tomas Brandt <https://kg.example/person/tomas-brandt>. Pass one of the IRIs instead")
+        "entity: 'mr. brandt' matches 2 entities: 'Ivo Brandt' (person person/ivo-brandt), "
+        "'Tomas Brandt' (person person/tomas-brandt); use a fuller name or one of the short forms")
 
 
 @pytest.mark.parametrize(("name", "params", "message"), [
     ("claims-about", {}, "claims-about: missing parameter 'entity'"),
-    ("claims-about", {"entity": "Liu"}, "entity: no person, organization or publication named 'Liu' "
-     "(did you mean: Jinato Liu?)"),
+    ("claims-about", {"entity": "Jinato Lui"}, "entity: no person, organization or publication named 'Jinato Lui' "
+     "in the store (did you mean 'Jinato Liu'?); 'kg entities' lists them"),
     ("claims-about", {"entity": "CCP", "extra": "x"}, "claims-about: unknown parameter 'extra' (parameters: entity)"),
     ("claims-about", {"entity": "https://kg.example/org/nobody"}, "entity: no person, organization or publication "
      "with IRI <https://kg.example/org/nobody> in the store"),
@@ -224,9 +224,10 @@ def test_an_ambiguous_alias_lists_the_candidates(harbor: QueryEngine) -> None:
     ("no-such-question", {}, "no saved question named 'no-such-question'"),
 ])
 def test_parameter_errors_are_clear(sample: QueryEngine, name: str, params: dict[str, str], message: str) -> None:
-    with pytest.raises(QueryError) as caught:
+    with pytest.raises(KgError) as caught:
         saved.ask(sample, name, params)
     assert str(caught.value).startswith(message)
+    assert caught.value.exit_code == 2
 
 
 def test_every_term_in_the_saved_questions_is_declared() -> None:

@@ -306,7 +306,7 @@ def _insert_writer(url: str, log: str, holder: str) -> None:
 @pytest.mark.parametrize(("store", "command", "message"), [
     ("http://127.0.0.1:9/", ["serve"], "kg serve works on a store folder, not http://127.0.0.1:9/query (a remote "
                                        "store is a SPARQL endpoint already)"),
-    ("memory:", ["query", "ASK {}"], "an in-memory store (memory:) is empty in a new command: query a folder or a "
+    ("memory:", ["query", "ASK {}"], "an in-memory store (memory:) is empty in a new command: read a folder or a "
                                      "server"),
     ("ftp://host/store", ["stats"], "--store ftp://...: only http(s):// URLs, memory: or a folder"),
     ("http:///nohost", ["stats"], "--store: expected http(s)://host[:port][/path]"),

@@ -129,7 +129,7 @@ def test_the_commands_write_the_curation_file(tmp_path: Path, data: Path) -> Non
     assert "person/jinato-liu  <->  person/mr-liu-followup-yaml" in suggested.stdout, suggested.stdout
     missing = run_kg("--store", store, "merge", "person:Nobody", "person/jinato-liu", "--reason", "x",
                      "--curation", file)
-    assert missing.returncode == 2 and "'person:Nobody' matches no entity in the store" in missing.stderr
+    assert missing.returncode == 2 and "A: no person named 'Nobody' in the store" in missing.stderr
     env = {"KG_AUTHOR": "inspector"}
     merged = run_kg("--store", store, "merge", f"{BASE}person/jinato-liu", "person/mr-liu-followup-yaml",
                     "--reason", "same detainee", "--curation", file, env=env)

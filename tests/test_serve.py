@@ -20,8 +20,8 @@ from SPARQLWrapper import JSON, SPARQLWrapper
 
 from kg.query import saved
 from kg.query.runner import QueryEngine
-from kg.query.safety import bind
 from kg.query.worker import StoreSpec
+from kg.sparql import bind
 
 from conftest import run_kg
 

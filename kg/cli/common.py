@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kg.errors import InputError
-from kg.store.location import Location, locate
+from kg.store.location import Location, locate, require_store
 
 if TYPE_CHECKING:
     from kg.store import KgStore
@@ -63,9 +63,10 @@ def open_writer(args: argparse.Namespace) -> KgStore:
 
 
 def open_reader(args: argparse.Namespace) -> KgStore:
+    """The store for reading, or NoStoreError (exit 2) when there is none where --store points."""
     from kg.store import KgStore
 
-    return KgStore.at(store_location(args), base_iri(args), writable=False)
+    return KgStore.at(require_store(store_location(args)), base_iri(args), writable=False)
 
 
 def follow_symlinks_argument(p: argparse.ArgumentParser) -> None:

@@ -8,9 +8,9 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kg.cli.common import Command, store_location
+from kg.cli.common import Command, open_reader, store_location
 from kg.defaults import CURATION_FILE
-from kg.errors import InputError
+from kg.errors import InputError, UnknownEntityError
 
 # the resolve package and the store are imported by the handlers: `kg --help` stays fast
 if TYPE_CHECKING:
@@ -40,15 +40,13 @@ def entities_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_entities(args: argparse.Namespace) -> int:
-    from kg.resolve.refs import KINDS
+    from kg import schema
     from kg.resolve.stored import stored_entities
     from kg.resolve.suggest import suggest
-    from kg.store import KgStore
 
-    kind = KINDS.get(args.type.casefold()) if args.type else None
-    if args.type and kind is None:
-        raise InputError(f"--type {args.type!r}: expected person, organization or publication")
-    with KgStore.at(store_location(args), args.base, writable=False) as store:
+    entity_kinds = [k.name for k in schema.load().entity_kinds]
+    kind = schema.parse_kind(args.type, entity_kinds, "--type").name if args.type else None
+    with open_reader(args) as store:
         entities = [e for e in stored_entities(store) if kind is None or e.kind == kind]
         if args.suggest:
             found = suggest(entities, threshold=args.min_score, apart=_kept_apart(args, entities), limit=args.limit)
@@ -88,32 +86,32 @@ def _kept_apart(args: argparse.Namespace, entities: list[StoredEntity]) -> set[f
 
 
 def _check_refs(args: argparse.Namespace, refs: list[str]) -> list[str]:
-    """Normalise IRIs to ``person/slug`` and make sure each reference names something in the store."""
-    from kg.resolve.refs import RefIndex, short_path
-    from kg.resolve.stored import context_mentions, stored_entities
-    from kg.store import KgStore
+    """Normalise IRIs to ``person/slug`` and make sure each reference names something in the store
+    (kg.query.lookup, as every command that takes an entity; a name may name several records)."""
+    from kg.query.lookup import Lookup
+    from kg.resolve.refs import short_path
+    from kg.store.location import has_store
 
     out = [short_path(ref) or ref.strip() for ref in refs]
     location = store_location(args)
-    if args.no_check or (location.path is not None and not (location.path / "CURRENT").exists()):
-        return out
-    with KgStore.at(location, args.base, writable=False) as store:
-        entities = stored_entities(store)
-        sources = {s.name for s in store.sources()}
-    index = RefIndex(context_mentions(entities))
+    if args.no_check or location.kind == "memory" or (location.path is not None and not has_store(location.path)):
+        return out  # nothing to check against yet: the build will say if a decision matches nothing
+    labels = ["A", "B"] if len(refs) == 2 else ["ENTITY"]
     hits: list[set[str]] = []
-    for ref in out:
-        record_source = ref.split("#", 1)[0] if "#" in ref and not short_path(ref) else None
-        if record_source is not None:
-            if record_source not in sources:
-                raise InputError(f"{ref!r}: no source {record_source!r} in the store (see 'kg stats --sources')")
-            hits.append({ref})
-            continue
-        found = index.lookup(ref)
-        if not found:
-            raise InputError(f"{ref!r} matches no entity in the store (see 'kg entities'; "
-                             "use --no-check to record it anyway)")
-        hits.append({index.mentions[i].id for i in found})
+    with open_reader(args) as store:
+        lookup = Lookup.of_store(store, root=_curation_path(args).parent)
+        for ref, label in zip(out, labels, strict=True):
+            try:
+                found = lookup.candidates(ref, label=label)
+                if not found:
+                    lookup.find(ref, label=label)  # raises, naming the closest names
+            except UnknownEntityError as exc:
+                raise UnknownEntityError(f"{exc}; --no-check records it anyway") from None
+            if found[0].how == "partial":
+                shown = ", ".join(m.entity.describe() for m in found[:5])
+                raise InputError(f"{label}: {ref!r} is only part of a name ({shown}); a decision needs the whole "
+                                 "name or the short form")
+            hits.append({m.entity.iri for m in found})
     if len(hits) == 2 and hits[0] == hits[1] and args.command == "merge":
         raise InputError(f"{out[0]!r} and {out[1]!r} are already one entity")
     return out

@@ -19,20 +19,17 @@ from kg.iris import check_iri
 from kg.query import formats, saved, table
 from kg.query.params import resolve
 from kg.query.runner import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, QueryEngine, Result
-from kg.query.safety import Term
 from kg.query.worker import StoreSpec
+from kg.sparql import Term
+from kg.store.location import require_store
 
 OUTPUT_FORMATS = ["table", *formats.RESULT_FORMATS, *formats.GRAPH_FORMATS]
 
 
 def _spec(args: argparse.Namespace) -> StoreSpec:
-    location = store_location(args)
+    location = require_store(store_location(args))
     if location.remote is not None:
         return StoreSpec(remote=location.remote)
-    if location.path is None:
-        raise QueryError("an in-memory store (memory:) is empty in a new command: query a folder or a server")
-    if not (location.path / "CURRENT").exists():
-        raise QueryError(f"{location.path}: no store here yet (run 'kg build' or 'kg ingest' first)")
     return StoreSpec(path=location.path)
 
 

@@ -1,6 +1,7 @@
 """How the view looks: colour and shape per node type, a style per relation, and vis-network options.
 
-Colours come from the Okabe-Ito palette (kg.export.palette) and relations differ in more than hue:
+Colours and line styles come from ontology/schema.yaml (Okabe-Ito colours, kg.export.palette checks
+them) and relations differ in more than hue:
 each has its own combination of dash pattern, width and arrow head, and "disputes" is the one thick
 vermillion line. Positions are computed ahead (kg.export.layout), so the page opens with physics off;
 the physics toggle starts vis-network's solver from there. Above SMALL nodes the page hides edges
@@ -13,16 +14,11 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from kg.export import palette
+from kg import schema
 
-# type -> (fill colour, border colour, vis-network shape)
-NODE_STYLE: dict[str, tuple[str, str, str]] = {
-    "Person": (palette.BLUE, "#00466e", "dot"),
-    "Organization": (palette.ORANGE, "#7a5400", "square"),
-    "Publication": (palette.BLUISH_GREEN, "#00553e", "triangle"),
-    "Claim": (palette.REDDISH_PURPLE, "#7d3b62", "diamond"),
-    "Other": ("#bbbbbb", "#555555", "hexagon"),
-}
+_SCHEMA = schema.load()
+# type -> (fill colour, border colour, vis-network shape), from ontology/schema.yaml's view table
+NODE_STYLE: dict[str, tuple[str, str, str]] = {t: (n.fill, n.border, n.shape) for t, n in _SCHEMA.node_styles.items()}
 
 
 @dataclass(frozen=True)
@@ -37,19 +33,11 @@ class RelationStyle:
         return self.dashes if dashed else (), self.width, self.arrow
 
 
-RELATION_STYLE: dict[str, RelationStyle] = {  # width and arrow alone tell them apart; dashes add to that
-    "said": RelationStyle(palette.BLUE, 1.6),
-    "about": RelationStyle(palette.REDDISH_PURPLE, 1.6, (8, 5), "vee"),
-    "appeared in": RelationStyle(palette.GREY, 1.0, (2, 4), "vee"),
-    "first appeared in": RelationStyle("#5a5a5a", 1.0, (2, 4), "diamond"),
-    "member of": RelationStyle(palette.ORANGE, 2.4, (), "circle"),
-    "published by": RelationStyle(palette.BLUISH_GREEN, 1.6, (12, 4), "box"),
-    "written by": RelationStyle(palette.BLUISH_GREEN, 1.2, (10, 3, 2, 3), "arrow"),
-    "relayed": RelationStyle(palette.SKY_BLUE, 1.8, (4, 3), "arrow"),
-    "disputes": RelationStyle(palette.VERMILLION, 4.0, (), "bar"),
-    "claims": RelationStyle("#6b6b6b", 1.0, (), "arrow"),  # collapsed claimant -> subject; width grows with count
-}
-DEFAULT_RELATION = RelationStyle("#6f7f8a", 1.2, (6, 2, 1, 2), "inv_triangle")  # --query predicates
+# relation label -> style, from ontology/schema.yaml (the relations and the collapsed "claims" edge)
+RELATION_STYLE: dict[str, RelationStyle] = {
+    r.label: RelationStyle(r.color, r.width, r.dashes, r.arrow)
+    for r in (*_SCHEMA.relations.values(), _SCHEMA.collapsed)}
+DEFAULT_RELATION = RelationStyle(_SCHEMA.edge_color, 1.2, (6, 2, 1, 2), "inv_triangle")  # --query predicates
 SMALL = 300  # nodes; above this the graph is drawn with the large-graph settings
 COLLAPSE_ABOVE = 300  # claims; above this the page opens with claims collapsed into claimant -> subject edges
 EDGE_LABELS_UP_TO = 60  # nodes; up to this vis-network writes every edge's relation on it

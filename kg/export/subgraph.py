@@ -6,50 +6,28 @@ unique partial match is accepted; anything else is an InputError that lists the 
 
 from __future__ import annotations
 
-import difflib
 from collections import deque
 
-from kg import defaults, vocab
+from kg import defaults, schema, vocab
 from kg.errors import InputError, ViewTooLarge
 from kg.export.collapse import without_claims
+from kg.query.lookup import Lookup
 from kg.query.network import NODE_TYPES, RELATIONS, Network, Node
 from kg.store import KgStore
 
 DEFAULT_NODE_LIMIT = defaults.DEFAULT_NODE_LIMIT
-_TYPE_NAMES = {name.lower(): name for name in NODE_TYPES.values()} | {
-    "people": "Person", "persons": "Person", "organizations": "Organization", "orgs": "Organization",
-    "org": "Organization", "publications": "Publication", "claims": "Claim"}
 
 
-def _describe(node: Node) -> str:
-    return f"{node.label!r} ({node.type}, {node.id})"
+def find_node(net: Network, name: str, base: str = "", label: str = "--around") -> Node:
+    """The one node called ``name`` in a network in memory, by kg.query.lookup's rules (any kind)."""
+    return net.nodes[Lookup.of_network(net, base).find(name, list(schema.load().kinds), label).entity.iri]
 
 
-def find_node(net: Network, name: str) -> Node:
-    """The one node called ``name`` (IRI, label or alias, any case; or a unique partial match)."""
-    if name in net.nodes:
-        return net.nodes[name]
-    wanted = name.strip().casefold()
-    exact = [n for n in net.nodes.values() if wanted in {x.casefold() for x in [n.label, *n.aliases]}]
-    if not exact:
-        exact = [n for n in net.nodes.values() if any(wanted in x.casefold() for x in [n.label, *n.aliases])]
-    if len(exact) == 1:
-        return exact[0]
-    if exact:
-        shown = "; ".join(_describe(n) for n in exact[:10])
-        more = f" and {len(exact) - 10} more" if len(exact) > 10 else ""
-        raise InputError(f"{name!r} matches {len(exact)} nodes: {shown}{more}; use a fuller name or the IRI")
-    labels = sorted({n.label for n in net.nodes.values()})
-    close = difflib.get_close_matches(name, labels, n=5, cutoff=0.5)
-    hint = f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
-    raise InputError(f"no node named {name!r} in the graph{hint}")
-
-
-def around(net: Network, name: str, hops: int) -> Network:
+def around(net: Network, name: str, hops: int, base: str = "") -> Network:
     """Everything within ``hops`` edges of the named node, ignoring edge direction."""
     if hops < 0:
         raise InputError(f"--hops must be 0 or more, not {hops}")
-    start = find_node(net, name).id
+    start = find_node(net, name, base).id
     neighbours: dict[str, set[str]] = {}
     for s, t, _ in net.edges:
         neighbours.setdefault(s, set()).add(t)
@@ -70,12 +48,12 @@ def around(net: Network, name: str, hops: int) -> Network:
 def parse_types(text: str) -> set[str]:
     wanted = set()
     for part in text.split(","):
-        key = part.strip().lower()
-        if not key:
+        if not part.strip():
             continue
-        if key not in _TYPE_NAMES:
+        kind = schema.load().kind(part)
+        if kind is None:
             raise InputError(f"--types: unknown type {part.strip()!r} (expected {', '.join(NODE_TYPES.values())})")
-        wanted.add(_TYPE_NAMES[key])
+        wanted.add(kind.label)
     if not wanted:
         raise InputError(f"--types: give at least one of {', '.join(NODE_TYPES.values())}")
     return wanted
@@ -94,7 +72,7 @@ def only_source(net: Network, store: KgStore, name: str) -> Network:
     except InputError as file_error:
         pubs = Network({i: n for i, n in net.nodes.items() if n.type == "Publication"})
         try:
-            pub = find_node(pubs, name).id
+            pub = find_node(pubs, name, store.minter.base, "--source").id
         except InputError:
             raise InputError(f"--source: {file_error} and no publication is called {name!r}") from None
         sub = net.restrict({i for i, n in net.nodes.items() if pub in n.publications})

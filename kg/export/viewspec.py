@@ -92,7 +92,7 @@ def select(store: KgStore, spec: ViewSpec) -> Network:
         if source is not None:
             net = neighbourhood.of_source(store, *source)
             if spec.around is not None:
-                net = subgraph.around(net, spec.around, spec.hops)
+                net = subgraph.around(net, spec.around, spec.hops, store.minter.base)
         else:
             assert spec.around is not None
             early = spec.force or types is not None  # --types may bring it under the limit: decide after it
@@ -107,7 +107,7 @@ def select(store: KgStore, spec: ViewSpec) -> Network:
     if spec.source is not None:
         net = subgraph.only_source(net, store, spec.source)
     if spec.around is not None:
-        net = subgraph.around(net, spec.around, spec.hops)
+        net = subgraph.around(net, spec.around, spec.hops, store.minter.base)
     if types is not None:
         net = subgraph.only_types(net, types)
     subgraph.check_size(net, spec.max_nodes, spec.force)

@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from kg import ontology
+from kg import ontology, schema
 from kg.extract.evaluate import norm_name
 from kg.extract.model import Extraction, FoundEntity
 from kg.ingest.document import page_of
@@ -22,7 +22,7 @@ from kg.iris import slug
 ARTICLE_ID = "article"
 _CONTEXT = 32
 _PREFIX = {"person": "person", "organization": "org", "publication": "pub"}
-_SECTIONS = {"person": "people", "organization": "organizations", "publication": "publications"}
+_SECTIONS = {kind.name: kind.plural for kind in schema.load().entity_kinds}  # kind -> case-file section
 
 
 class _Ids:
@@ -54,7 +54,8 @@ def case_document(result: Extraction, case_id: str, warnings: list[str] | None =
     claim's evidence and every mention names its page."""
     onto = ontology.load()
     ids, meta, text = _Ids(), result.meta, result.text
-    records: dict[str, list[dict[str, Any]]] = {"publications": [], "organizations": [], "people": [], "claims": []}
+    records: dict[str, list[dict[str, Any]]] = {name: [] for name, section in schema.load().sections.items()
+                                                if section.kind is not None}
     by_key: dict[int, str] = {}
     by_name: dict[tuple[str, str], str] = {}
     people: dict[int, dict[str, Any]] = {}

@@ -24,6 +24,7 @@ from typing import Any
 
 import yaml
 
+from kg import schema
 from kg.errors import InputError
 from kg.extract.model import Extraction, FoundEntity
 from kg.ingest.article import ARTICLE_SUFFIXES, read_article
@@ -95,9 +96,7 @@ def _match(gold: list[Any], pred: list[Any], same: Callable[[Any, Any], bool]) -
     return Score(len(gold) - len(missed), len(extra), len(missed)), missed, extra
 
 
-_TYPES = {"person": "person", "people": "person", "per": "person", "organization": "organization",
-          "organisation": "organization", "org": "organization", "publication": "publication", "work": "publication",
-          "pub": "publication"}
+_ENTITY_KINDS = [kind.name for kind in schema.load().entity_kinds]
 _FIELD_ALIASES = {"speaker": "claimant", "quote": "text", "org": "organization", "organisation": "organization"}
 
 
@@ -106,10 +105,10 @@ def _record(path: Path, section: str, item: Any) -> dict[str, Any]:
         raise InputError(f"{path}: {section}: each entry must be a mapping, not {item!r}")
     record = {_FIELD_ALIASES.get(str(k), str(k)): v for k, v in item.items()}
     if section == "entities":
-        kind = _TYPES.get(str(record.get("type", "")).lower())
+        kind = schema.load().kind(str(record.get("type", "")), _ENTITY_KINDS)
         if kind is None or not record.get("name"):
-            raise InputError(f"{path}: entities: {item!r} needs a name and a type (person, organization, publication)")
-        record["type"] = kind
+            raise InputError(f"{path}: entities: {item!r} needs a name and a type ({', '.join(_ENTITY_KINDS)})")
+        record["type"] = kind.name
     required = {"claims": ("claimant", "text"), "roles": ("person", "organization")}.get(section, ())
     for name in required:
         if not record.get(name):

@@ -15,17 +15,12 @@ from typing import Any
 
 import yaml
 
+from kg import schema
 from kg.errors import InputError
 from kg.ingest.guard import json_reason
 
-SECTIONS = ("publications", "organizations", "people", "affiliations", "claims")
-CSV_RECORD_TYPES = {
-    "publication": "publications",
-    "organization": "organizations",
-    "person": "people",
-    "affiliation": "affiliations",
-    "claim": "claims",
-}
+SECTIONS = tuple(schema.load().sections)  # in file order (ontology/schema.yaml)
+CSV_RECORD_TYPES = {section.record: name for name, section in schema.load().sections.items()}
 CSV_LIST_SEPARATOR = "|"
 CASE_FILE_SUFFIXES = (".yaml", ".yml", ".json", ".csv")
 _LINE_KEY = "__line__"

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kg import ontology
+from kg import ontology, schema
 from kg.errors import InputError
 from kg.ingest.casefile import RawCase, RawRecord
 from kg.ingest.fields import FieldReader, Where
@@ -21,26 +21,11 @@ from kg.iris import slug
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]*$")
 _LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 
-ENTITY_SECTIONS = {"publications": "publication", "organizations": "organization", "people": "person",
-                   "claims": "claim"}
-
-FIELDS: dict[str, dict[str, bool]] = {  # section -> field -> required
-    "publications": {"id": True, "type": False, "title": True, "publisher": False, "author": False,
-                     "date": False, "url": False, "reliability": False, "language": False, "note": False,
-                     "aliases": False, "same_as": False, "key": False},
-    "organizations": {"id": True, "name": True, "aliases": False, "kind": False, "reliability": False,
-                      "url": False, "note": False, "same_as": False, "key": False},
-    "people": {"id": True, "name": True, "aliases": False, "affiliations": False, "reliability": False,
-               "note": False, "same_as": False, "key": False},
-    "affiliations": {"person": True, "organization": True, "role": False, "source": False, "start": False,
-                     "end": False},
-    "claims": {"id": True, "claimant": True, "appears_in": True, "originally_in": False, "relayed_by": False,
-               "about": False, "text": True, "quote": False, "kind": True, "credibility": False,
-               "hedged": False, "disputes": False, "date": False, "evidence": False, "confidence": False,
-               "note": False},
-}
-_NESTED_AFFILIATION = {"organization": True, "role": False, "source": False, "start": False, "end": False}
-_EVIDENCE = {"exact": True, "prefix": False, "suffix": False, "start": False, "end": False, "page": False}
+_SCHEMA = schema.load()
+ENTITY_SECTIONS = {name: s.kind for name, s in _SCHEMA.sections.items() if s.kind is not None}  # section -> kind
+FIELDS: dict[str, dict[str, bool]] = {name: s.fields for name, s in _SCHEMA.sections.items()}  # field -> required
+_NESTED_AFFILIATION = _SCHEMA.nested["affiliations"]
+_EVIDENCE = _SCHEMA.nested["evidence"]
 
 
 _IMMUTABLE = (str, int, float, bool, type(None), Path)

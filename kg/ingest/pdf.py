@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import InputError
+from kg.ingest import pdfworker
 from kg.ingest.document import Document, env_limit
 from kg.ingest.pdflayout import lay_out
 
@@ -39,7 +40,8 @@ def _worker(path: Path, data: bytes, max_chars: int) -> dict[str, Any]:
     pages = env_limit("KG_PDF_MAX_PAGES", DEFAULT_MAX_PAGES)
     timeout = env_limit("KG_PDF_TIMEOUT", DEFAULT_TIMEOUT)
     memory = env_limit("KG_PDF_MEMORY_MB", DEFAULT_MEMORY_MB)
-    command = [sys.executable, "-m", "kg.ingest.pdfworker", str(pages), str(max_chars), str(memory), "1"]
+    # run as a script, not ``-m``: the worker imports nothing of kg, so it starts without kg's package imports
+    command = [sys.executable, str(Path(pdfworker.__file__)), str(pages), str(max_chars), str(memory), "1"]
     child = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                              start_new_session=True)
     try:

@@ -7,17 +7,13 @@ never turned into triples about the subject.
 
 from __future__ import annotations
 
-from kg import vocab
+from kg import schema, vocab
 from kg.ingest.casemodel import Case, Claim, Entity, Evidence
 from kg.iris import Minter
 from kg.store.nt import TripleSink, literal
 
 _LABEL_CHARS = 100
-_CLASSES = {
-    "person": (vocab.PERSON, vocab.AGENT),
-    "organization": (vocab.ORGANIZATION, vocab.AGENT),
-    "publication": (vocab.CREATIVE_WORK,),
-}
+_CLASSES = {kind.name: kind.types for kind in schema.load().kinds.values()}  # kind -> its rdf:types
 
 
 def date_literal(value: str) -> str:
@@ -42,12 +38,7 @@ class CaseBuilder:
             self.iris[claim.id] = minter.claim(case.key, claim.id)
 
     def entity_iri(self, entity: Entity) -> str:
-        key = entity.key or entity.name
-        if entity.kind == "person":
-            return self.minter.person(key)
-        if entity.kind == "organization":
-            return self.minter.organization(key)
-        return self.minter.publication(key)
+        return self.minter.entity(entity.kind, entity.key or entity.name)
 
     def build(self) -> None:
         for entity in self.case.entities.values():
@@ -109,7 +100,8 @@ class CaseBuilder:
 
     def claim(self, claim: Claim) -> None:
         s, out, iris = self.iris[claim.id], self.sink, self.iris
-        out.link(s, vocab.TYPE, vocab.CLAIM)
+        for cls in _CLASSES["claim"]:
+            out.link(s, vocab.TYPE, cls)
         out.text(s, vocab.LABEL, short_label(claim.text))
         out.text(s, vocab.TEXT, claim.text)
         out.link(s, vocab.CLAIM_KIND, claim.kind)

@@ -23,7 +23,7 @@ import pyoxigraph as ox
 
 from kg import vocab
 from kg.errors import StoreError
-from kg.store.location import Remote
+from kg.store.location import Location, Remote, require_store
 from kg.store.snapshot import CURRENT, Snapshot, acquire_current, publish, snapshot_dir
 
 if TYPE_CHECKING:
@@ -139,8 +139,7 @@ def open_store(spec: StoreSpec) -> ox.Store | SnapshotReader | _Writer | RemoteB
     assert spec.path is not None
     if spec.writable:
         return _Writer(spec.path)
-    if not (spec.path / "CURRENT").exists():
-        raise StoreError(f"{spec.path}: no store here yet (run 'kg build' or 'kg ingest' first)")
+    require_store(Location("disk", spec.path))
     reader = SnapshotReader(spec.path)
     reader.store()
     return reader

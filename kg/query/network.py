@@ -10,35 +10,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kg import ontology, vocab
+import pyoxigraph as ox
+
+from kg import ontology, schema, sparql, vocab
 from kg.store import KgStore
 
-NODE_TYPES: dict[str, str] = {
-    vocab.PERSON: "Person",
-    vocab.ORGANIZATION: "Organization",
-    vocab.CREATIVE_WORK: "Publication",
-    vocab.CLAIM: "Claim",
-}
+_SCHEMA = schema.load()
+NODE_TYPES: dict[str, str] = {k.cls: k.label for k in _SCHEMA.kinds.values()}  # class IRI -> node type
 TYPE_NAMES: tuple[str, ...] = (*NODE_TYPES.values(), "Other")  # "Other": resources a --query CONSTRUCT drew
 # predicate -> (label, reversed?) ; reversed edges point from object to subject
-RELATIONS: dict[str, tuple[str, bool]] = {
-    vocab.WAS_ATTRIBUTED_TO: ("said", True),
-    vocab.APPEARANCE: ("appeared in", False),
-    vocab.FIRST_APPEARANCE: ("first appeared in", False),
-    vocab.ABOUT: ("about", False),
-    vocab.RELAYED_BY: ("relayed", True),
-    vocab.AFFILIATION: ("member of", False),
-    vocab.PUBLISHER: ("published by", False),
-    vocab.AUTHOR: ("written by", False),
-    vocab.DISPUTES: ("disputes", False),
-}
-# literal or concept-valued properties shown in the side panel, in this order
-DETAILS: dict[str, str] = {
-    vocab.TEXT: "text", vocab.QUOTE: "exact quote", vocab.CLAIM_KIND: "kind", vocab.HEDGED: "hedged",
-    vocab.CONFIDENCE: "confidence", vocab.DATE_PUBLISHED: "date published", vocab.DATE_CREATED: "date",
-    vocab.KIND: "organization kind", vocab.RELIABILITY: "reliability", vocab.CREDIBILITY: "credibility",
-    vocab.URL: "url", vocab.COMMENT: "note",
-}
+RELATIONS: dict[str, tuple[str, bool]] = {p: (r.label, r.reversed) for p, r in _SCHEMA.relations.items()}
+DETAILS: dict[str, str] = _SCHEMA.details  # literal or concept-valued properties for the side panel, in order
 _APPEARANCES = ("appeared in", "first appeared in")
 
 
@@ -117,9 +99,8 @@ def _values(only: set[str] | None, size: int = 1000) -> list[str]:
     """VALUES blocks binding ?s to the wanted IRIs, a chunk at a time; one empty block for all."""
     if only is None:
         return [""]
-    ordered = sorted(only)
-    return [f"VALUES ?s {{ {' '.join(f'<{i}>' for i in ordered[at:at + size])} }}"
-            for at in range(0, len(ordered), size)]
+    ordered = [(ox.NamedNode(i),) for i in sorted(only)]
+    return [sparql.values(["s"], ordered[at:at + size]) for at in range(0, len(ordered), size)]
 
 
 def _load_nodes(store: KgStore, net: Network, names: dict[str, str], chunks: list[str]) -> None:

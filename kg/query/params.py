@@ -1,7 +1,7 @@
 """Parameters of saved questions: a name, alias or IRI in, one RDF term out.
 
-Names and aliases match case-insensitively; a name that fits several entities is an error listing
-them, a name that fits none suggests near matches. Every lookup runs through the engine with the
+Entities are found by :mod:`kg.query.lookup` (the same rules as every other command); claims by
+their id or words, sources by their file name. Every lookup runs through the engine with the
 user's text bound as a literal, never pasted into the query.
 """
 
@@ -14,31 +14,14 @@ import pyoxigraph as ox
 from kg import vocab
 from kg.errors import AmbiguousNameError, QueryError
 from kg.iris import check_iri
+from kg.query.lookup import Lookup
 from kg.query.runner import QueryEngine
-from kg.query.safety import Term, bind_rows
+from kg.sparql import Term, bind_rows
 
-_ENTITY_CLASSES = {
-    "entity": (vocab.PERSON, vocab.ORGANIZATION, vocab.CREATIVE_WORK),
-    "person": (vocab.PERSON,),
-    "organization": (vocab.ORGANIZATION,),
-    "publication": (vocab.CREATIVE_WORK,),
-}
-TYPES = (*_ENTITY_CLASSES, "claim", "source", "text")
 MAX_VALUE = 2_000
-_WHAT = {"entity": "person, organization or publication", "person": "person", "organization": "organization",
-         "publication": "publication"}
+TYPES = ("entity", "person", "organization", "publication", "claim", "source", "text")
 _IRI_LIKE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://\S+$|^urn:\S+$")
-_EXACT = """SELECT DISTINCT ?s ?label WHERE {
-  { ?s rdfs:label ?wanted } UNION { ?s skos:altLabel ?wanted } UNION { ?s schema:name ?wanted }
-  ?s a ?class . OPTIONAL { ?s rdfs:label ?label } }"""
-_FOLDED = """SELECT DISTINCT ?s ?label WHERE {
-  { ?s rdfs:label ?n } UNION { ?s skos:altLabel ?n } UNION { ?s schema:name ?n }
-  FILTER(LCASE(STR(?n)) = ?wanted) ?s a ?class . OPTIONAL { ?s rdfs:label ?label } }"""
-_NEAR = """SELECT DISTINCT ?s ?label WHERE {
-  { ?s rdfs:label ?n } UNION { ?s skos:altLabel ?n }
-  FILTER(CONTAINS(LCASE(STR(?n)), ?wanted)) ?s a ?class . OPTIONAL { ?s rdfs:label ?label } } LIMIT 8"""
 _IS_A = "SELECT ?s ?label WHERE { ?s a ?class . OPTIONAL { ?s rdfs:label ?label } } LIMIT 1"
-_BASE = "SELECT ?b WHERE { ?log kg:baseIri ?b } LIMIT 1"
 _CLAIMS = """SELECT DISTINCT ?s ?label WHERE {
   ?s a ?class ; schema:text ?t . OPTIONAL { ?s rdfs:label ?label } OPTIONAL { ?s kg:quote ?q }
   FILTER(STRENDS(STR(?s), CONCAT("/", ?id)) || CONTAINS(LCASE(?t), ?wanted)
@@ -56,43 +39,12 @@ def _rows(engine: QueryEngine, query: str, names: list[str], rows: list[tuple[Te
     return sorted(found.items(), key=lambda item: (item[1].casefold(), item[0]))
 
 
-def _by_class(engine: QueryEngine, query: str, kind: str, wanted: Term) -> list[tuple[str, str]]:
-    rows: list[tuple[Term, ...]] = [(wanted, ox.NamedNode(c)) for c in _ENTITY_CLASSES[kind]]
-    return _rows(engine, query, ["wanted", "class"], rows)
-
-
 def _one(kind: str, value: str, param: str, matches: list[tuple[str, str]]) -> ox.NamedNode:
     if len(matches) > 1:
         listed = "; ".join(f"{label} <{iri}>" for iri, label in matches[:12])
         raise AmbiguousNameError(f"{param}={value!r} matches {len(matches)} candidates: {listed}. "
                                  "Pass one of the IRIs instead")
     return ox.NamedNode(matches[0][0])
-
-
-def _entity(engine: QueryEngine, kind: str, value: str, param: str) -> ox.NamedNode:
-    what = _WHAT[kind]
-    if _IRI_LIKE.match(value):
-        if _exists(engine, kind, value):
-            return ox.NamedNode(value)
-        raise QueryError(f"{param}: no {what} with IRI <{value}> in the store")
-    for query, wanted in ((_EXACT, ox.Literal(value)), (_FOLDED, ox.Literal(value.lower()))):
-        matches = _by_class(engine, query, kind, wanted)
-        if matches:
-            return _one(kind, value, param, matches)
-    base = engine.query(_BASE).rows
-    if "/" in value and " " not in value and base and isinstance(base[0][0], ox.Literal):
-        candidate = base[0][0].value + value.lstrip("/")
-        if _IRI_LIKE.match(candidate) and _exists(engine, kind, candidate):
-            return ox.NamedNode(candidate)
-    near = _by_class(engine, _NEAR, kind, ox.Literal(value.lower()))
-    hint = f" (did you mean: {', '.join(label for _, label in near)}?)" if near else ""
-    raise QueryError(f"{param}: no {what} named {value!r}{hint}; 'kg ask search --param text=…' finds names")
-
-
-def _exists(engine: QueryEngine, kind: str, iri: str) -> bool:
-    check_iri(iri, "IRI")
-    rows: list[tuple[Term, ...]] = [(ox.NamedNode(iri), ox.NamedNode(c)) for c in _ENTITY_CLASSES[kind]]
-    return bool(_rows(engine, _IS_A, ["s", "class"], rows))
 
 
 def _claim(engine: QueryEngine, value: str, param: str) -> ox.NamedNode:
@@ -135,8 +87,9 @@ def resolve(engine: QueryEngine, kind: str, value: str, param: str = "param") ->
         return ox.Literal(value)
     if not value.strip():
         raise QueryError(f"{param}: empty value")
-    if kind in _ENTITY_CLASSES:
-        return _entity(engine, kind, value.strip(), param)
+    if kind in ("entity", "person", "organization", "publication"):
+        kinds = None if kind == "entity" else [kind]
+        return ox.NamedNode(Lookup.of_engine(engine).find(value, kinds, param).entity.iri)
     if kind == "claim":
         return _claim(engine, value.strip(), param)
     if kind == "source":

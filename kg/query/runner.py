@@ -18,10 +18,11 @@ import pyoxigraph as ox
 from kg.errors import QueryError
 from kg.iris import check_iri
 from kg.query.execute import parse_rows
-from kg.query.safety import Term, bind, check_query, check_update, projected
+from kg.query.safety import check_query, check_update, projected
 from kg.query.worker import Request, StoreSpec, WorkerPool
+from kg.sparql import Term, bind
 
-if TYPE_CHECKING:  # kg.store pulls in the ingest side (rdflib, yaml): not needed to query
+if TYPE_CHECKING:  # only for the type of for_store: queries run in workers, which open the store themselves
     from kg.store import KgStore
 
 DEFAULT_TIMEOUT = 30.0

@@ -5,7 +5,8 @@
 - ``FROM``/``FROM NAMED`` only ever select graphs already in the store (pyoxigraph never
   dereferences them); the runner sees ``has_dataset`` and turns the union default graph off so the
   clause means what SPARQL says it means.
-- Parameters are bound by a ``VALUES`` block written from term objects, never pasted text.
+- Parameters are bound by a ``VALUES`` block written from term objects (:func:`kg.sparql.bind`),
+  never pasted text.
 
 The check reads the query with :mod:`kg.sparql`, which follows the grammar's terminals, so a
 keyword inside a string, IRI or comment is not code and a keyword in code is always seen.
@@ -14,11 +15,8 @@ keyword inside a string, IRI or comment is not code and a keyword in code is alw
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-
-import pyoxigraph as ox
 
 from kg.errors import QueryError, UnsafeQueryError
 from kg.sparql import Token, keywords, tokenize, unescape_codepoints, word_pieces
@@ -27,13 +25,6 @@ MAX_QUERY_CHARS = 200_000
 QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 UPDATE_FORMS = ("INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH")
 _NEVER = ("LOAD",)
-_VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-# In a saved question, a comment "# @bind" marks where parameter values go (each becomes a VALUES block);
-# without marks they go at the start of the WHERE group. Oxigraph does not push a VALUES join into
-# UNION branches, so questions built of branches mark each one.
-BIND_MARK = "# @bind"
-
-Term = ox.NamedNode | ox.Literal
 
 
 @dataclass(frozen=True)
@@ -116,56 +107,3 @@ def projected(text: str) -> set[str]:
         elif token.kind == "var" and depth == 0:
             names.add(token.text[1:])
     return names
-
-
-def _term_text(name: str, term: Term) -> str:
-    if not isinstance(term, ox.NamedNode | ox.Literal):
-        raise QueryError(f"parameter {name!r}: only IRIs and literals can be bound")
-    text = str(term)  # N-Triples syntax from the term object: escaped by pyoxigraph, valid SPARQL
-    tokens = tokenize(text)
-    allowed_tail = all(t.kind in ("iri", "word") or t.text in "^@" for t in tokens[1:])
-    if not tokens or tokens[0].kind not in ("iri", "string") or not allowed_tail:
-        raise QueryError(f"parameter {name!r}: cannot be written as one SPARQL term")
-    return text
-
-
-def bind(text: str, bindings: dict[str, Term]) -> str:
-    """Insert ``VALUES (?a ?b) { (<x> "y") }`` at the start of the query's WHERE group."""
-    if not bindings:
-        return text
-    return bind_rows(text, list(bindings), [tuple(bindings.values())])
-
-
-def bind_rows(text: str, names: list[str], rows: Sequence[tuple[Term, ...]]) -> str:
-    """Like :func:`bind`, with several rows of values (one solution each)."""
-    for name in names:
-        if not _VARIABLE.match(name):
-            raise QueryError(f"parameter name {name!r} is not a SPARQL variable name")
-    tokens = tokenize(text)
-    head = " ".join(f"?{name}" for name in names)
-    body = " ".join("(" + " ".join(_term_text(n, t) for n, t in zip(names, row, strict=True)) + ")"
-                    for row in rows)
-    block = f" VALUES ({head}) {{ {body} }} "
-    marks = _marks(text, tokens)
-    if marks:  # the query says where: typically the start of every UNION branch, so each starts bound
-        out, last = [], 0
-        for mark in marks:
-            out += [text[last:mark], block]
-            last = mark + len(BIND_MARK)
-        return "".join(out) + text[last:]
-    where = next((i for i, t in enumerate(tokens) if t.keyword == "WHERE"), None)
-    brace = None if where is None else next((t for t in tokens[where + 1:] if t.kind == "punct"), None)
-    if brace is None or brace.text != "{":
-        raise QueryError("a query with parameters needs an explicit WHERE { ... }")
-    cut = brace.start + 1
-    return text[:cut] + block + text[cut:]
-
-
-def _marks(text: str, tokens: list[Token]) -> list[int]:
-    """Offsets of ``# @bind`` comments (a comment only: never inside a string or IRI token)."""
-    found, start = [], text.find(BIND_MARK)
-    while start != -1:
-        if not any(t.start <= start < t.start + len(t.text) for t in tokens):
-            found.append(start)
-        start = text.find(BIND_MARK, start + 1)
-    return found

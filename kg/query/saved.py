@@ -22,7 +22,7 @@ from importlib.resources import files
 from kg.errors import QueryError
 from kg.query import params
 from kg.query.runner import QueryEngine, Result
-from kg.query.safety import Term
+from kg.sparql import Term
 
 _HEADER = re.compile(r"^#\s*(title|description|param|example):\s*(.*?)\s*$")
 _PARAM = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\s+([a-z]+)(\?)?\s+(.+)$")

@@ -6,14 +6,11 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from kg import vocab
+from kg import schema, vocab
 from kg.store import KgStore
 
 COUNTED_TYPES: dict[str, str] = {
-    "people": vocab.PERSON,
-    "organizations": vocab.ORGANIZATION,
-    "publications": vocab.CREATIVE_WORK,
-    "claims": vocab.CLAIM,
+    **{kind.plural: kind.cls for kind in schema.load().kinds.values()},
     "affiliations": vocab.AFFILIATION_CLASS,
     "evidence spans": vocab.ANNOTATION,
 }

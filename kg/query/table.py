@@ -12,7 +12,7 @@ import pyoxigraph as ox
 
 from kg import vocab
 from kg.query.runner import Cell, QueryEngine, Result
-from kg.query.safety import bind_rows
+from kg.sparql import bind_rows
 
 _LABELS = """SELECT ?s (SAMPLE(?l) AS ?label) WHERE { ?s rdfs:label|schema:name ?l } GROUP BY ?s"""
 _BASE = f"SELECT ?b WHERE {{ GRAPH ?g {{ ?g <{vocab.BASE_IRI}> ?b }} }} LIMIT 1"

@@ -15,23 +15,29 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
+from kg import schema
 from kg.errors import InputError
 from kg.iris import slug
 from kg.resolve.forms import classify
 from kg.resolve.mention import Mention
 from kg.resolve.normalize import split_definition
 
-KINDS = {"person": "person", "people": "person", "organization": "organization", "organisation": "organization",
-         "org": "organization", "publication": "publication", "pub": "publication"}
-IRI_SEGMENTS = {"person": "person", "org": "organization", "publication": "publication"}
+ENTITY_KINDS = tuple(kind.name for kind in schema.load().entity_kinds)
+IRI_SEGMENTS = {kind.iri: kind.name for kind in schema.load().entity_kinds}
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
-_PATH = re.compile(r"^(person|org|publication)/([^/\s]+)$")
+_PATH = re.compile(rf"^({'|'.join(map(re.escape, IRI_SEGMENTS))})/([^/\s]+)$")
+
+
+def kind_named(text: str) -> str | None:
+    """The entity kind ``text`` names (person, people, org, ...; any case), if any."""
+    kind = schema.load().kind(text, ENTITY_KINDS)
+    return kind.name if kind else None
 
 
 def parse_kind(text: str) -> str:
-    kind = KINDS.get(text.strip().casefold())
+    kind = kind_named(text)
     if kind is None:
-        raise InputError(f"{text!r} is not an entity type (person, organization or publication)")
+        raise InputError(f"{text!r} is not an entity type ({schema.choices(ENTITY_KINDS)})")
     return kind
 
 
@@ -82,10 +88,10 @@ class RefIndex:
             return sorted(set(self.slugs.get((IRI_SEGMENTS[segment], tail), [])))
         if "#" in text and text in self.records:
             return [self.records[text]]
-        kinds: tuple[str, ...] = ("person", "organization", "publication")
+        kinds: tuple[str, ...] = ENTITY_KINDS
         if ":" in text:
             head, tail = text.split(":", 1)
-            if head.strip().casefold() in KINDS:
+            if kind_named(head) is not None:
                 kinds, text = (parse_kind(head),), tail
         found: set[int] = set()
         for kind in kinds:

@@ -10,17 +10,17 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from kg import vocab
+from kg import schema
 from kg.resolve.mention import Mention
 from kg.store import KgStore
 
-KIND_OF_CLASS = {vocab.PERSON: "person", vocab.ORGANIZATION: "organization", vocab.CREATIVE_WORK: "publication"}
-_ENTITIES = """
-SELECT ?g ?name ?e ?type ?label ?okind WHERE {
-  GRAPH ?g { ?g kg:fileName ?name . ?e a ?type . OPTIONAL { ?e rdfs:label ?label }
-             OPTIONAL { ?e kg:organizationKind ?okind } }
-  FILTER(?type IN (schema:Person, schema:Organization, schema:CreativeWork))
-}"""
+KIND_OF_CLASS = {kind.cls: kind.name for kind in schema.load().entity_kinds}
+_ENTITIES = f"""
+SELECT ?g ?name ?e ?type ?label ?okind WHERE {{
+  GRAPH ?g {{ ?g kg:fileName ?name . ?e a ?type . OPTIONAL {{ ?e rdfs:label ?label }}
+             OPTIONAL {{ ?e kg:organizationKind ?okind }} }}
+  FILTER(?type IN ({", ".join(f"<{cls}>" for cls in KIND_OF_CLASS)}))
+}}"""
 _ALIASES = """
 SELECT ?g ?e ?alias WHERE { GRAPH ?g { ?e skos:altLabel ?alias } }"""
 _CLAIMS = """

@@ -24,11 +24,11 @@ from typing import Protocol
 
 import pyoxigraph as ox
 
-from kg import vocab
+from kg import sparql, vocab
 from kg.errors import InputError, StoreError
 from kg.iris import DEFAULT_BASE, Minter, check_base
 from kg.store.backend import Backend, GraphData, LocalBackend
-from kg.store.location import Location
+from kg.store.location import Location, require_store
 from kg.store.lock import WriterLock
 from kg.store.remotelock import RemoteLock
 from kg.store.snapshot import Snapshot, acquire_current, publish
@@ -41,9 +41,6 @@ class SourceInfo:
     content_hash: str
     triples: int
     ingested: str | None
-
-
-Bindable = ox.NamedNode | ox.Literal
 
 
 class SourceGraph(Protocol):
@@ -148,8 +145,7 @@ class KgStore:
         A store written before snapshots existed gets its first one here, unless a writer holds it
         (then StoreLockedError: that writer publishes one when it finishes).
         """
-        if not (path / "CURRENT").exists():
-            raise StoreError(f"{path}: no store here yet (run 'kg build' or 'kg ingest' first)")
+        require_store(Location("disk", path))
         snapshot = acquire_current(path)
         if snapshot is None:
             lock = WriterLock(path)
@@ -328,19 +324,15 @@ class KgStore:
             if include_log or quad.graph_name != self.log_graph:
                 yield quad
 
-    def select(self, query: str, bindings: dict[str, Bindable] | None = None) -> ox.QuerySolutions:
+    def select(self, query: str, bindings: dict[str, sparql.Term] | None = None) -> ox.QuerySolutions:
         """A kg-written SELECT over the union of all graphs.
 
-        ``bindings`` become a VALUES block at the top of the first WHERE group, written from
-        validated term objects, never from pasted text (pyoxigraph's substitutions only accept
+        ``bindings`` become a VALUES block at the top of the first WHERE group (:func:`kg.sparql.bind`:
+        written from term objects, never from pasted text; pyoxigraph's substitutions only accept
         projected variables).
         """
         if bindings:
-            names = " ".join(f"?{k}" for k in bindings)
-            values = " ".join(str(v) for v in bindings.values())
-            if "WHERE {" not in query:
-                raise ValueError("kg query without 'WHERE {' cannot take bindings")
-            query = query.replace("WHERE {", f"WHERE {{ VALUES ({names}) {{ ({values}) }}", 1)
+            query = sparql.bind(query, bindings)
         result = self.backend.query(query, prefixes=vocab.PREFIXES, use_default_graph_as_union=True)
         assert isinstance(result, ox.QuerySolutions)
         return result

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.defaults import DEFAULT_STORE
-from kg.errors import InputError
+from kg.errors import InputError, NoStoreError
 
 CONFIG_FILE = "kg.toml"
 MEMORY = "memory:"
@@ -60,6 +60,21 @@ class Location:
         if self.remote is not None:
             return self.remote.label
         return MEMORY if self.path is None else str(self.path)
+
+
+def require_store(location: Location) -> Location:
+    """``location``, if a reader in a new process finds a store there; else NoStoreError, the one
+    message and exit code every command gives for it."""
+    if location.kind == "memory":
+        raise NoStoreError("an in-memory store (memory:) is empty in a new command: read a folder or a server")
+    if location.path is not None and not has_store(location.path):
+        raise NoStoreError(f"{location.path}: no store here yet (run 'kg build' or 'kg ingest' first)")
+    return location
+
+
+def has_store(path: Path) -> bool:
+    """A store folder has been written here (RocksDB's CURRENT file)."""
+    return (path / "CURRENT").exists()
 
 
 def locate(value: str | None = None, config: Path | None = None) -> Location:

@@ -21,7 +21,7 @@ from typing import IO, Any, cast
 import pyoxigraph as ox
 
 from kg.errors import QueryError, StoreError
-from kg.sparql import keywords
+from kg.sparql import keywords, values
 from kg.store.backend import GraphData, Object, QueryAnswer, Staged, Subject
 from kg.store.location import Remote
 from kg.store.nt import SpilledSink
@@ -101,8 +101,7 @@ class RemoteBackend:
         text = _with_prefixes(text, options.get("prefixes"))
         substitutions = options.get("substitutions") or {}
         if substitutions:  # a trailing VALUES clause joins before the solution modifiers
-            names = " ".join(str(v) for v in substitutions)
-            text += f"\nVALUES ({names}) {{ ({' '.join(str(t) for t in substitutions.values())}) }}"
+            text += "\n" + values([v.value for v in substitutions], [tuple(substitutions.values())])
         fields: list[tuple[str, str]] = [("query", text)]
         default = options.get("default_graph")
         if isinstance(default, list):
