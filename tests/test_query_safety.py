@@ -15,9 +15,9 @@ from query_support import SAMPLE_FILES, Listener, build_store, pids_with
 
 from kg.errors import KgError, QueryError, QueryTimeoutError, UnsafeQueryError
 from kg.query import saved
+from kg.query.messages import StoreSpec
 from kg.query.runner import QueryEngine
 from kg.query.safety import check_query, check_update
-from kg.query.worker import StoreSpec
 from kg.sparql import bind
 
 from conftest import run_kg

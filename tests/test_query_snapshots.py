@@ -11,8 +11,8 @@ import pyoxigraph as ox
 import pytest
 from query_support import SAMPLE_FILES, build_store
 
+from kg.query.messages import StoreSpec
 from kg.query.runner import QueryEngine
-from kg.query.worker import StoreSpec
 from kg.store import KgStore
 from kg.store.snapshot import snapshot_dir
 

@@ -19,8 +19,8 @@ from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import JSON, SPARQLWrapper
 
 from kg.query import saved
+from kg.query.messages import StoreSpec
 from kg.query.runner import QueryEngine
-from kg.query.worker import StoreSpec
 from kg.sparql import bind
 
 from conftest import run_kg

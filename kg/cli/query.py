@@ -17,9 +17,9 @@ from kg.errors import QueryError
 from kg.fsutil import write_bytes_atomic
 from kg.iris import check_iri
 from kg.query import formats, saved, table
+from kg.query.messages import StoreSpec
 from kg.query.params import resolve
 from kg.query.runner import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, QueryEngine, Result
-from kg.query.worker import StoreSpec
 from kg.sparql import Term
 from kg.store.location import require_store
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, cast
@@ -23,7 +22,8 @@ import pyoxigraph as ox
 
 from kg import vocab
 from kg.errors import StoreError
-from kg.store.location import Location, Remote, require_store
+from kg.query.messages import Answer, Boolean, Document, Reply, Request, Rows, StoreSpec, Triples, Updated
+from kg.store.location import Location, require_store
 from kg.store.snapshot import CURRENT, Snapshot, acquire_current, publish, snapshot_dir
 
 if TYPE_CHECKING:
@@ -32,33 +32,6 @@ if TYPE_CHECKING:
 _TSV = ox.QueryResultsFormat.TSV
 RESULT_FORMATS = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
                   "csv": ox.QueryResultsFormat.CSV, "tsv": _TSV}
-
-
-@dataclass(frozen=True)
-class StoreSpec:
-    """Where a worker finds the store: a path it opens itself, an in-memory store it inherits by fork,
-    or a remote SPARQL 1.1 server it queries over HTTP."""
-
-    path: Path | None = None
-    memory: ox.Store | None = None
-    writable: bool = False
-    remote: Remote | None = None
-
-
-@dataclass
-class Request:
-    text: str
-    update: bool = False
-    union: bool = True
-    default_graph: list[str] = field(default_factory=list)
-    named_graphs: list[str] | None = None
-    max_rows: int = 10_000
-    substitutions: dict[str, ox.NamedNode | ox.Literal] = field(default_factory=dict)
-    fmt: str | None = None  # a result format name (kg.query.formats): reply with the finished document
-
-    def __reduce__(self) -> tuple[type[Request], tuple[Any, ...]]:  # pickles in a third of the default's time
-        return Request, (self.text, self.update, self.union, self.default_graph, self.named_graphs, self.max_rows,
-                         self.substitutions, self.fmt)
 
 
 class SnapshotReader:
@@ -193,27 +166,27 @@ def parse_rows(tsv: bytes) -> list[tuple[Any, ...]]:
     return [tuple(solution) for solution in solutions]
 
 
-def _document(reply: tuple[Any, ...], fmt: str) -> tuple[Any, ...]:
-    """The finished result document in ``fmt`` for a query's reply."""
-    if reply[0] == "select" and fmt in RESULT_FORMATS:
-        data = ox.parse_query_results(reply[2], _TSV).serialize(format=RESULT_FORMATS[fmt]) or b""
-        return ("document", data, reply[3])
+def _document(answer: Answer, fmt: str) -> Document:
+    """The finished result document in ``fmt`` for a query's answer."""
+    if isinstance(answer, Rows) and fmt in RESULT_FORMATS:
+        data = ox.parse_query_results(answer.tsv, _TSV).serialize(format=RESULT_FORMATS[fmt]) or b""
+        return Document(data, answer.truncated)
     from kg.query import formats
     from kg.query.runner import Result
 
-    result = Result("ASK" if reply[0] == "ask" else "CONSTRUCT")
-    if reply[0] == "ask":
-        result.boolean = reply[1]
-    else:
-        result.triples, result.truncated = reply[1], reply[2]
-    return ("document", formats.render(result, fmt), result.truncated)
+    result = Result("ASK" if isinstance(answer, Boolean) else "CONSTRUCT")
+    if isinstance(answer, Boolean):
+        result.boolean = answer.value
+    elif isinstance(answer, Triples):
+        result.triples, result.truncated = answer.triples, answer.truncated
+    return Document(formats.render(result, fmt), result.truncated)
 
 
-def execute(opened: ox.Store | SnapshotReader | _Writer | RemoteBackend, req: Request) -> tuple[Any, ...]:
+def execute(opened: ox.Store | SnapshotReader | _Writer | RemoteBackend, req: Request) -> Reply:
     if req.update:
         assert isinstance(opened, _Writer), "updates go to the writing worker"
         opened.update(req.text)
-        return ("updated",)
+        return Updated()
     store = opened.store() if isinstance(opened, SnapshotReader) else (
         opened.store if isinstance(opened, _Writer) else opened)
     reply = _query(store, req)
@@ -226,7 +199,7 @@ def _prefixes(text: str) -> dict[str, str]:
     return {prefix: iri for prefix, iri in vocab.PREFIXES.items() if f"{prefix}:" in text}
 
 
-def _query(store: ox.Store | RemoteBackend, req: Request) -> tuple[Any, ...]:
+def _query(store: ox.Store | RemoteBackend, req: Request) -> Answer:
     options: dict[str, Any] = {"prefixes": _prefixes(req.text)}
     if req.substitutions:
         options["substitutions"] = {ox.Variable(name): term for name, term in req.substitutions.items()}
@@ -237,15 +210,14 @@ def _query(store: ox.Store | RemoteBackend, req: Request) -> tuple[Any, ...]:
         options["use_default_graph_as_union"] = req.union
     result = store.query(req.text, **options)
     if isinstance(result, ox.QueryBoolean):
-        return ("ask", bool(result))
+        return Boolean(bool(result))
     if isinstance(result, ox.QuerySolutions):
-        names = [v.value for v in result.variables]
-        return ("select", names, *_select(result, req.max_rows))
-    rows: list[Any] = []
+        return Rows([v.value for v in result.variables], *_select(result, req.max_rows))
+    rows: list[ox.Triple] = []
     for triple in result:
         if len(rows) == req.max_rows:
-            return ("graph", rows, True)
+            return Triples(rows, True)
         rows.append(triple)
-    return ("graph", rows, False)
+    return Triples(rows, False)
 
 

@@ -15,11 +15,12 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from kg.errors import QueryError
+from kg.errors import QueryError, StoreError
 from kg.iris import check_iri
 from kg.query.execute import parse_rows
+from kg.query.messages import Boolean, Request, Rows, StoreSpec, Triples
 from kg.query.safety import check_query, check_update, projected
-from kg.query.worker import Request, StoreSpec, WorkerPool
+from kg.query.worker import WorkerPool
 from kg.sparql import Term, bind
 
 if TYPE_CHECKING:  # only for the type of for_store: queries run in workers, which open the store themselves
@@ -109,12 +110,14 @@ class QueryEngine:
         started = time.perf_counter()
         reply = self.readers.run(request, timeout or self.timeout)
         result = Result(form, max_rows=request.max_rows)
-        if reply[0] == "ask":
-            result.boolean = reply[1]
-        elif reply[0] == "select":
-            result.variables, result.rows, result.truncated = reply[1], parse_rows(reply[2]), reply[3]
+        if isinstance(reply, Boolean):
+            result.boolean = reply.value
+        elif isinstance(reply, Rows):
+            result.variables, result.rows, result.truncated = reply.variables, parse_rows(reply.tsv), reply.truncated
+        elif isinstance(reply, Triples):
+            result.triples, result.truncated = reply.triples, reply.truncated
         else:
-            result.triples, result.truncated = reply[1], reply[2]
+            raise StoreError(f"query worker: unexpected reply {type(reply).__name__} to a query")
         result.seconds = time.perf_counter() - started
         return result
 

@@ -26,9 +26,10 @@ from typing import Any, NoReturn
 import pyoxigraph as ox
 
 from kg.errors import QueryError, QueryTimeoutError, StoreError
-from kg.query.execute import Request, StoreSpec, execute, open_store
+from kg.query.execute import execute, open_store
+from kg.query.messages import Failed, Ready, Reply, Request, StoreSpec, decode, encode
 
-__all__ = ["Request", "StoreSpec", "Worker", "WorkerPool"]
+__all__ = ["Worker", "WorkerPool"]
 
 _READ = 1 << 16
 _HEADER = struct.Struct("!i")  # multiprocessing.connection's framing
@@ -71,21 +72,21 @@ def _serve(conn: Connection, spec: StoreSpec, inherited: int | None = None) -> N
     try:
         opened = open_store(spec)
     except Exception as exc:  # report why the store cannot be opened, then stop
-        conn.send(("error", "StoreError", str(exc).splitlines()[0] if str(exc) else type(exc).__name__))
+        conn.send(encode(Failed(False, str(exc).splitlines()[0] if str(exc) else type(exc).__name__)))
         os._exit(1)
-    conn.send(("ready",))
+    conn.send(encode(Ready()))
     while True:
         try:
             req = receive(conn)
         except (EOFError, OSError):
             break
         try:
-            reply: tuple[Any, ...] = execute(opened, req)
+            reply: Reply | Failed = execute(opened, req)
         except (SyntaxError, QueryError) as exc:  # QueryError: a remote server refused the query
-            reply = ("error", "QueryError", " ".join(str(exc).split()))
+            reply = Failed(True, " ".join(str(exc).split()))
         except Exception as exc:
-            reply = ("error", "StoreError", " ".join(str(exc).split()) or type(exc).__name__)
-        conn.send_bytes(pickle.dumps(reply, pickle.HIGHEST_PROTOCOL))  # plain pickle: no ForkingPickler set-up
+            reply = Failed(False, " ".join(str(exc).split()) or type(exc).__name__)
+        conn.send_bytes(pickle.dumps(encode(reply), pickle.HIGHEST_PROTOCOL))  # plain pickle: no ForkingPickler set-up
     if not isinstance(opened, ox.Store):
         opened.close()
     os._exit(0)  # skip finalizers of anything inherited from the parent
@@ -118,12 +119,12 @@ class Worker:
             self.process.start()
             child.close()
         try:
-            first = self.conn.recv() if self.conn.poll(60) else ("error", "StoreError", "did not start in 60 s")
+            first = decode(self.conn.recv()) if self.conn.poll(60) else Failed(False, "did not start in 60 s")
         except (EOFError, OSError):
-            first = ("error", "StoreError", "exited while starting")
-        if first[0] != "ready":
+            first = Failed(False, "exited while starting")
+        if not isinstance(first, Ready):
             self.kill()
-            raise StoreError(f"query worker: {first[2]}")
+            raise StoreError(f"query worker: {first.message if isinstance(first, Failed) else first!r}")
 
     @property
     def pid(self) -> int | None:
@@ -137,16 +138,18 @@ class Worker:
         except OSError:
             self._died()
 
-    def receive(self) -> tuple[Any, ...]:
+    def receive(self) -> Reply:
         """The worker's answer to the request sent last (blocks until it comes); errors become KgErrors."""
         try:
-            reply: tuple[Any, ...] = receive(self.conn)
+            reply = decode(receive(self.conn))
         except (EOFError, OSError):
             self._died()
-        if reply[0] == "error":
-            if reply[1] == "QueryError":
-                raise QueryError(f"bad query: {reply[2]}")
-            raise StoreError(f"query failed: {reply[2]}")
+        if isinstance(reply, Failed):
+            if reply.query:
+                raise QueryError(f"bad query: {reply.message}")
+            raise StoreError(f"query failed: {reply.message}")
+        if isinstance(reply, Ready):
+            raise StoreError("query worker: answered 'ready' to a request")
         return reply
 
     def expire(self, timeout: float) -> QueryTimeoutError:
@@ -159,7 +162,7 @@ class Worker:
         self.kill()
         raise StoreError("query worker died (out of memory?); the query was not answered") from None
 
-    def run(self, req: Request, timeout: float) -> tuple[Any, ...]:
+    def run(self, req: Request, timeout: float) -> Reply:
         self.send(req)
         try:
             ready = self.conn.poll(timeout)
@@ -238,7 +241,7 @@ class WorkerPool:
             assert worker is not None
             self.give(worker)
 
-    def run(self, req: Request, timeout: float) -> tuple[Any, ...]:
+    def run(self, req: Request, timeout: float) -> Reply:
         worker = self.take()
         assert worker is not None
         try:

@@ -30,15 +30,14 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from kg.errors import KgError, QueryError, ServeError
+from kg.errors import KgError, QueryError, ServeError, StoreError
 from kg.query import formats, saved
+from kg.query.messages import Document, Reply, Request, StoreSpec
 from kg.query.runner import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, QueryEngine
 from kg.query.safety import check_update
 from kg.query.saved import SavedQuery
-from kg.query.worker import Request, StoreSpec
 from kg.serve.http import HttpServer, Job, Response, error_response
 
 TOKEN_ENV = "KG_UPDATE_TOKEN"
@@ -168,7 +167,7 @@ class Endpoint:
             return answer
         finish = answer.finish
 
-        def with_cors(reply: tuple[Any, ...]) -> Response:
+        def with_cors(reply: Reply) -> Response:
             response = finish(reply)
             response.headers.update(cors)
             return response
@@ -227,11 +226,13 @@ class Endpoint:
         media = _GRAPH_TYPES.get(request.fmt) or formats.MEDIA_TYPES[request.fmt]
         content_type = media + ("" if request.fmt in ("json", "jsonld") else "; charset=utf-8")
 
-        def finish(reply: tuple[Any, ...]) -> Response:
+        def finish(reply: Reply) -> Response:
+            if not isinstance(reply, Document):
+                raise StoreError(f"query worker: expected a document, not {type(reply).__name__}")
             extra = {"Vary": "Accept"}
-            if reply[2]:
+            if reply.truncated:
                 extra["X-KG-Truncated"] = f"stopped at the row cap of {request.max_rows}"
-            return Response(200, reply[1], content_type, extra)
+            return Response(200, reply.data, content_type, extra)
 
         return Job(self.engine.readers, request, self.engine.timeout, finish)
 

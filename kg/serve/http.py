@@ -26,7 +26,8 @@ from http import HTTPStatus
 from typing import Any, Protocol
 
 from kg.errors import InputError, KgError, QueryError, QueryTimeoutError
-from kg.query.worker import Request, Worker, WorkerPool
+from kg.query.messages import Reply, Request
+from kg.query.worker import Worker, WorkerPool
 
 MAX_HEAD = 65_536
 MAX_HEADERS = 100
@@ -49,7 +50,7 @@ class Job:
     pool: WorkerPool
     request: Request
     timeout: float
-    finish: Callable[[tuple[Any, ...]], Response]
+    finish: Callable[[Reply], Response]
 
 
 class Handler(Protocol):
