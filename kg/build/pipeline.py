@@ -22,10 +22,9 @@ from pathlib import Path
 
 from kg.build.parallel import prepare_in_order
 from kg.build.resolution import apply_to_source, resolve_sources
-from kg.build.sources import PreparedSource, discover, source_name
+from kg.build.sources import PreparedSource, source_name
 from kg.errors import InputError, KgError
 from kg.ingest.article import ARTICLE_SUFFIXES, SIDECAR_SUFFIX, articles_of, is_sidecar
-from kg.resolve.curation import CURATION_FILE
 from kg.resolve.stored import context_mentions, stored_entities
 from kg.store import KgStore
 
@@ -67,7 +66,7 @@ def ingest(store: KgStore, paths: Iterable[Path], root: Path | None = None, cura
     then each is written."""
     report = Report()
     paths = _articles_for_sidecars(list(paths), root, report)
-    _remove_stale_spills()
+    remove_stale_spills()
     with tempfile.TemporaryDirectory(prefix=f"{_SPILL_PREFIX}{os.getpid()}-") as spill:  # removed with its files
         waiting: list[tuple[int, PreparedSource]] = []
         _prepare_all(store, paths, root, Path(spill), report, waiting)
@@ -99,7 +98,7 @@ def _articles_for_sidecars(paths: list[Path], root: Path | None, report: Report)
     return out
 
 
-def _remove_stale_spills() -> None:
+def remove_stale_spills() -> None:
     """Spill folders of builds that were killed (their process is gone) are deleted by the next build."""
     for folder in Path(tempfile.gettempdir()).glob(f"{_SPILL_PREFIX}*-*"):
         pid = folder.name[len(_SPILL_PREFIX):].split("-", 1)[0]
@@ -201,19 +200,9 @@ def build(store: KgStore, directory: Path, prune: bool = True, follow_symlinks: 
     """Make the store match ``directory``: ingest new and changed sources, skip unchanged ones,
     and (with ``prune``) retract sources whose file is gone. A file that fails keeps its last
     good version in the store; a symbolic link that leaves the folder, or a special file, is
-    refused (one failure each) and what it contributed before is retracted."""
-    refused: list[tuple[Path, InputError]] = []
-    paths = discover(directory, follow_symlinks, refused)
-    present = {source_name(p, directory) for p in paths}
-    kept = {i.name for i in store.sources() if i.name in present or part_of(i.name, present)}
-    leaving = frozenset(i.name for i in store.sources() if i.name not in kept) if prune else frozenset()
-    report = ingest(store, paths, directory, directory / CURATION_FILE, leaving)
-    report.outcomes[:0] = [Outcome(p.relative_to(directory).as_posix(), "failed", error=e) for p, e in refused]
-    if prune:
-        written = {o.name for o in report.outcomes if o.status != "failed"}  # attachments new in this build
-        for info in store.sources():
-            if info.name not in kept and info.name not in written:
-                store.retract(info.iri)
-                report.outcomes.append(Outcome(info.name, "removed", info.triples))
-    return report
+    refused (one failure each) and what it contributed before is retracted.
+    (:func:`kg.build.incremental.build` without the outputs.)"""
+    from kg.build import curationfile, incremental
 
+    return incremental.build(store, directory, curationfile.choose(directory).path, prune=prune,
+                             follow_symlinks=follow_symlinks).report

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kg.cli import progress
 from kg.cli.common import Command, base_iri, follow_symlinks_argument, one_line, open_writer, store_location
-from kg.defaults import CURATION_FILE
+from kg.defaults import DEFAULT_NODE_LIMIT
 
 # Library modules are imported inside the handlers: `kg --help` and the query commands start
 # without loading rdflib, pyshacl, pyvis or networkx.
 if TYPE_CHECKING:
     from kg.build import pipeline
+    from kg.build.stages import Stages
 
 
 def _print_report(report: pipeline.Report) -> int:
@@ -37,34 +40,72 @@ def _print_report(report: pipeline.Report) -> int:
 def build_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("directory", nargs="?", default="data", metavar="DIR", help="folder of sources (default: data)")
     p.add_argument("-o", "--out", default="outputs", metavar="DIR", help="output folder (default: outputs)")
+    p.add_argument("--curation", metavar="FILE", help="the investigator's decisions (default: $KG_CURATION, "
+                   "else kg.toml's [build] curation, else DIR/curation.yaml)")
+    p.add_argument("--max-nodes", type=int, default=DEFAULT_NODE_LIMIT, metavar="N",
+                   help=f"write graph.html only up to this many nodes (default: {DEFAULT_NODE_LIMIT:,})")
     p.add_argument("--keep-missing", action="store_true",
                    help="keep sources whose file is no longer in DIR (default: retract them)")
     follow_symlinks_argument(p)
+    p.add_argument("--timings", action="store_true", help="print each stage's time on stderr, one line each")
+    progress.add_options(p)
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from kg.build import pipeline
-    from kg.errors import ViewTooLarge
-    from kg.export import rdf
-    from kg.export.viewspec import ViewSpec, make_view
-    from kg.query import stats
+    from kg.build import curationfile, incremental
+    from kg.build.state import current_snapshot, save, state_dir
+    from kg.store.location import config_path, config_warnings
 
-    directory = Path(args.directory)
-    out = Path(args.out)
-    with open_writer(args) as store:
-        code = _print_report(pipeline.build(store, directory, prune=not args.keep_missing,
-                                            follow_symlinks=args.follow_symlinks))
-        sizes = rdf.export_many(store, {fmt: out / f"graph.{fmt}" for fmt in ("ttl", "trig")})  # one read
-        for fmt, size in sizes.items():
-            print(f"wrote {out / f'graph.{fmt}'} ({size:,} bytes)")
-        try:
-            view = make_view(store, ViewSpec(), out / "graph.html", f"case {directory.resolve().name}")
-            print(f"wrote {out / 'graph.html'} ({view.nodes:,} nodes, {view.edges:,} edges)")
-        except ViewTooLarge as exc:
-            (out / "graph.html").unlink(missing_ok=True)
-            print(f"kg: graph.html not written: {exc}", file=sys.stderr)
-        print(stats.render(stats.compute(store)))
+    directory, out = Path(args.directory), Path(args.out)
+    curation = curationfile.choose(directory, args.curation)
+    config = config_path()
+    for note in [*(config_warnings(config) if config else []), *curationfile.unused(curation, directory)]:
+        print(f"kg: warning: {one_line(note)}", file=sys.stderr)
+    location = store_location(args)
+    stages, bars = progress.stages_for(args)
+    if location.path is not None and not args.keep_missing:
+        with stages.stage("check"):
+            state = incremental.unchanged(location.path, directory, out, curation.path)
+        if state is not None:
+            print(f"nothing changed since the last build ({len(state.sources):,} sources); "
+                  f"{', '.join(str(out / name) for name in sorted(state.outputs))} are current")
+            if state.view is not None:
+                print(f"kg: graph.html not written: {_build_options(state.view)}", file=sys.stderr)
+            print(state.stats)
+            _timings(args, stages)
+            return 0
+    title = f"case {directory.resolve().name}"
+    with open_writer(args) as store, (bars or contextlib.nullcontext()):
+        result = incremental.build(store, directory, curation.path,
+                                   incremental.Outputs(out, title, args.max_nodes),
+                                   prune=not args.keep_missing, stages=stages,
+                                   follow_symlinks=args.follow_symlinks)
+    if result.state is not None and location.path is not None:
+        result.state.snapshot = current_snapshot(location.path)  # published as the store closed
+        save(state_dir(location.path), result.state)
+    code = _print_report(result.report)
+    for path, size in result.wrote:
+        print(f"wrote {path} ({size:,} bytes)")
+    if result.view is not None:
+        print(f"wrote {out / 'graph.html'} ({result.view})")
+    if result.view_refused is not None:
+        print(f"kg: graph.html not written: {_build_options(result.view_refused)}", file=sys.stderr)
+    print(result.stats)
+    _timings(args, stages)
     return code
+
+
+def _build_options(refusal: str) -> str:
+    """The view's refusal names kg view's options; from kg build, say what kg build and kg view take."""
+    head = refusal.split("; narrow it with", 1)[0]
+    return (f"{head}; raise kg build --max-nodes, or write a narrower view with kg view --around NAME --hops 2, "
+            "--types Person,Organization or --source SOURCE (-o FILE)")
+
+
+def _timings(args: argparse.Namespace, stages: Stages) -> None:
+    if args.timings:
+        for line in stages.report():
+            print(f"kg: time: {line}", file=sys.stderr)
 
 
 def ingest_arguments(p: argparse.ArgumentParser) -> None:
@@ -75,7 +116,7 @@ def ingest_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from kg.build import pipeline
+    from kg.build import curationfile, pipeline
     from kg.build.sources import is_source_name
     from kg.ingest.folder import expand
 
@@ -84,7 +125,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     root = Path(args.root) if args.root else None
     found = expand(args.files, is_source_name, args.follow_symlinks)
     with open_writer(args) as store:
-        curation = root / CURATION_FILE if root else None
+        curation = curationfile.choose(root, None).path if root else None
         report = pipeline.ingest(store, found.files, root, curation)
     report.outcomes[:0] = [pipeline.Outcome(str(path), "failed", error=error) for path, error in found.refused]
     return _print_report(report)

@@ -4,12 +4,11 @@ and recording the investigator's decisions in the curation file (applied by the 
 from __future__ import annotations
 
 import argparse
-import os
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kg.cli.common import Command, open_reader, store_location
-from kg.defaults import CURATION_FILE
+from kg.cli.common import Command, one_line, open_reader, store_location
 from kg.errors import InputError, UnknownEntityError
 
 # the resolve package and the store are imported by the handlers: `kg --help` stays fast
@@ -22,8 +21,19 @@ REF_HELP = ("an entity: person/slug or its IRI (as 'kg entities' shows), 'person
             "or SOURCE#ID for one record")
 
 
+_CURATION_HELP = ("(default: $KG_CURATION, else kg.toml's [build] curation, else curation.yaml in the case "
+                  "folder the last 'kg build' of this store read, else data/curation.yaml)")
+
+
 def _curation_path(args: argparse.Namespace) -> Path:
-    return Path(args.curation or os.environ.get("KG_CURATION") or Path("data") / CURATION_FILE)
+    """The same rule `kg build` follows, so a decision lands where the next build reads it."""
+    from kg.build import curationfile
+
+    location = store_location(args)
+    chosen = curationfile.choose(None, args.curation, location.path)
+    for note in curationfile.unused(chosen, None):
+        print(f"kg: warning: {one_line(note)}", file=sys.stderr)
+    return chosen.path
 
 
 def _short(store: KgStore, iri: str) -> str:
@@ -35,8 +45,7 @@ def entities_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--type", metavar="T", help="only person, organization or publication")
     p.add_argument("--limit", type=int, metavar="N", help="show at most N")
     p.add_argument("--min-score", type=float, default=0.6, metavar="S", help="suggestion threshold (0.6)")
-    p.add_argument("--curation", metavar="FILE", help="pairs split there are not suggested (default: "
-                   "$KG_CURATION or data/curation.yaml)")
+    p.add_argument("--curation", metavar="FILE", help="pairs split there are not suggested " + _CURATION_HELP)
 
 
 def cmd_entities(args: argparse.Namespace) -> int:
@@ -133,8 +142,7 @@ def _decision_options(parser: argparse.ArgumentParser, reason_required: bool) ->
     parser.add_argument("--reason", required=reason_required, metavar="TEXT", help="why (kept for the audit trail)"
                         + ("" if reason_required else "; optional"))
     parser.add_argument("--author", metavar="NAME", help="who decides (default: $KG_AUTHOR or the OS user)")
-    parser.add_argument("--curation", metavar="FILE", help="curation file (default: $KG_CURATION or "
-                        "data/curation.yaml; 'kg build DIR' reads DIR/curation.yaml)")
+    parser.add_argument("--curation", metavar="FILE", help="the curation file " + _CURATION_HELP)
     parser.add_argument("--no-check", action="store_true", help="record even if the store has no such entity")
 
 

@@ -13,20 +13,43 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from kg import __version__
-from kg.cli import build, entities, extract, query, report, synth, view
+from kg.cli import build, completion, entities, extract, init, query, report, synth, view
 from kg.cli.common import Command, one_line
 from kg.defaults import DEFAULT_STORE
 from kg.errors import KgError
 
-COMMANDS: list[Command] = [*build.COMMANDS, *report.COMMANDS, *synth.COMMANDS, *view.COMMANDS, *query.COMMANDS,
-                           *extract.COMMANDS, *entities.COMMANDS]
+COMMANDS: list[Command] = [*init.COMMANDS, *build.COMMANDS, *report.COMMANDS, *synth.COMMANDS, *view.COMMANDS,
+                           *query.COMMANDS, *extract.COMMANDS, *entities.COMMANDS]
 
 
 class _OneLineParser(argparse.ArgumentParser):
     """Usage mistakes are one line too (argparse would print the whole usage first); exit code 2."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: error: {one_line(message)} (see '{self.prog} --help')\n")
+        self.exit(2, f"{self.prog}: error: {one_line(message)}{self._did_you_mean(message)} "
+                     f"(see '{self.prog} --help')\n")
+
+    def _did_you_mean(self, message: str) -> str:
+        """For a mistyped option, the nearest options kg has (Python 3.11's argparse names none)."""
+        if not message.startswith("unrecognized arguments: "):
+            return ""
+        import difflib
+
+        known = {option for parser in self._all() for action in parser._actions for option in action.option_strings}
+        hints = []
+        for word in message.split(": ", 1)[1].split():
+            if word.startswith("-"):
+                close = difflib.get_close_matches(word.split("=", 1)[0], sorted(known), n=1, cutoff=0.6)
+                if close:
+                    hints.append(close[0])
+        return f"; did you mean {', '.join(hints)}?" if hints else ""
+
+    def _all(self) -> list[argparse.ArgumentParser]:
+        found: list[argparse.ArgumentParser] = [self]
+        for action in self._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                found.extend(action.choices.values())
+        return found
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -52,6 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    if completion.wanted():  # the shell asks what could come next (see kg/cli/completion.py)
+        completion.complete(parser)
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()

@@ -30,5 +30,5 @@ COMMANDS = [
     Command("synth", cmd_synth, "write a synthetic, fictional investigation (seeded case files and articles) for "
             "trials and benchmarks",
             "kg synth --triples 100000 --seed 7 -o outputs/synth && kg --store outputs/synth-store build "
-            "outputs/synth", synth_arguments),
+            "outputs/synth -o outputs/synth-out", synth_arguments),
 ]

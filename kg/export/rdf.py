@@ -102,7 +102,7 @@ def _emit(store: KgStore, fmt: str, runs: _Runs, handle: IO[bytes]) -> int:
     """Merge the sorted runs into ``handle`` in ``fmt``; the number of bytes written."""
     quads = fmt in QUAD_FORMATS
     out = _Counting(handle)
-    rows = (_row(element, quads) for element in _distinct(runs.merged()))
+    rows = (sort_row(element, quads) for element in _distinct(runs.merged()))
     if fmt in ("nt", "nq"):
         out.writelines(rows)
     else:
@@ -113,6 +113,11 @@ def _emit(store: KgStore, fmt: str, runs: _Runs, handle: IO[bytes]) -> int:
         ox.serialize(parsed, cast(IO[bytes], target), FORMATS[fmt], prefixes=fixed)
         target.close()
     return out.count
+
+
+def sorted_prefix_lines(fixed: dict[str, str]) -> bytes:
+    """The prefix block every Turtle and TriG export starts with (pyoxigraph writes them all)."""
+    return b"".join(sorted(f"@prefix {name}: <{iri}> .\n".encode() for name, iri in fixed.items()))
 
 
 def _check(fmt: str) -> None:
@@ -181,7 +186,7 @@ class _LineSink:
 
 
 # -- sort keys and bounded sorted runs ----------------------------------------------------------------------------
-def _key(line: bytes) -> bytes:
+def sort_key(line: bytes) -> bytes:
     """The sort key of one N-Triples line (``s p o .``): rdf:type dropped so it sorts first.
 
     Subjects and predicates hold no spaces, so the first space ends the subject. A quoted triple
@@ -198,7 +203,7 @@ def _key(line: bytes) -> bytes:
     return key[:start] + key[start + 4:-6] + b" ." + _NUL + line
 
 
-def _row(element: bytes, quads: bool) -> bytes:
+def sort_row(element: bytes, quads: bool) -> bytes:
     """Back from a sort element to its N-Triples or N-Quads line (with the newline)."""
     graph = b""
     if quads:
@@ -222,7 +227,7 @@ class _Runs:
         self._files: list[Path] = []
 
     def add(self, prefix: bytes, lines: Iterable[bytes]) -> None:
-        held, key, size = self._held, _key, self._size
+        held, key, size = self._held, sort_key, self._size
         for line in lines:
             element = prefix + key(line)
             held.append(element)

@@ -112,15 +112,12 @@ def remote_from_url(url: str, **settings: object) -> Remote:
 
 
 def from_config(path: Path) -> Location:
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read config ({exc})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{path}: not valid TOML ({exc})") from None
+    data = read_config(path)
     table = data.get("store")
+    if table is None:
+        return Location("disk", DEFAULT_STORE)  # the file configures something else: the default store
     if not isinstance(table, dict):
-        raise InputError(f"{path}: no [store] table")
+        raise InputError(f"{path}: [store] must be a table")
     for key in table:
         if key in ("password", "token", "user"):
             raise InputError(f"{path}: [store] {key}: credentials are never read from files; "
@@ -153,6 +150,38 @@ def from_config(path: Path) -> Location:
     if "query" in settings and "update" not in settings:
         settings["update"] = settings["query"]
     return Location("remote", remote=remote_from_url(url, **settings))
+
+
+# Every table and key kg reads from kg.toml ([store] checks its own keys: a typo there is an error)
+KNOWN_TABLES: dict[str, set[str] | None] = {"store": None, "build": {"curation"}}
+
+
+def read_config(path: Path) -> dict[str, object]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read config ({exc})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"{path}: not valid TOML ({exc})") from None
+
+
+def config_warnings(path: Path) -> list[str]:
+    """What kg.toml holds that kg does not know (it would otherwise be ignored without a word)."""
+    notes = []
+    for name, value in read_config(path).items():
+        if name not in KNOWN_TABLES:
+            notes.append(f"{path}: unknown table or key {name!r} is ignored (kg reads {', '.join(KNOWN_TABLES)})")
+            continue
+        keys = KNOWN_TABLES[name]
+        if keys is not None and isinstance(value, dict):
+            notes.extend(f"{path}: [{name}] unknown key {key!r} is ignored (expected {', '.join(sorted(keys))})"
+                         for key in value if key not in keys)
+    return notes
+
+
+def config_path() -> Path | None:
+    """The config file in use: the one ``$KG_CONFIG`` names, else kg.toml in the working folder."""
+    return _config_path()
 
 
 def _config_path() -> Path | None:

@@ -1,0 +1,475 @@
+"""`kg build`: make the store and the outputs match a case folder, doing work in proportion to change.
+
+1. *discover*: the folder's sources; a file whose size, modification time and inode (and its
+   sidecar's) are those the last build recorded is taken as unchanged without being read.
+2. *prepare*: a changed or new file is read and hashed; if a prepared form for exactly those bytes
+   exists (:mod:`kg.build.cache`) it is reused, else the file is prepared (in worker processes for
+   large builds) and the result kept. A file that fails keeps its last good version.
+3. *resolve*: entity resolution runs over the mentions of every source (kept with their prepared
+   forms, so no unchanged file is read) under the curation file; the same input, in the same order,
+   as a build from scratch, so the same result.
+4. *write*: only sources whose file or resolution digest changed are rewritten in the store;
+   sources whose file is gone are retracted.
+5. *outputs*: graph.ttl and graph.trig are patched (:mod:`kg.build.outputs`) from the runs of the
+   rewritten sources and the pieces of the previous files; stats and the view's size check come from
+   the census of the union. When the previous outputs cannot be trusted they are written whole, from
+   the runs of every source (built from the lines kg wrote, not read back from the store).
+
+The state of the last build (:mod:`kg.build.state`) says what can be trusted; :func:`unchanged`
+answers "nothing to do" from it without opening the store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+import shutil
+import tempfile
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.build import cache as cache_module
+from kg.build import outputs, runs
+from kg.build.parallel import prepare_in_order
+from kg.build.pipeline import Outcome, Report, remove_stale_spills
+from kg.build.resolution import apply_to_source
+from kg.build.sources import PreparedSource, discover, source_name
+from kg.build.stages import Stages
+from kg.build.state import BuildState, SourceState, Stat, current_snapshot, file_stat, forget, output_stat, state_dir
+from kg.errors import InputError, KgError
+from kg.export.rdf import prefixes as export_prefixes
+from kg.export.rdf import sort_key, sort_row
+from kg.ingest.article import ARTICLE_SUFFIXES, sidecar_of
+from kg.ingest.guard import read_source_bytes
+from kg.query import stats as stats_module
+from kg.resolve import curation as curation_module
+from kg.resolve.canonical import Resolution
+from kg.resolve.mention import Mention, mentions_of
+from kg.resolve.resolver import resolve
+from kg.resolve.stored import context_mentions, stored_entities
+from kg.store import KgStore
+
+OUTPUT_FILES = ("graph.ttl", "graph.trig")
+VIEW_FILE = "graph.html"
+
+
+@dataclass
+class Outputs:
+    folder: Path
+    title: str
+    max_nodes: int
+
+
+@dataclass
+class BuildResult:
+    report: Report
+    state: BuildState | None = None  # to save once the store is closed (its snapshot published)
+    wrote: list[tuple[Path, int]] = field(default_factory=list)
+    view: str | None = None  # "N nodes, M edges" when graph.html was written
+    view_refused: str | None = None
+    stats: str = ""
+
+
+def content_hash(path: Path, data: bytes) -> str:
+    """The hash a source is known by: its bytes (and, for an article, its sidecar's)."""
+    digest = hashlib.sha256(data)
+    if path.suffix.lower() in ARTICLE_SUFFIXES:
+        sidecar = sidecar_of(path)
+        if sidecar.is_file():
+            digest.update(b"\0" + read_source_bytes(sidecar))
+    return "sha256:" + digest.hexdigest()
+
+
+def source_stat(path: Path) -> Stat:
+    stat = file_stat(path)
+    if path.suffix.lower() in ARTICLE_SUFFIXES:
+        sidecar = sidecar_of(path)
+        if sidecar.is_file():
+            stat += file_stat(sidecar)
+    return stat
+
+
+def _curation_hash(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the curation file ({exc.strerror})") from None
+
+
+def unchanged(store_path: Path, directory: Path, out: Path, curation: Path) -> BuildState | None:
+    """The last build's state if nothing changed since (same files, curation, kg version, store
+    and outputs), else None. Reads no source and does not open the store."""
+    state = _trusted_state(store_path, directory)
+    if state is None or state.out != str(out.resolve()) or state.curation != str(curation) or \
+            state.curation_hash != _curation_hash(curation):
+        return None
+    paths = discover(directory)
+    if len(paths) != len(state.sources):
+        return None
+    for path in paths:
+        known = state.sources.get(source_name(path, directory))
+        if known is None or known.stat != source_stat(path):
+            return None
+    if any(output_stat(out / name) != stat for name, stat in state.outputs.items()):
+        return None
+    if state.view is not None and (out / VIEW_FILE).exists():
+        return None
+    return state
+
+
+def _trusted_state(store_path: Path | None, directory: Path) -> BuildState | None:
+    if store_path is None:
+        return None
+    from kg.build.state import load
+
+    state = load(state_dir(store_path))
+    if state is None or state.directory != str(directory.resolve()) or state.snapshot is None or \
+            state.snapshot != current_snapshot(store_path):
+        return None
+    return state
+
+
+class _Build:
+    def __init__(self, store: KgStore, directory: Path, curation: Path, stages: Stages, prune: bool) -> None:
+        self.store, self.directory, self.curation, self.stages, self.prune = store, directory, curation, stages, prune
+        self.report = Report()
+        state = _trusted_state(store.path, directory) if prune else None
+        self.state = state if state is not None and state.base == store.minter.base else None
+        self.known: dict[str, SourceState] = dict(self.state.sources) if self.state else {}
+        self.folder = state_dir(store.path) if store.path is not None else None
+        self.sources: dict[str, SourceState] = {}  # what the store holds after this build
+        self.fresh: dict[str, PreparedSource] = {}
+        self.mentions: dict[str, list[Mention] | None] = {}
+        self.changed: dict[str, Path | None] = {}  # graph name (N-Triples) -> its new run's file, None if gone
+        self.leaving: set[str] = set()
+
+    def run(self, spill: Path, cache: cache_module.PreparedCache) -> None:
+        with self.stages.stage("discover"):
+            paths = discover(self.directory)
+            names = [source_name(p, self.directory) for p in paths]
+            self.stages.advance(len(paths))
+        todo = self._fingerprint(paths, names, cache)
+        self._prepare(todo, spill, cache)
+        present = [n for n in names if n in self.sources]
+        resolution = self._resolve(present, cache)
+        if self.folder is not None:
+            forget(self.folder)  # from here on the store changes: a state left from before is no longer true
+        self._write(present, resolution, spill, cache)
+        order = {name: number for number, name in enumerate(names)}
+        self.report.outcomes.sort(key=lambda o: order.get(o.name, len(order)))  # as the folder lists them
+        self._remove(set(names))
+
+    # -- 1, 2: which files changed, and preparing them ----------------------------------------------------
+    def _fingerprint(self, paths: list[Path], names: list[str], cache: cache_module.PreparedCache,
+                     ) -> list[tuple[Path, str, Stat]]:
+        todo = []
+        for path, name in zip(paths, names, strict=True):
+            stat = source_stat(path)
+            known = self.known.get(name)
+            if known is not None and known.stat == stat:
+                self.sources[name] = known
+                continue
+            try:
+                digest = content_hash(path, read_source_bytes(path))
+            except KgError:
+                todo.append((path, name, stat))  # preparing it says what is wrong, in the usual words
+                continue
+            entry = cache_module.key(name, digest, self.store.minter.base)
+            if known is not None and known.entry == entry:
+                self.sources[name] = SourceState(stat, known.content_hash, entry, known.iri, known.digest,
+                                                 known.triples)  # touched, not changed
+            elif cache.has(entry):
+                self.sources[name] = SourceState(stat, digest, entry, self.store.minter.source(name), None, 0)
+            else:
+                todo.append((path, name, stat))
+        return todo
+
+    def _prepare(self, todo: list[tuple[Path, str, Stat]], spill: Path, cache: cache_module.PreparedCache) -> None:
+        stats = {name: stat for _, name, stat in todo}
+        with self.stages.stage("prepare", total=len(todo)):
+            for path, name, ready in prepare_in_order([p for p, _, _ in todo], self.directory, self.store.minter,
+                                                      spill):
+                try:
+                    prepared = ready()
+                except KgError as exc:
+                    self._failed(name, exc)
+                    continue
+                except (ValueError, TypeError, LookupError, RecursionError, MemoryError, OSError) as exc:
+                    detail = " ".join(str(exc).split())[:200]
+                    self._failed(name, KgError(f"{path}: could not be read ({type(exc).__name__}: {detail}); "
+                                               "this is a bug in kg, please report it"))
+                    continue
+                finally:
+                    self.stages.advance()
+                if prepared.mentions is None and prepared.case is not None:  # not spilled
+                    prepared.mentions = mentions_of(name, prepared.case)
+                entry = cache_module.key(name, prepared.content_hash, self.store.minter.base)
+                cache.put(entry, prepared)
+                self.fresh[name] = prepared
+                self.mentions[name] = prepared.mentions
+                self.sources[name] = SourceState(stats[name], prepared.content_hash, entry, prepared.iri, None, 0)
+
+    def _failed(self, name: str, error: KgError) -> None:
+        _forget_frames(error)
+        self.report.outcomes.append(Outcome(name, "failed", error=error))
+        known = self.known.get(name)
+        if known is not None:
+            self.sources[name] = known  # its last good version stays, and is retried next time
+
+    # -- 3: resolution ------------------------------------------------------------------------------------
+    def _resolve(self, present: list[str], cache: cache_module.PreparedCache) -> Resolution:
+        with self.stages.stage("resolve"):
+            mentions: list[Mention] = []
+            if not self.prune:  # sources kept from before, not in the folder: as the store has them
+                kept = {i.name for i in self.store.sources()} - set(present)
+                if kept:
+                    mentions.extend(context_mentions(stored_entities(self.store, set(present))))
+            for name in present:
+                if name not in self.mentions:
+                    self.mentions[name] = cache.mentions(self.sources[name].entry)
+                found = self.mentions[name]
+                if found:
+                    mentions.extend(found)
+                self.stages.advance()
+            decisions = curation_module.load(self.curation)
+            resolution = resolve(mentions, curation_module.plan(decisions, mentions, self.curation))
+            self.report.notes.extend(resolution.notes)
+        return resolution
+
+    # -- 4: writing what changed ------------------------------------------------------------------------------
+    def _write(self, present: list[str], resolution: Resolution, spill: Path,
+               cache: cache_module.PreparedCache) -> None:
+        plan = []
+        for name in present:
+            source = self.sources[name]
+            found = self.mentions[name]
+            digest = resolution.fingerprint(name, [m.id for m in found]) if found is not None else None
+            known = self.known.get(name)
+            if known is not None and known.entry == source.entry and known.digest == digest and \
+                    name not in self.fresh:
+                self.report.outcomes.append(Outcome(name, "unchanged", known.triples))
+                continue
+            plan.append(name)
+        # The store's one writer is a thread: pyoxigraph loads without the GIL, so source i is written
+        # while source i+1 is rewritten for the resolution and its sorted run is made.
+        with self.stages.stage("write", total=len(plan)), \
+                ThreadPoolExecutor(1, thread_name_prefix="kg-writer") as writer:
+            writing: Future[None] | None = None
+            for name in plan:
+                prepared = self._apply(name, resolution, spill, cache)
+                if prepared is None:
+                    continue
+                data = runs.sink_bytes(prepared.sink)  # read before the writer deletes the file
+                if writing is not None:
+                    writing.result()
+                writing = writer.submit(self._store_one, name, prepared)
+                run = spill / f"{self.sources[name].entry}.run"
+                runs.write_run(run, runs.elements(data))
+                self.changed[f"<{prepared.iri}>"] = run
+                self.stages.advance()
+            if writing is not None:
+                writing.result()
+
+    def _apply(self, name: str, resolution: Resolution, spill: Path,
+               cache: cache_module.PreparedCache) -> PreparedSource | None:
+        source = self.sources[name]
+        prepared = self.fresh.pop(name, None) or cache.take(source.entry, spill)
+        try:
+            apply_to_source(prepared, self.store.minter, resolution)
+        except KgError as exc:
+            prepared.discard()
+            self._failed(name, exc)
+            if name not in self.known:
+                del self.sources[name]
+            return None
+        return prepared
+
+    def _store_one(self, name: str, prepared: PreparedSource) -> None:
+        source = self.sources[name]
+        status = self.store.write_source(prepared)
+        self.sources[name] = SourceState(source.stat, prepared.content_hash, source.entry, prepared.iri,
+                                         prepared.resolution_digest, len(prepared.sink))
+        self.report.outcomes.append(Outcome(name, status, len(prepared.sink)))
+        prepared.discard()
+
+    def _remove(self, present: set[str]) -> None:
+        if not self.prune:
+            return
+        for info in self.store.sources():
+            if info.name not in present:
+                self.store.retract(info.iri)
+                self.changed[f"<{info.iri}>"] = None
+                self.report.outcomes.append(Outcome(info.name, "removed", info.triples))
+
+def _forget_frames(error: BaseException | None) -> None:
+    """Drop the tracebacks of an error kept in the report (and of the errors it was raised from):
+    their frames would hold the store open after the build, until the garbage collector ran."""
+    while error is not None:
+        error.__traceback__ = None
+        error = error.__context__
+
+
+def build(store: KgStore, directory: Path, curation: Path, out: Outputs | None = None, prune: bool = True,
+          stages: Stages | None = None) -> BuildResult:
+    """Make the store (and, with ``out``, graph.ttl, graph.trig and graph.html) match ``directory``."""
+    stages = stages or Stages()
+    job = _Build(store, directory, curation, stages, prune)
+    remove_stale_spills()
+    scratch = Path(tempfile.mkdtemp(prefix="kg-build-state-")) if job.folder is None else None
+    cache = cache_module.PreparedCache(job.folder or scratch or Path())
+    try:
+        with tempfile.TemporaryDirectory(prefix=f"kg-build-{_pid()}-") as spill:
+            job.run(Path(spill), cache)
+            result = BuildResult(job.report)
+            if out is not None:
+                with stages.stage("outputs"):
+                    _outputs(job, out, result, Path(spill))
+        if job.folder is not None and prune and out is not None:
+            cache.prune({s.entry for s in job.sources.values()})
+    finally:
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
+    return result
+
+
+def _pid() -> int:
+    import os
+
+    return os.getpid()
+
+
+# -- 5: outputs ---------------------------------------------------------------------------------------------------
+def _outputs(job: _Build, out: Outputs, result: BuildResult, spill: Path) -> None:
+    store = job.store
+    fixed = export_prefixes(store)
+    head = outputs.header(fixed)
+    ttl, trig = out.folder / "graph.ttl", out.folder / "graph.trig"
+    state = job.state
+    patch = state is not None and state.out == str(out.folder.resolve()) and bool(state.ttl) and bool(state.trig) \
+        and all(output_stat(out.folder / name) == state.outputs.get(name) for name in OUTPUT_FILES)
+    if patch:
+        assert state is not None
+        census = runs.Census.from_json(state.census)
+        ttl_layout, trig_layout, union_changed = _patch(job, ttl, trig, head, fixed, state, census)
+    else:
+        census = runs.Census()
+        ttl_layout, trig_layout = _write_whole(job, ttl, trig, head, fixed, census, spill)
+        union_changed = True
+    for path in (ttl, trig):
+        result.wrote.append((path, path.stat().st_size))
+    counts = stats_module.Stats(len(job.sources) if job.prune else len(store.source_graphs()), census.triples,
+                                {label: census.types.get(label, 0) for label in stats_module.COUNTED_TYPES})
+    result.stats = stats_module.render(counts)
+    view = out.folder / VIEW_FILE
+    refused = _view_refusal(census, out.max_nodes)
+    if refused is not None:
+        view.unlink(missing_ok=True)
+        result.view_refused = refused
+    elif union_changed or state is None or state.view is not None or \
+            output_stat(view) != state.outputs.get(VIEW_FILE):
+        from kg.export.viewspec import ViewSpec, make_view
+
+        made = make_view(store, ViewSpec(max_nodes=out.max_nodes), view, out.title)
+        result.view = f"{made.nodes:,} nodes, {made.edges:,} edges"
+    else:
+        result.view = state.drawn
+    files = {name: output_stat(out.folder / name) for name in (*OUTPUT_FILES, VIEW_FILE)}
+    if job.folder is not None and job.prune:
+        result.state = BuildState(
+            base=store.minter.base, directory=str(job.directory.resolve()), out=str(out.folder.resolve()),
+            snapshot=None, curation=str(job.curation), curation_hash=_curation_hash(job.curation),
+            sources=job.sources, outputs={k: v for k, v in files.items() if v is not None},
+            ttl=ttl_layout.to_json(), trig=trig_layout.to_json(), census=census.to_json(),
+            view=refused, drawn=result.view, stats=result.stats)
+
+
+def _view_refusal(census: runs.Census, limit: int) -> str | None:
+    if sum(census.nodes.values()) <= limit:
+        return None
+    from kg.export.subgraph import too_large
+
+    return str(too_large(census.nodes, census.edges, limit))
+
+
+def _graph_order(graph: str) -> bytes:
+    return graph.encode("utf-8")
+
+
+def _write_whole(job: _Build, ttl: Path, trig: Path, head: bytes, fixed: dict[str, str], census: runs.Census,
+                 spill: Path) -> tuple[outputs.Layout, outputs.Layout]:
+    """Both files from scratch: a run per graph (this build's, or read from the store for a graph this
+    build did not write), the TriG blocks in graph order, the Turtle from the merged runs."""
+    store = job.store
+    graphs = {f"<{g.value}>" for g in store.source_graphs()}
+    files: dict[str, Path] = {}
+    blocks: list[tuple[str, bytes]] = []
+    for number, graph in enumerate(sorted(graphs, key=_graph_order)):
+        path = job.changed.get(graph)
+        if path is None:
+            path = spill / f"stored-{number}.run"
+            runs.write_run(path, _stored_run(store, graph))
+        run = list(runs.read_run(path))
+        files[graph] = path
+        blocks.append((graph, outputs.trig_block(graph, run, fixed)))
+    trig_layout = outputs.write_pieces(trig, head, blocks)
+    del blocks
+    merged = runs.distinct(heapq.merge(*(runs.read_run(p) for p in files.values())))
+    ttl_layout = outputs.write_pieces(ttl, head, outputs.ttl_chunks(merged, fixed, census))
+    return ttl_layout, trig_layout
+
+
+def _stored_run(store: KgStore, graph: str) -> list[bytes]:
+    quads = store.backend.quads(None, None, None, ox.NamedNode(graph[1:-1]))
+    found = [sort_key(f"{q.triple} .".encode()) for q in quads]
+    found.sort()
+    return found
+
+
+def _patch(job: _Build, ttl: Path, trig: Path, head: bytes, fixed: dict[str, str], state: BuildState,
+           census: runs.Census) -> tuple[outputs.Layout, outputs.Layout, bool]:
+    trig_old = outputs.Layout.from_json(state.trig)
+    ttl_old = outputs.Layout.from_json(state.ttl)
+    by_graph = {p.first: p for p in trig_old.pieces}
+    added: set[bytes] = set()
+    removed: set[bytes] = set()
+    blocks: dict[str, bytes | None] = {}
+    for graph, run in job.changed.items():
+        piece = by_graph.get(graph)
+        old = outputs.read_piece(trig, head, piece, ox.RdfFormat.TRIG) if piece is not None else []
+        new = list(runs.read_run(run)) if run is not None else []
+        if old == new:
+            continue
+        old_set, new_set = set(old), set(new)
+        added |= new_set - old_set
+        removed |= old_set - new_set
+        blocks[graph] = outputs.trig_block(graph, new, fixed) if new else None
+    if not blocks:
+        return ttl_old, trig_old, False
+    removed -= added
+    removed = {e for e in removed if not _in_union(job.store, e)}
+    pieces: list[tuple[str, bytes | tuple[int, int]]] = []
+    for graph in sorted(set(by_graph) | set(blocks), key=_graph_order):
+        if graph in blocks:
+            block = blocks[graph]
+            if block is not None:
+                pieces.append((graph, block))
+        else:
+            piece = by_graph[graph]
+            pieces.append((graph, (piece.offset, piece.length)))
+    trig_layout = outputs.write_pieces(trig, head, pieces, trig)
+    ttl_layout = outputs.patch_ttl(ttl, head, ttl_old, added, removed, fixed, census)
+    return ttl_layout, trig_layout, True
+
+
+def _in_union(store: KgStore, element: bytes) -> bool:
+    """Whether a statement is still in some source graph (the log graph is not one)."""
+    line = sort_row(element, False)
+    triple = next(iter(ox.parse(line, format=ox.RdfFormat.N_TRIPLES)))
+    return any(q.graph_name != store.log_graph
+               for q in store.backend.quads(triple.subject, triple.predicate, triple.object, None))
+
