@@ -34,7 +34,7 @@ import pyoxigraph as ox
 from kg.build import cache as cache_module
 from kg.build import outputs, runs
 from kg.build.parallel import prepare_in_order
-from kg.build.pipeline import Outcome, Report, remove_stale_spills
+from kg.build.pipeline import Outcome, Report, remove_stale_spills, with_parts
 from kg.build.resolution import apply_to_source
 from kg.build.sources import PreparedSource, discover, source_name
 from kg.build.stages import Stages
@@ -101,15 +101,18 @@ def _curation_hash(path: Path) -> str | None:
         raise InputError(f"{path}: cannot read the curation file ({exc.strerror})") from None
 
 
-def unchanged(store_path: Path, directory: Path, out: Path, curation: Path) -> BuildState | None:
+def unchanged(store_path: Path, directory: Path, out: Path, curation: Path,
+              follow_symlinks: bool = False) -> BuildState | None:
     """The last build's state if nothing changed since (same files, curation, kg version, store
     and outputs), else None. Reads no source and does not open the store."""
     state = _trusted_state(store_path, directory)
     if state is None or state.out != str(out.resolve()) or state.curation != str(curation) or \
             state.curation_hash != _curation_hash(curation):
         return None
-    paths = discover(directory)
-    if len(paths) != len(state.sources):
+    refused: list[tuple[Path, InputError]] = []
+    paths = discover(directory, follow_symlinks, refused)
+    parts = {part for source in state.sources.values() for part in source.parts}
+    if refused or len(paths) != len(set(state.sources) - parts):
         return None
     for path in paths:
         known = state.sources.get(source_name(path, directory))
@@ -135,8 +138,11 @@ def _trusted_state(store_path: Path | None, directory: Path) -> BuildState | Non
 
 
 class _Build:
-    def __init__(self, store: KgStore, directory: Path, curation: Path, stages: Stages, prune: bool) -> None:
+    def __init__(self, store: KgStore, directory: Path, curation: Path, stages: Stages, prune: bool,
+                 follow_symlinks: bool) -> None:
         self.store, self.directory, self.curation, self.stages, self.prune = store, directory, curation, stages, prune
+        self.follow_symlinks = follow_symlinks
+        self.failed: set[str] = set()
         self.report = Report()
         state = _trusted_state(store.path, directory) if prune else None
         self.state = state if state is not None and state.base == store.minter.base else None
@@ -149,20 +155,25 @@ class _Build:
         self.leaving: set[str] = set()
 
     def run(self, spill: Path, cache: cache_module.PreparedCache) -> None:
+        self.cache = cache
         with self.stages.stage("discover"):
-            paths = discover(self.directory)
+            refused: list[tuple[Path, InputError]] = []
+            paths = discover(self.directory, self.follow_symlinks, refused)
             names = [source_name(p, self.directory) for p in paths]
             self.stages.advance(len(paths))
         todo = self._fingerprint(paths, names, cache)
         self._prepare(todo, spill, cache)
-        present = [n for n in names if n in self.sources]
+        present = [n for name in names if name in self.sources
+                   for n in (name, *(p for p in self.sources[name].parts if p in self.sources))]
         resolution = self._resolve(present, cache)
         if self.folder is not None:
             forget(self.folder)  # from here on the store changes: a state left from before is no longer true
         self._write(present, resolution, spill, cache)
-        order = {name: number for number, name in enumerate(names)}
+        order = {name: number for number, name in enumerate(present)}
         self.report.outcomes.sort(key=lambda o: order.get(o.name, len(order)))  # as the folder lists them
-        self._remove(set(names))
+        self.report.outcomes[:0] = [Outcome(p.relative_to(self.directory).as_posix(), "failed", error=e)
+                                    for p, e in refused]
+        self._remove(set(self.sources) | {n for n in names if n not in self.sources and n in self.known})
 
     # -- 1, 2: which files changed, and preparing them ----------------------------------------------------
     def _fingerprint(self, paths: list[Path], names: list[str], cache: cache_module.PreparedCache,
@@ -172,7 +183,7 @@ class _Build:
             stat = source_stat(path)
             known = self.known.get(name)
             if known is not None and known.stat == stat:
-                self.sources[name] = known
+                self._keep(name, known)
                 continue
             try:
                 digest = content_hash(path, read_source_bytes(path))
@@ -181,13 +192,20 @@ class _Build:
                 continue
             entry = cache_module.key(name, digest, self.store.minter.base)
             if known is not None and known.entry == entry:
-                self.sources[name] = SourceState(stat, known.content_hash, entry, known.iri, known.digest,
-                                                 known.triples)  # touched, not changed
-            elif cache.has(entry):
+                self._keep(name, SourceState(stat, known.content_hash, entry, known.iri, known.digest,
+                                             known.triples, known.parts))  # touched, not changed
+            elif cache.has(entry) and path.suffix.lower() != ".eml":  # (a message's parts are not kept)
                 self.sources[name] = SourceState(stat, digest, entry, self.store.minter.source(name), None, 0)
             else:
                 todo.append((path, name, stat))
         return todo
+
+    def _keep(self, name: str, state: SourceState) -> None:
+        """Take a source (and, for a message, its attachments) as the last build left it."""
+        self.sources[name] = state
+        for part in state.parts:
+            if part in self.known:
+                self.sources[part] = self.known[part]
 
     def _prepare(self, todo: list[tuple[Path, str, Stat]], spill: Path, cache: cache_module.PreparedCache) -> None:
         stats = {name: stat for _, name, stat in todo}
@@ -206,20 +224,34 @@ class _Build:
                     continue
                 finally:
                     self.stages.advance()
-                if prepared.mentions is None and prepared.case is not None:  # not spilled
-                    prepared.mentions = mentions_of(name, prepared.case)
-                entry = cache_module.key(name, prepared.content_hash, self.store.minter.base)
-                cache.put(entry, prepared)
-                self.fresh[name] = prepared
-                self.mentions[name] = prepared.mentions
-                self.sources[name] = SourceState(stats[name], prepared.content_hash, entry, prepared.iri, None, 0)
+                parts: list[str] = []
+                for source in with_parts(prepared, self.report):  # the message, then its attachments
+                    if not isinstance(source, PreparedSource):
+                        self._failed(*source)
+                        continue
+                    if source is not prepared:
+                        parts.append(source.name)
+                    self._take(source, stats[name])
+                self.sources[name].parts = parts
+
+    def _take(self, prepared: PreparedSource, stat: Stat) -> None:
+        name = prepared.name
+        if prepared.mentions is None and prepared.case is not None:  # not spilled
+            prepared.mentions = mentions_of(name, prepared.case)
+        entry = cache_module.key(name, prepared.content_hash, self.store.minter.base)
+        cache = self.cache
+        cache.put(entry, prepared)
+        self.fresh[name] = prepared
+        self.mentions[name] = prepared.mentions
+        self.sources[name] = SourceState(stat, prepared.content_hash, entry, prepared.iri, None, 0)
 
     def _failed(self, name: str, error: KgError) -> None:
         _forget_frames(error)
+        self.failed.add(name)
         self.report.outcomes.append(Outcome(name, "failed", error=error))
         known = self.known.get(name)
         if known is not None:
-            self.sources[name] = known  # its last good version stays, and is retried next time
+            self._keep(name, known)  # its last good version stays, and is retried next time
 
     # -- 3: resolution ------------------------------------------------------------------------------------
     def _resolve(self, present: list[str], cache: cache_module.PreparedCache) -> Resolution:
@@ -252,7 +284,8 @@ class _Build:
             known = self.known.get(name)
             if known is not None and known.entry == source.entry and known.digest == digest and \
                     name not in self.fresh:
-                self.report.outcomes.append(Outcome(name, "unchanged", known.triples))
+                if name not in self.failed:  # a failed file's last good version stays, said once
+                    self.report.outcomes.append(Outcome(name, "unchanged", known.triples))
                 continue
             plan.append(name)
         # The store's one writer is a thread: pyoxigraph loads without the GIL, so source i is written
@@ -315,10 +348,10 @@ def _forget_frames(error: BaseException | None) -> None:
 
 
 def build(store: KgStore, directory: Path, curation: Path, out: Outputs | None = None, prune: bool = True,
-          stages: Stages | None = None) -> BuildResult:
+          stages: Stages | None = None, follow_symlinks: bool = False) -> BuildResult:
     """Make the store (and, with ``out``, graph.ttl, graph.trig and graph.html) match ``directory``."""
     stages = stages or Stages()
-    job = _Build(store, directory, curation, stages, prune)
+    job = _Build(store, directory, curation, stages, prune, follow_symlinks)
     remove_stale_spills()
     scratch = Path(tempfile.mkdtemp(prefix="kg-build-state-")) if job.folder is None else None
     cache = cache_module.PreparedCache(job.folder or scratch or Path())

@@ -130,7 +130,7 @@ def _prepare_all(store: KgStore, paths: Iterable[Path], root: Path | None, spill
             report.outcomes.append(Outcome(name, "failed", error=KgError(
                 f"{path}: could not be read ({type(exc).__name__}: {detail}); this is a bug in kg, please report it")))
             continue
-        for source in _with_parts(prepared, report):
+        for source in with_parts(prepared, report):
             if isinstance(source, PreparedSource):
                 waiting.append((len(report.outcomes), source))
                 report.outcomes.append(Outcome(source.name, "failed"))  # until written below
@@ -138,7 +138,7 @@ def _prepare_all(store: KgStore, paths: Iterable[Path], root: Path | None, spill
                 report.outcomes.append(Outcome(source[0], "failed", error=source[1]))
 
 
-def _with_parts(prepared: PreparedSource, report: Report) -> list[PreparedSource | tuple[str, KgError]]:
+def with_parts(prepared: PreparedSource, report: Report) -> list[PreparedSource | tuple[str, KgError]]:
     """A source and the sources inside it (an e-mail's attachments, theirs too), in that order; an
     attachment that could not be read is a failure of its own (its name and error), and the message
     still lands."""
@@ -146,7 +146,7 @@ def _with_parts(prepared: PreparedSource, report: Report) -> list[PreparedSource
     report.notes.extend(prepared.notes)
     parts, prepared.parts = prepared.parts, []
     for part in parts:
-        found.extend(_with_parts(part, report))
+        found.extend(with_parts(part, report))
     found.extend(prepared.part_errors)
     return found
 

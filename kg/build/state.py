@@ -31,6 +31,7 @@ class SourceState:
     iri: str
     digest: str | None  # resolution digest of the records as written
     triples: int
+    parts: list[str] = field(default_factory=list)  # an e-mail's attachments: sources of their own
 
 
 @dataclass

@@ -65,7 +65,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     stages, bars = progress.stages_for(args)
     if location.path is not None and not args.keep_missing:
         with stages.stage("check"):
-            state = incremental.unchanged(location.path, directory, out, curation.path)
+            state = incremental.unchanged(location.path, directory, out, curation.path,
+                                          args.follow_symlinks)
         if state is not None:
             print(f"nothing changed since the last build ({len(state.sources):,} sources); "
                   f"{', '.join(str(out / name) for name in sorted(state.outputs))} are current")
