@@ -169,8 +169,16 @@ class _Build:
         if self.folder is not None:
             forget(self.folder)  # from here on the store changes: a state left from before is no longer true
         self._write(present, resolution, spill, cache)
-        order = {name: number for number, name in enumerate(present)}
-        self.report.outcomes.sort(key=lambda o: order.get(o.name, len(order)))  # as the folder lists them
+        listed = [n for name in names for n in (name, *(self.sources[name].parts if name in self.sources else ()))]
+        order = {name: float(number) for number, name in enumerate(listed)}
+
+        def position(name: str) -> float:  # as the folder lists them; an attachment after its message
+            if name in order:
+                return order[name]
+            parents = [order[p] for p in order if name.startswith(p + "/")]
+            return max(parents) + 0.5 if parents else float(len(order))
+
+        self.report.outcomes.sort(key=lambda o: position(o.name))
         self.report.outcomes[:0] = [Outcome(p.relative_to(self.directory).as_posix(), "failed", error=e)
                                     for p, e in refused]
         self._remove(set(self.sources) | {n for n in names if n not in self.sources and n in self.known})
