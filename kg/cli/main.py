@@ -30,26 +30,31 @@ class _OneLineParser(argparse.ArgumentParser):
                      f"(see '{self.prog} --help')\n")
 
     def _did_you_mean(self, message: str) -> str:
-        """For a mistyped option, the nearest options kg has (Python 3.11's argparse names none)."""
+        """For a mistyped option, the nearest option of the command given (Python 3.11's argparse
+        names none)."""
         if not message.startswith("unrecognized arguments: "):
             return ""
         import difflib
 
-        known = {option for parser in self._all() for action in parser._actions for option in action.option_strings}
+        known = {option for parser in self._used() for action in parser._actions for option in action.option_strings}
         hints = []
         for word in message.split(": ", 1)[1].split():
             if word.startswith("-"):
-                close = difflib.get_close_matches(word.split("=", 1)[0], sorted(known), n=1, cutoff=0.6)
+                close = difflib.get_close_matches(word.split("=", 1)[0], sorted(known), n=1, cutoff=0.75)
                 if close:
                     hints.append(close[0])
         return f"; did you mean {', '.join(hints)}?" if hints else ""
 
-    def _all(self) -> list[argparse.ArgumentParser]:
+    def _used(self) -> list[argparse.ArgumentParser]:
+        """This parser and the subcommand's parser named on the command line."""
         found: list[argparse.ArgumentParser] = [self]
+        words = set(sys.argv[1:] if self.argv is None else self.argv)
         for action in self._actions:
             if isinstance(action, argparse._SubParsersAction):
-                found.extend(action.choices.values())
-        return found
+                found.extend(sub for name, sub in action.choices.items() if name in words)
+        return found[:2]
+
+    argv: Sequence[str] | None = None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -75,6 +80,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    if isinstance(parser, _OneLineParser):
+        parser.argv = argv
     if completion.wanted():  # the shell asks what could come next (see kg/cli/completion.py)
         completion.complete(parser)
     args = parser.parse_args(argv)
