@@ -27,9 +27,9 @@ def big(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Network]:
     net = synthetic_network(people=3000, orgs=1000, pubs=2000, claims=14000)
     assert len(net.nodes) == 20_000
     path = tmp_path_factory.mktemp("large") / "big.html"
-    started = time.perf_counter()
+    started = time.process_time()  # CPU seconds: a hang bound that a busy shared machine does not trip
     write_view(net, path, "20k nodes")
-    assert time.perf_counter() - started < 30, "generating the page took too long"
+    assert time.process_time() - started < 30, "generating the page took too long"
     return path, net
 
 
