@@ -1,7 +1,8 @@
-"""Extraction quality on the hand-written articles, and evidence that re-reads exactly.
+"""Extraction quality on the hand-written articles and on real ones, and evidence that re-reads exactly.
 
-The articles and their gold annotations live in tests/data/articles (fictional people and
-organizations). A drop below the targets fails here, and so in CI.
+The written articles and their gold live in tests/data/articles (fictional people and
+organizations); real, openly licensed articles with gold written blind live in tests/data/real.
+A drop below the targets fails here, and so in CI.
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from kg.errors import InputError
 from kg.extract.casewriter import case_document, case_id_for
-from kg.extract.evaluate import TARGETS, evaluate_dir, render
+from kg.extract.evaluate import TARGETS, evaluate_dir, render, targets_for, unmet
 from kg.extract.run import extract_many
 from kg.extract.source import raw_case
 from kg.extract.textnorm import normalise
@@ -20,6 +22,9 @@ from kg.ingest.article import ARTICLE_SUFFIXES, read_article
 from kg.ingest.casemodel import read_case
 
 ARTICLES = Path(__file__).parent / "data" / "articles"
+REAL = Path(__file__).parent / "data" / "real"
+# What the real set scores at this commit, raised as rules land, until targets.yaml's targets are met.
+REAL_FLOORS = {"recall": {"entities": 0.71, "claims": 0.43, "roles": 0.14}, "precision": {"claims": 0.81}}
 PATHS = sorted(p for p in ARTICLES.iterdir() if p.suffix in ARTICLE_SUFFIXES and p.name != "README.md")
 
 
@@ -31,8 +36,23 @@ def test_there_are_enough_articles_with_gold() -> None:
 
 def test_scores_meet_targets() -> None:
     report = evaluate_dir(ARTICLES)
-    for name, target in TARGETS.items():
-        assert report.score(name).f1 >= target, render(report, verbose=True)
+    assert targets_for(ARTICLES) == TARGETS
+    assert not unmet(report, TARGETS), render(report, verbose=True)
+
+
+def test_real_articles_hold_their_scores() -> None:
+    report = evaluate_dir(REAL)
+    assert report.articles == 44
+    assert not unmet(report, REAL_FLOORS), render(report, verbose=True)
+    assert set(targets_for(REAL)) == {"recall", "precision"}
+
+
+def test_targets_files_are_checked(tmp_path: Path) -> None:
+    (tmp_path / "targets.yaml").write_text("recall: {claims: 1.5}\n")
+    with pytest.raises(InputError, match="claims"):
+        targets_for(tmp_path)
+    (tmp_path / "targets.yaml").write_text("recall: {claims: 0.5}\nprecision: {roles: 0.25}\n")
+    assert targets_for(tmp_path) == {"recall": {"claims": 0.5}, "precision": {"roles": 0.25}}
 
 
 @pytest.fixture(scope="module")
@@ -157,11 +177,16 @@ def test_gold_files_in_other_spellings_are_read(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("\u201cWe acted lawfully,\u201d said Mara Lind, a spokeswoman for the "
                                     "Osgood Trust.\n")
     (tmp_path / "a.gold.yaml").write_text(
+        "title: Not this title\npublisher: Osgood Courier\n"
         "entities:\n  - {type: per, name: Mara Lind}\n  - {type: org, name: Osgood Trust}\n"
         "claims:\n  - {speaker: Mara Lind, quote: '\"we acted lawfully\"'}\n"
         "  - {speaker: Mara Lind, quote: 'words that are not there'}\n"
-        "roles:\n  - {person: Mara Lind, org: Osgood Trust, role: spokeswoman}\n")
+        "roles:\n  - {person: Mara Lind, org: Osgood Trust, role: spokeswoman}\n"
+        "  - {person: Mara Lind, role: founder}\n")
     report = evaluate_dir(tmp_path)
     assert (report.score("entities").f1, report.score("roles").f1) == (1.0, 1.0)
     assert (report.score("claims").tp, report.score("claims").fn) == (1, 1)
     assert any("gold text not found in the article" in m for m in report.misses)
+    assert report.unscored == 1 and "not scored: 1 gold role" in render(report)
+    assert (report.score("meta/title").fn, report.score("meta/publisher").fn) == (1, 1)
+    assert "title 0/1, publisher 0/1" in render(report)
