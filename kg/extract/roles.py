@@ -16,6 +16,7 @@ from typing import Any
 
 from kg.extract.lexicon import HONORIFICS, ROLE_DROP, ROLE_VERBS
 from kg.extract.references import References
+from kg.extract.titles import TitleRoles
 
 _PREPS = {"of", "for", "at", "with", "in", "to"}
 _TITLE_BODIES = {"councillor": "council", "councilor": "council", "councilman": "council", "councilwoman": "council",
@@ -93,6 +94,11 @@ class RoleFinder:
                     found.setdefault((role.person, role.organization), role)
         finally:
             self.refs.strict = False
+        for titled in TitleRoles(self.doc, self.refs).find():
+            known = found.get((titled.person, titled.organization))
+            if known is None or not known.role:
+                found[(titled.person, titled.organization)] = Role(titled.person, titled.organization, titled.role,
+                                                                   titled.start, titled.end)
         return list(found.values())
 
     def titled(self, token: Any, person: int) -> list[Role]:

@@ -15,9 +15,12 @@ from typing import Any
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from kg.extract import nlp
-from kg.extract.attribution import Attributor, Draft
+from kg.extract.attribution import Attributor
+from kg.extract.blocks import label_names
+from kg.extract.claimdraft import Draft
 from kg.extract.docindex import index
-from kg.extract.mentions import candidates, link, mentions, relabel
+from kg.extract.linking import link
+from kg.extract.mentions import candidates, mentions, relabel
 from kg.extract.model import Extraction, FoundAffiliation, FoundClaim, Span
 from kg.extract.quotes import find_quotes, line_of
 from kg.extract.references import References
@@ -42,7 +45,7 @@ def analyse(doc: Any, norm: NormalText, original: str, meta: ArticleMeta) -> Ext
     result = Extraction(original, meta, model=nlp.model_name(), model_version=nlp.model_version())
     heads = index(doc).headings(norm.text)
     cands = relabel(doc, candidates(doc))
-    entities = link(doc, cands, dict(doc.user_data.get("kg_acronyms", {})), heads)
+    entities = link(doc, cands, dict(doc.user_data.get("kg_acronyms", {})), heads, frozenset(label_names(norm.text)))
     mentions(doc, norm, original, cands, entities)
     result.entities = entities
     refs = References(doc, cands, entities)

@@ -8,6 +8,7 @@ found in the normalised text maps back exactly.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -31,9 +32,22 @@ class NormalText:
         return self.origin[start], self.origin[end - 1] + 1
 
 
+_LINE_END = re.compile(r"[.!?:)\"\u201d\u2019]\s*$")
+
+
+def lines_are_paragraphs(original: str) -> bool:
+    """Text saved from a web page often has one paragraph per line: most lines followed by another
+    line end a sentence. Text wrapped at a fixed width rarely does (a fifth of its lines at most)."""
+    lines = [line.strip() for line in original.split("\n")]
+    pairs = [a for a, b in itertools.pairwise(lines) if a and b]
+    return len(pairs) >= 3 and sum(1 for a in pairs if _LINE_END.search(a)) >= 0.6 * len(pairs)
+
+
 def normalise(original: str) -> NormalText:
-    """Collapse whitespace: a run holding two or more line breaks becomes a paragraph break,
-    any other run a single space; leading and trailing whitespace is dropped."""
+    """Collapse whitespace: a run holding two or more line breaks becomes a paragraph break (one
+    line break too, when lines are paragraphs), any other run a single space; leading and trailing
+    whitespace is dropped."""
+    per_line = lines_are_paragraphs(original)
     pieces: list[str] = []
     origin: list[int] = []
     position = 0
@@ -43,7 +57,8 @@ def normalise(original: str) -> NormalText:
             pieces.append(original[position:chunk_start])
             origin.extend(range(position, chunk_start))
         if origin and chunk_end < len(original):  # no leading or trailing whitespace
-            gap = PARAGRAPH_BREAK if match.group().count("\n") >= 2 else " "
+            breaks = match.group().count("\n")
+            gap = PARAGRAPH_BREAK if breaks >= 2 or (per_line and breaks == 1) else " "
             pieces.append(gap)
             origin.extend([chunk_start] * len(gap))
         position = chunk_end

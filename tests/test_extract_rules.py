@@ -1,0 +1,123 @@
+"""The rules written for real news text, each on a short invented passage (names are made up):
+long and split organization names, governments and acting countries, initials, title phrases,
+speakers named once for a block, split quotes, object constructions."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.extract.model import Extraction
+from kg.extract.names import same_country
+from kg.extract.run import extract_text
+from kg.extract.textnorm import lines_are_paragraphs, normalise
+from kg.ingest.article import ArticleMeta
+
+
+def _run(text: str) -> Extraction:
+    return extract_text(text, ArticleMeta(title="t"))
+
+
+def _names(result: Extraction) -> dict[str, set[str]]:
+    return {e.name: set(e.aliases) for e in result.entities}
+
+
+def _claims(result: Extraction) -> list[tuple[str | None, str]]:
+    return [(result.entity(c.claimant).name if c.claimant is not None else None, c.text)
+            for c in result.claims if c.kind != "unattributed"]
+
+
+def _roles(result: Extraction) -> set[tuple[str, str, str | None]]:
+    return {(result.entity(a.person).name, result.entity(a.organization).name, a.role) for a in result.affiliations}
+
+
+def test_long_organization_names_are_kept_whole() -> None:
+    result = _run("Judge Amos Kell of the Regional Court for the Eastern District of Morland ruled on Monday. "
+                  "Researchers at the University of Calder, Westbury, and at Orrin University in Westbury "
+                  "took part. The Morland Justice Department's Fraud Division opened a case against the "
+                  "Halvard Company of Westbury.")
+    names = _names(result)
+    assert "Regional Court for the Eastern District of Morland" in names
+    assert "Fraud Division" in names and "Morland Justice Department" in names
+    assert not any(name.endswith(" of") for name in names)
+
+
+def test_governments_and_acting_countries_are_one_organization() -> None:
+    result = _run("The Peruvian government denied the report on Monday. Peru's government said the claims "
+                  "were false. Peru has refused to cooperate with the inquiry, the statement said.")
+    names = _names(result)
+    assert "Peruvian government" in names
+    assert {"Peru's government", "Peru"} <= names["Peruvian government"]
+    assert ("Peruvian government", "the claims were false") in _claims(result)
+
+
+@pytest.mark.parametrize(("a", "b", "same"), [
+    ("Iranian", "Iran", True), ("Chinese", "China", True), ("Afghan", "Afghanistan", True),
+    ("Russian", "Russia", True), ("Austrian", "Australia", False), ("Peruvian", "Portugal", False),
+])
+def test_demonyms_match_their_country(a: str, b: str, same: bool) -> None:
+    assert same_country(a, b) is same
+
+
+def test_initials_and_head_nouns_join_the_full_name() -> None:
+    result = _run("The Calder Electoral Commission announced the results. A spokesman for the CEC said the "
+                  "count was fair. The Commission will meet again on Friday.")
+    aliases = _names(result)["Calder Electoral Commission"]
+    assert {"CEC", "Commission"} <= aliases
+
+
+def test_title_phrases_give_roles() -> None:
+    result = _run("\"We will appeal,\" said Nora Vint, Assistant Attorney General for the Justice Ministry's "
+                  "Fraud Division. Halden Watch President Peter Orrin disagreed. The decision was welcomed by "
+                  "the President of the Calder Port Authority, Mira Sollen.")
+    roles = _roles(result)
+    assert ("Nora Vint", "Fraud Division", "assistant attorney general") in roles
+    assert ("Peter Orrin", "Halden Watch", "president") in roles
+    assert ("Mira Sollen", "Calder Port Authority", "president") in roles
+
+
+def test_split_quotes_are_one_claim_only_within_a_sentence() -> None:
+    result = _run("\"It is not true,\" said Mr. Thomas Reid. \"We were never there. We reject it.\"\n\n"
+                  "\"We acted lawfully,\" Reid said, \"and we will prove it.\"")
+    said = [text for who, text in _claims(result) if who == "Thomas Reid"]
+    assert "It is not true" in said and "We were never there. We reject it." in said
+    assert 'We acted lawfully," Reid said, "and we will prove it.' in said
+
+
+def test_a_colon_gives_the_next_paragraphs_to_the_speaker() -> None:
+    text = ("Campaigner Lena Osk of the Marsh Trust issued the following statement:\n\n"
+            "The site has not been cleaned. The river is still polluted.\n\n"
+            "We have asked the council twice and we will ask again.\n\n"
+            "The council did not respond to questions.")
+    said = _claims(_run(text))
+    assert ("Lena Osk", "The site has not been cleaned. The river is still polluted.") in said
+    assert ("Lena Osk", "We have asked the council twice and we will ask again.") in said
+    assert all("did not respond" not in t for _, t in said)
+
+
+def test_transcript_labels_carry_on_to_the_next_label() -> None:
+    text = ("Daily Briefing\n\nAnna Berk, a spokeswoman for the ministry, took questions.\n\n"
+            "MS BERK: Thank you. I have one announcement.\n\n"
+            "The ministry will publish its report tomorrow.\n\nQUESTION: Will it be public?\n\n"
+            "MS BERK: Yes, it will be.")
+    said = _claims(_run(text))
+    assert ("Anna Berk", "The ministry will publish its report tomorrow.") in said
+    assert ("Anna Berk", "Yes, it will be.") in said
+    assert all("Will it be public" not in t for _, t in said)
+
+
+def test_object_constructions_and_relative_speakers() -> None:
+    text = ("Opposition leader Karl Dunne accused the electoral board of rigging the vote. "
+            "Ines Morrow, a former head of the Calder Bar Association, who has stated that the courts are "
+            "independent, spoke of a culture of fear within the board.")
+    said = _claims(_run(text))
+    assert ("Karl Dunne", "the electoral board of rigging the vote") in said
+    assert ("Ines Morrow", "the courts are independent") in said
+    assert ("Ines Morrow", "a culture of fear within the board") in said
+
+
+def test_lines_are_paragraphs_only_in_text_that_is_not_wrapped() -> None:
+    saved = "First paragraph ends here.\nSecond one does too.\nA third.\nAnd a fourth.\n"
+    wrapped = ("This text is wrapped at a fixed\nwidth so its lines run on into\nthe next line and rarely end\n"
+               "at a full stop.\n")
+    assert lines_are_paragraphs(saved) and not lines_are_paragraphs(wrapped)
+    assert normalise(saved).text.count("\n\n") == 3 and "\n" not in normalise(wrapped).text
