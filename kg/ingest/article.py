@@ -24,6 +24,7 @@ import yaml
 from kg.errors import InputError
 from kg.ingest.document import Attachment, Document
 from kg.ingest.guard import read_source_bytes
+from kg.ingest.pagetext import read_head
 from kg.ingest.web import reduce_html
 
 DOCUMENT_SUFFIXES = (".pdf", ".docx", ".odt", ".eml")
@@ -203,6 +204,11 @@ def read_article(path: Path, data: bytes | None = None) -> Article:
         analysis, fields = _markdown(path, text)
     else:
         text = analysis = raw.removeprefix("\ufeff")
+        page = read_head(text)  # plain text saved from a web page: title, byline, date past the chrome
+        fields.update({k: v for k, v in (("title", page.title), ("author", page.author),
+                                          ("publisher", page.publisher), ("date", page.date)) if v})
+        for start, end in page.chrome:
+            analysis = _blank(analysis, start, end)
     if not analysis.strip():
         raise InputError(f"{path}: no article text (only front matter)" if suffix == ".md" else
                          f"{path}: file is empty")
