@@ -121,3 +121,25 @@ def test_lines_are_paragraphs_only_in_text_that_is_not_wrapped() -> None:
                "at a full stop.\n")
     assert lines_are_paragraphs(saved) and not lines_are_paragraphs(wrapped)
     assert normalise(saved).text.count("\n\n") == 3 and "\n" not in normalise(wrapped).text
+
+
+def test_documents_speak_for_who_filed_them_or_published_them() -> None:
+    text = ("WASHINGTON - The Calder Trade Office today filed a civil suit against two importers. "
+            "The complaint alleges that the importers forged customs records.\n\n"
+            "Scientists reported in a paper published online today in Meridian that the dye is toxic.")
+    said = _claims(_run(text))
+    assert ("Calder Trade Office", "the importers forged customs records") in said
+    assert ("Meridian", "the dye is toxic") in said
+
+
+def test_nouns_that_carry_a_claim() -> None:
+    said = _claims(_run("The rebels rejected President Omar Taleb's claim that the army controls the north. "
+                        "Councillor Ana Ruiz gave her assessment that the budget would not balance."))
+    assert ("Omar Taleb", "the army controls the north") in said
+    assert ("Ana Ruiz", "the budget would not balance") in said
+
+
+def test_a_statement_speaks_for_who_issued_it() -> None:
+    said = _claims(_run("In a press statement, the Marsh Trust said the river was polluted. The statement added "
+                        "that the council had ignored its letters."))
+    assert ("Marsh Trust", "the council had ignored its letters") in said

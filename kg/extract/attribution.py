@@ -20,10 +20,10 @@ from typing import Any
 from kg.extract.blocks import Paragraphs
 from kg.extract.claimdraft import Draft, Event
 from kg.extract.docindex import index
-from kg.extract.lexicon import DENIALS, HEDGES, HONORIFICS, QUOTE_ONLY_VERBS, SPEECH_VERBS
-from kg.extract.objects import CONSTRUCTION_VERBS, object_contents
+from kg.extract.lexicon import DENIALS, DOCUMENT_NOUNS, HEDGES, HONORIFICS, QUOTE_ONLY_VERBS, SPEECH_VERBS
+from kg.extract.objects import CONSTRUCTION_VERBS, noun_claims, object_contents
 from kg.extract.quotes import Quote
-from kg.extract.references import References
+from kg.extract.references import References, Resolved
 from kg.extract.textnorm import PARAGRAPH_BREAK
 
 _WH_WORDS = {"how", "what", "why", "whether", "if", "when", "where", "who", "which", "whom"}
@@ -81,6 +81,16 @@ class Attributor:
             return self.doc[after]
         return None
 
+    def document_speaker(self, verb: Any) -> Resolved | None:
+        """"Scientists reported in a paper published in Nature", "In new findings published in X,
+        researchers found ...": unnamed researchers speak through the document they published."""
+        for prep in (c for c in verb.children if c.dep_ == "prep" and c.lower_ == "in"):
+            for pobj in (t for t in prep.children if t.dep_ == "pobj" and t.lemma_.lower() in DOCUMENT_NOUNS):
+                found = self.refs.resolve(pobj)
+                if found is not None:
+                    return found
+        return None
+
     def antecedent(self, noun: Any, pronoun: str = "which") -> Any:
         """What a relative pronoun stands for: the noun the clause hangs on, or the name that noun
         is in apposition to; "who" is a person ("Kofi Annan, former head of the UN, who ...")."""
@@ -111,7 +121,8 @@ class Attributor:
             if token.dep_ == "acl" and token.tag_ != "VBG":
                 return None
             token = token.head
-            subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
+            subject = next((c for c in token.children if c.dep_ == "nsubj"
+                            or (c.dep_ == "nsubjpass" and token.lemma_ == "quote")), None)  # "was quoted as saying"
             if subject is not None and token.pos_ in ("VERB", "AUX"):
                 if subject.lower_ in _RELATIVE and token.dep_ == "relcl":
                     return self.antecedent(token.head, subject.lower_)
@@ -137,7 +148,9 @@ class Attributor:
 
     def contents(self, verb: Any) -> list[tuple[int, int]]:
         """What a speech verb says: its clausal complement, split where "and that ..." starts a
-        second claim. Indirect questions ("explained how ...") assert nothing."""
+        second claim; each of several complements is a claim ("claims that A, that B, but also that
+        C"). Indirect questions ("explained how ...") assert nothing."""
+        found: list[tuple[int, int]] = []
         for child in self.complements(verb):
             if self.quote_of(child) is not None:
                 continue
@@ -152,11 +165,11 @@ class Attributor:
             cuts = [c.left_edge.i for c in child.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX")
                     and any(t.dep_ in ("mark", "nsubj", "nsubjpass") for t in c.children) and c.left_edge.i < stop]
             bounds = [child.left_edge.i, *cuts, stop]
-            ranges = [self.trimmed(a, b) for a, b in itertools.pairwise(bounds)]
-            ranges = [(a, b) for a, b in ranges if a < b and not (a <= verb.i < b)]
-            if ranges:
-                return ranges
-        return self.loose_contents(verb)
+            ranges = [self.trimmed(max(a, verb.i + 1) if a <= verb.i < b else a, b)
+                      for a, b in itertools.pairwise(bounds)]
+            found += [(a, b) for a, b in ranges if a < b and not (a <= verb.i < b)
+                      and not any(x <= a and b <= y for x, y in found)]
+        return found or self.loose_contents(verb)
 
     def loose_contents(self, verb: Any) -> list[tuple[int, int]]:
         """No clausal complement: a parenthetical "The complaints, she said, were handled ..." says
@@ -188,6 +201,8 @@ class Attributor:
                 continue
             who = self.speaker_token(token)
             speaker = self.refs.resolve(who) if who is not None else None
+            if speaker is None:
+                speaker = self.document_speaker(token)
             ranges = [] if lemma in QUOTE_ONLY_VERBS else self.contents(token)
             if not ranges and lemma in CONSTRUCTION_VERBS:
                 ranges = [self.trimmed(a, b) for a, b in object_contents(token, self.quoted)]
@@ -196,6 +211,12 @@ class Attributor:
                 speakers = self.refs.person_speakers if self.refs.kind(speaker.entity) == "person" \
                     else self.refs.thing_speakers
                 speakers.append((token.i, speaker.entity))
+        for noun, who, content in noun_claims(self.doc):
+            if self.heading(noun) or self.quote_of(noun) is not None:
+                continue
+            start, end = self.trimmed(*content)
+            if start < end:
+                found.append(Event(noun, self.refs.resolve(who), (start, end), noun.lemma_.lower()))
         return found
 
     def governing_event(self, quote: Quote, events: dict[int, Event]) -> Event | None:

@@ -5,7 +5,7 @@
   speaking, and so are the paragraphs after it up to the next label;
 - an introduction ending in a colon ("Mr. Missini issued the following statement:", "she tweeted:")
   gives the next paragraph to its speaker, and the paragraphs after it while they go on in the
-  first person;
+  first person or open with a quotation mark;
 - interviews: the answers after each question paragraph ("...?") belong to the person the article
   says it interviews.
 """
@@ -177,8 +177,9 @@ class Paragraphs:
                 continue
             following = number + 1
             while following < len(self.spans) and not self.is_heading(following):
-                if following > number + 1 and not self.first_person(following):
-                    break
+                if following > number + 1 and not self.first_person(following) \
+                        and self.att.text[self.spans[following][0]] not in "\"\u201c":
+                    break  # the statement goes on while it speaks in the first person or in quotation marks
                 made = self.block(following, speaker.entity, speaker.via, "introduced by a colon")
                 if made is not None:
                     out.append(made)

@@ -14,7 +14,7 @@ say tell add warn argue claim insist state report find conclude confirm deny all
 explain write announce acknowledge admit estimate predict testify maintain contend assert stress
 reply respond recall complain reveal disclose concede declare emphasise emphasize observe counter
 comment show indicate caution agree believe fear accuse describe call dismiss write tweet post
-dispute reject refute contest
+dispute reject refute contest recommend
 """)
 # Speech verbs whose complement is what the speaker rejects: the claim text says so.
 DENIALS = frozenset({"deny", "dispute", "reject", "refute", "dismiss", "contest"})
@@ -58,7 +58,7 @@ record examiner sentinel independent press broadcasting tv radio magazine
 JOURNAL_CUES = frozenset({"journal", "annals", "proceedings", "lancet", "bulletin", "review", "letters"})
 # Generic nouns standing for a document whose findings are reported ("the study found").
 DOCUMENT_NOUNS = words("""
-study report paper survey audit review analysis investigation inquiry research findings assessment
+study report paper survey audit review analysis investigation inquiry research findings finding assessment
 document letter statement memo lawsuit suit complaint petition filing indictment ruling judgment
 verdict affidavit
 """)

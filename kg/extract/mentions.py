@@ -30,7 +30,7 @@ from kg.extract.lexicon import (
     SPEECH_VERBS,
 )
 from kg.extract.model import FoundEntity, Mention, Span
-from kg.extract.names import extend, governments, pieces
+from kg.extract.names import extend, governments, journals, pieces
 from kg.extract.textnorm import NormalText
 
 _KEEP = {"PERSON", "ORG", "PUBLICATION", "GPE", "NORP", "WORK_OF_ART", "LOC", "FAC", "PRODUCT", "EVENT", "LAW"}
@@ -95,7 +95,7 @@ def _label(doc: Any, c: Cand, surnames_alone: set[str]) -> str | None:
     after = doc[c.end] if c.end < len(doc) else None
     if c.label == "PUBLICATION":
         return c.label
-    if c.kind in ("government", "initials"):
+    if c.kind in ("government", "initials", "journal"):
         return "ORG"
     if not _capital(tokens[0]) or c.label == "NORP":
         return None
@@ -184,6 +184,9 @@ def candidates(doc: Any) -> list[Cand]:
     reach = 0  # tokens before this are part of a name already
     for span in governments(doc, sent_end):
         out.append(Cand(span[0], span[1], "ORG", doc[span[0]:span[1]].text, sent_no[span[0]], kind="government"))
+    for first, stop in journals(doc, sent_end):
+        if not any(c.start < stop and first < c.end for c in out):
+            out.append(Cand(first, stop, "ORG", doc[first:stop].text, sent_no[first], kind="journal"))
     taken = {i for c in out for i in range(c.start, c.end)}
     for ent in doc.ents:
         if ent.label_ not in _KEEP or ent.start < reach or any(i in taken for i in range(ent.start, ent.end)):
@@ -396,7 +399,8 @@ def mentions(doc: Any, norm: NormalText, original: str, cands: list[Cand],
             continue
         start, end = norm.span(doc[c.start].idx, doc[c.end - 1].idx + len(doc[c.end - 1].text))
         entity.mentions.append(Mention(Span(start, end, original[start:end]), c.label, c.sentence))
+    journal = {c.entity for c in cands if c.kind == "journal"}
     for entity in entities:
         entity.mentions.sort(key=lambda m: m.span.start)
         if entity.kind == "organization":
-            entity.org_kind = org_kind(entity.name)
+            entity.org_kind = "Journal" if entity.key in journal else org_kind(entity.name)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kg.extract.lexicon import JOURNAL_CUES, ORG_HEADS
+from kg.extract.lexicon import DOCUMENT_NOUNS, JOURNAL_CUES, ORG_HEADS
 
 _LINKS = {"of", "for", "on", "against"}
 _INSIDE = {"of", "for", "and", "&", "the", "on", "de", "du", "des", "la", "le"}
@@ -91,7 +91,8 @@ def _cut(doc: Any, i: int, begin: int, end: int) -> bool:
     """Where a span falls apart: "the Department's | Tax Division", "..., Planners | , Association for ..."."""
     token = doc[i]
     if token.text in _POSSESSIVE:
-        return _capitalised(doc[i + 1]) and doc[i - 1].lower_ in ORG_HEADS
+        before = doc[i - 1]  # "the Department's Tax Division", "the UN's Commission of Inquiry"
+        return _capitalised(doc[i + 1]) and (before.lower_ in ORG_HEADS or (before.is_upper and len(before) > 1))
     return token.text == "," and (doc[i + 1].lower_ in ORG_HEADS or doc[i - 1].lower_ in ORG_HEADS) \
         and i - begin >= 2 and end - i >= 3
 
@@ -167,3 +168,28 @@ def _stems(name: str) -> set[str]:
 def same_country(a: str, b: str) -> bool:
     """"Iranian" and "Iran", "Chinese" and "China", "Afghan" and "Afghanistan": one country."""
     return bool(_stems(a) & _stems(b))
+
+
+_WHEN = frozenset({"online", "today", "yesterday", "recently", "this", "last", "week", "month", "year", "on"})
+
+
+def journals(doc: Any, sent_end: list[int]) -> list[tuple[int, int]]:
+    """"published (online today) in (the journal) Nature": the capitalised name a paper appeared in."""
+    out = []
+    for token in doc:
+        if token.lemma_.lower() != "publish" or token.pos_ != "VERB":
+            continue
+        i, end = token.i + 1, sent_end[token.i]
+        while i < end and (doc[i].lower_ in _WHEN or doc[i].ent_type_ in ("DATE", "TIME") or doc[i].is_digit):
+            i += 1
+        if i >= end or doc[i].lower_ != "in":
+            continue
+        i += 1
+        if i < end and doc[i].lower_ == "the" and i + 1 < end and doc[i + 1].lower_ == "journal":
+            i += 2
+        stop = _run(doc, i, end)
+        paper = (token.dep_ == "acl" and token.head.lemma_.lower() in DOCUMENT_NOUNS) or any(
+            c.dep_ == "nsubjpass" and c.lemma_.lower() in DOCUMENT_NOUNS for c in token.children)
+        if stop > i and (paper or not _place_only(doc, i, stop)):  # "a paper published in Nature"
+            out.append((i - 1 if doc[i - 1].text == "The" else i, stop))
+    return out

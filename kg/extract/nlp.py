@@ -30,6 +30,7 @@ _SP = r"[^\S\n]"  # a space within a paragraph: a definition never spans a parag
 _ACRONYM = re.compile(rf"\b((?:{_CAP}{_SP}+(?:{_CONNECTORS}{_SP}+)*)+{_CAP})"
                       rf"{_SP}*\({_SP}*([A-Z][A-Za-z&]{{1,11}}){_SP}*\)")
 _DOC_NOUNS = r"(?:report|study|survey|paper|book|documentary|film|investigation|analysis|review|briefing|audit)"
+_DASHES = ("-", "\u2013", "\u2014", "--")
 _Q_OPEN, _Q_CLOSE = "\"\u201c", "\"\u201d"
 _TITLE_BEFORE = re.compile(rf"[{_Q_OPEN}]([A-Z][^\"\u201c\u201d\n]{{1,100}}?)[,.]?[{_Q_CLOSE}],?\s+(?:an?|the|its)\s+"
                            rf"(?:[a-z-]+\s+){{0,3}}{_DOC_NOUNS}\b")
@@ -62,10 +63,18 @@ def _register() -> None:
 
     @Language.component("kg_paragraphs")
     def paragraphs(doc: Doc) -> Doc:
+        starts = [0]
         for token in doc[1:]:
             previous = doc[token.i - 1]
             if "\n" in previous.text_with_ws and not token.is_space:
                 token.is_sent_start = True
+                starts.append(token.i)
+        for start in starts:  # a dateline "WASHINGTON, D.C. - " is not the subject of what follows
+            end = start
+            while end < len(doc) and end - start < 6 and (doc[end].is_upper or doc[end].text in (",", ".")):
+                end += 1
+            if start < end < len(doc) - 1 and doc[end].text in _DASHES and doc[start].is_upper and len(doc[start]) > 1:
+                doc[end + 1].is_sent_start = True
         return doc
 
     @Language.component("kg_acronyms")

@@ -5,7 +5,9 @@
 - "accused X of Y": "X of Y";
 - "described X as Y", "called X Y", "what he called Y": "X as Y", "Y";
 - "spoke of / warned about Y": "Y";
-- "expressed (his) concern that / alarm over Y": "Y".
+- "expressed (his) concern that / alarm over Y": "Y";
+- nouns that carry a claim: "<X>'s claim that Y", "X gave his assessment that Y", "X is of the view
+  that Y", "X agreed with the assessment that Y": X claims Y.
 Each returns token ranges (end exclusive); none is used when the object holds a quotation (that
 is a direct quote) or is a pronoun.
 """
@@ -25,6 +27,11 @@ EXPRESSING = frozenset({"express", "voice", "register"})
 CONSTRUCTION_VERBS = OBJECT_VERBS | ACCUSING | AS_VERBS | ABOUT_VERBS | EXPRESSING
 
 Span = tuple[int, int]
+# Nouns that carry what someone holds: "X's claim that ...", "gave his assessment that ...", "is of
+# the view that ...", "agreed with the assessment that ...".
+CLAIM_NOUNS = frozenset({"claim", "assertion", "assessment", "view", "belief", "opinion", "position", "argument",
+                         "conclusion", "insistence", "warning", "promise", "contention", "statement", "verdict"})
+_SHARING = frozenset({"be", "agree", "share", "endorse", "give", "express", "reiterate", "repeat", "voice"})
 
 
 def _child(token: Any, deps: tuple[str, ...], words: tuple[str, ...] | None = None) -> Any | None:
@@ -88,3 +95,32 @@ def object_contents(verb: Any, quoted: Callable[[int, int], bool]) -> list[Span]
     if found is None or found[1] - found[0] < 2 or quoted(*found):
         return []
     return [found]
+
+
+def _that_clause(noun: Any) -> Any | None:
+    for child in noun.children:
+        if child.dep_ in ("acl", "ccomp", "appos") and any(t.dep_ == "mark" and t.lower_ == "that"
+                                                            for t in child.children):
+            return child
+    return None
+
+
+def noun_claims(doc: Any) -> list[tuple[Any, Any, Span]]:
+    """(noun, speaker token, content range) for "<X>'s claim that Y", "X gave his assessment that Y",
+    "X is of the view that Y", "X agreed with the assessment that Y"."""
+    out = []
+    for noun in doc:
+        if noun.lemma_.lower() not in CLAIM_NOUNS or noun.pos_ != "NOUN":
+            continue
+        clause = _that_clause(noun)
+        if clause is None:
+            continue
+        speaker = next((c for c in noun.children if c.dep_ == "poss"), None)
+        head = noun.head
+        if head.dep_ == "prep" and head.lower_ in ("of", "with"):
+            head = head.head
+        if speaker is None and head.lemma_.lower() in _SHARING and head.pos_ in ("VERB", "AUX"):
+            speaker = next((c for c in head.children if c.dep_ == "nsubj"), None)
+        if speaker is not None:
+            out.append((noun, speaker, (clause.left_edge.i + 1, clause.right_edge.i + 1)))
+    return out

@@ -2,8 +2,8 @@
 
 A quotation left open at the end of a paragraph continues when the next paragraph opens with a
 quotation mark (the English convention for quotes over several paragraphs) and ends with its
-paragraph; any other open or stray mark is reported as unbalanced and ignored: a guess at where it
-ends would attribute the wrong words.
+paragraph; so does one that opens the last paragraph of a text cut short. Any other open or stray
+mark is reported as unbalanced and ignored: a guess at where it ends would attribute the wrong words.
 """
 
 from __future__ import annotations
@@ -48,7 +48,8 @@ def find_quotes(text: str) -> tuple[list[Quote], list[int]]:
             elif char == CLOSING:
                 unbalanced.append(offset)
         following = paragraphs[number + 1].lstrip() if number + 1 < len(paragraphs) else ""
-        if open_at is not None and following[:1] in (OPENING, STRAIGHT):
+        opens_paragraph = open_at is not None and not paragraph[:open_at - position].strip()
+        if open_at is not None and (following[:1] in (OPENING, STRAIGHT) or (opens_paragraph and not following)):
             quotes.append(Quote(open_at, position + len(paragraph) + 1))  # runs on into the next paragraph
         elif open_at is not None:
             unbalanced.append(open_at)

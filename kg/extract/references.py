@@ -10,6 +10,7 @@ goes to the person that role was given to by an apposition elsewhere in the arti
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +22,7 @@ from kg.extract.lexicon import (
     MEDIA_NOUNS,
     ORG_NOUNS,
     ORG_TYPE_NOUNS,
+    ROLE_NOUNS,
     SPOKES_NOUNS,
     STAFF_NOUNS,
 )
@@ -40,6 +42,18 @@ _MEDIA = {"NewsOutlet", "Journal"}  # outlets report; "the company" is never the
 _OWNER_NOUNS = SPOKES_NOUNS | STAFF_NOUNS
 
 
+LEGAL_NOUNS = frozenset({"complaint", "suit", "lawsuit", "motion", "paper", "filing", "petition", "indictment",
+                         "brief", "affidavit", "injunction"})
+_STATEMENTS = frozenset({"statement", "release", "communique", "communiqué", "letter", "memo"})
+_ARTICLES = frozenset({"article", "story"})
+_FILING = frozenset({"file", "bring", "submit", "lodge", "serve"})
+
+
+def _name_words(name: str) -> frozenset[str]:
+    """"Department of Justice" and "Justice Department" are written with the same words."""
+    return frozenset(w for w in re.findall(r"[\w']+", name.casefold()) if w not in ("of", "the", "for", "and"))
+
+
 @dataclass
 class Resolved:
     entity: int
@@ -47,8 +61,10 @@ class Resolved:
 
 
 class References:
-    def __init__(self, doc: Any, cands: list[Cand], entities: list[FoundEntity]) -> None:
+    def __init__(self, doc: Any, cands: list[Cand], entities: list[FoundEntity], publisher: str | None = None) -> None:
         self.doc = doc
+        self.publisher = publisher
+        self.breaks = [m.start() for m in re.finditer("\n\n", doc.text)]
         self.entities = {e.key: e for e in entities}
         self.token_entity: dict[int, int] = {}
         self.positions: list[tuple[int, int]] = []  # (token start, entity key), sorted
@@ -73,17 +89,32 @@ class References:
             if entity.kind == "person" and entity.gender is None:
                 entity.gender = self._role_gender(entity.key)
 
+    def paragraph(self, i: int) -> int:
+        """Paragraph number of token ``i``: a quotation's "he said" may close a long paragraph."""
+        return bisect.bisect_right(self.breaks, self.doc[i].idx)
+
     def _role_nouns(self) -> dict[str, int | None]:
-        """"The aide, Thomas Wren" / "Thomas Wren, the aide": role noun -> person (None if ambiguous)."""
+        """"The aide, Thomas Wren" / "Thomas Wren, the aide" / "Secretary of State Antony Blinken",
+        "spokesman Victor Reider": role noun -> person (None if ambiguous)."""
         out: dict[str, int | None] = {}
+
+        def give(lemma: str, key: int) -> None:
+            out[lemma] = key if out.get(lemma, key) == key else None
+
         for token in self.doc:
             key = self.token_entity.get(token.i)
-            if key is None or self.entities[key].kind != "person" or token.dep_ != "appos":
+            if key is None or self.entities[key].kind != "person":
                 continue
-            head = token.head
-            if head.pos_ == "NOUN":
-                lemma = head.lemma_.lower()
-                out[lemma] = key if out.get(lemma, key) == key else None
+            if token.dep_ == "appos" and token.head.pos_ == "NOUN":
+                give(token.head.lemma_.lower(), key)
+            if token.i and self.token_entity.get(token.i - 1) != key:  # the first word of a mention
+                for back in range(token.i - 1, max(-1, token.i - 5), -1):
+                    word = self.doc[back]
+                    if word.is_punct or self.token_entity.get(back) is not None:
+                        break
+                    if word.lower_ in ROLE_NOUNS:
+                        give(word.lower_, key)
+                        break
         return out
 
     def _role_gender(self, key: int) -> str | None:
@@ -151,7 +182,7 @@ class References:
             if self.strict and (lemma not in _GENERIC_ORG_NOUNS or modified):
                 return self._named_org(token.i, lemma)  # "the committee" is not just any organization
             return self._org(token.i, lemma)
-        person = self.roles.get(lemma)
+        person = self.roles.get(lemma) if token.tag_ not in ("NNS", "NNPS") else None  # "prosecutors" are several
         if person is not None:
             return Resolved(person, "role")
         return None
@@ -174,7 +205,8 @@ class References:
                     and main:
                 entity.gender = gender
                 return Resolved(key, "pronoun")
-        spoke = [key for i, key in self.person_speakers if i < token.i and now - self.sent_no[i] <= 2]
+        spoke = [key for i, key in self.person_speakers if i < token.i and (now - self.sent_no[i] <= 2 or (
+            self.paragraph(token.i) - self.paragraph(i) <= 1 and now - self.sent_no[i] <= 8))]
         if spoke and self.entities[spoke[-1]].gender in (None, gender):
             self.entities[spoke[-1]].gender = gender
             return Resolved(spoke[-1], "pronoun")
@@ -236,6 +268,40 @@ class References:
                 entity = self.entities[key]
                 if entity.kind == wanted or entity.org_kind == wanted:
                     return Resolved(key, "noun")
+        lemma = noun.lemma_.lower()
+        if lemma in LEGAL_NOUNS:
+            return self._filer(index) or self._publisher()
+        if lemma in _STATEMENTS:  # "In a press statement, the MDC said ... The statement added that ..."
+            spoke = [(i, key) for i, key in self.thing_speakers + self.person_speakers
+                     if i < index and self.sent_no[index] - self.sent_no[i] <= 3]
+            return Resolved(max(spoke)[1], "noun") if spoke else None
+        if lemma in _ARTICLES:  # "According to the article, ..." is the outlet that wrote it
+            outlet = next((k for k in before if self.entities[k].org_kind == "NewsOutlet"), None)
+            return Resolved(outlet, "noun") if outlet is not None else None
+        return None
+
+    def _filer(self, index: int) -> Resolved | None:
+        """Who filed the papers: the subject of an earlier "filed/brought a suit/complaint/papers"."""
+        for token in reversed(self.doc[:index]):
+            if token.lemma_.lower() not in _FILING or token.pos_ != "VERB":
+                continue
+            if not any(c.dep_ == "dobj" and c.lemma_.lower() in DOCUMENT_NOUNS for c in token.children):
+                continue
+            subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
+            found = self.resolve(subject) if subject is not None else None
+            if found is not None and self.kind(found.entity) == "organization":
+                return Resolved(found.entity, "noun")
+        return None
+
+    def _publisher(self) -> Resolved | None:
+        """The organization that published the article, when the article names it: its own filings
+        ("according to the government complaint") are its words."""
+        if not self.publisher:
+            return None
+        wanted = _name_words(self.publisher)
+        for entity in self.entities.values():
+            if entity.kind == "organization" and any(_name_words(n) == wanted for n in (entity.name, *entity.aliases)):
+                return Resolved(entity.key, "noun")
         return None
 
     def _named_org(self, index: int, noun: str) -> Resolved | None:

@@ -48,7 +48,7 @@ def analyse(doc: Any, norm: NormalText, original: str, meta: ArticleMeta) -> Ext
     entities = link(doc, cands, dict(doc.user_data.get("kg_acronyms", {})), heads, frozenset(label_names(norm.text)))
     mentions(doc, norm, original, cands, entities)
     result.entities = entities
-    refs = References(doc, cands, entities)
+    refs = References(doc, cands, entities, meta.publisher)
     quotes, unbalanced = find_quotes(norm.text)
     if unbalanced:
         where = line_of(original, norm.span(unbalanced[0], unbalanced[0] + 1)[0])
