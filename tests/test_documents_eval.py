@@ -37,5 +37,6 @@ def test_each_document_form_scores_exactly_like_the_plain_text(tmp_path: Path, k
     plain = evaluate_dir(_folder(tmp_path, "txt"))
     document = evaluate_dir(_folder(tmp_path, kind))
     assert document.articles == plain.articles == 3
-    assert {k: (s.tp, s.fp, s.fn) for k, s in document.scores.items()} == \
-        {k: (s.tp, s.fp, s.fn) for k, s in plain.scores.items()}
+    # entities, claims and roles; title/byline (meta/...) legitimately differ: a PDF or e-mail carries its own date
+    assert {k: (s.tp, s.fp, s.fn) for k, s in document.scores.items() if not k.startswith("meta/")} == \
+        {k: (s.tp, s.fp, s.fn) for k, s in plain.scores.items() if not k.startswith("meta/")}
