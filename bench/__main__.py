@@ -3,7 +3,7 @@
     python -m bench [--sizes 100000,1000000] [--10m] [--quick] [--only NAME[,NAME]] [--out PATH]
 
 Runs each script in ``bench/`` as its own process with ``--json PATH`` (ingest, remote, query,
-export, view, extraction, loop, resolve: each compares kg with its anchor side by side in one run),
+export, view, extraction, loop, resolve, cluster: each compares kg with its anchor side by side in one run),
 collects their result rows and prints one table of ratios and peak RSS, headed by the machine and
 the load average before and after. A script that is missing or fails becomes a failed row naming
 the last line of its error output, and the table is still written. ``--quick`` runs small sizes
@@ -69,6 +69,8 @@ SCRIPTS = (
     Script("loop", "loop.py", lambda p: ["--sizes", "10000" if p.quick else "300000,1000000"]),
     Script("resolve", "resolve.py", lambda p: ["--sizes", "1000,10000" if p.quick else "10000,100000,1000000",
                                                "--out", str(Path(tempfile.gettempdir()) / "kg-bench-resolve.md")]),
+    Script("cluster", "cluster.py", lambda p: ["--articles", "40", "--rss-articles", "0", "--repeat", "1"] if p.quick
+           else []),
 )
 
 

@@ -43,6 +43,13 @@ class StoreLockedError(StoreError):
     """A second writer tried to open a store that another process is writing."""
 
 
+class ClusterError(KgError):
+    """The cluster preparing the sources failed as a whole (unreachable, lost, or its workers run
+    other versions): the build stops before anything is written."""
+
+    exit_code = 1
+
+
 class ValidationFailed(KgError):
     """The store's graph does not conform to the SHACL shapes."""
 

@@ -18,7 +18,7 @@ from kg.synth import world as synth
 @pytest.fixture(scope="module")
 def case_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     directory = tmp_path_factory.mktemp("parallel") / "case"
-    synth.generate(130_000, 2, directory, articles=False)  # three JSON batches besides the YAML and CSV files
+    synth.generate(130_000, 2, directory, articles=0)  # three JSON batches besides the YAML and CSV files
     (directory / "broken.json").write_text('{"people": [{"id": "x"}]}', encoding="utf-8")
     return directory
 

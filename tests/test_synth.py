@@ -97,13 +97,10 @@ def test_articles_come_in_three_formats_and_extraction_finds_their_people_and_cl
     files = dict(item for n in range(1, 13) for item in newsroom.article(n))
     suffixes = {name.rsplit(".", 1)[1] for name in files}
     assert suffixes == {"txt", "md", "html", "yaml"}  # yaml: the sidecars of some plain-text articles
-    (tmp_path / "articles").mkdir()
-    for name, data in files.items():
-        (tmp_path / name).write_bytes(data)
     for name, data in files.items():
         if name.endswith(".meta.yaml"):
             continue
-        source = load_article_source(tmp_path / name, data, name)
+        source = load_article_source(tmp_path / name, data, files.get(name.rsplit('.', 1)[0] + '.meta.yaml'), name)
         described = not name.endswith(".txt") or name[:-4] + ".meta.yaml" in files  # a bare clipping has no meta
         assert not described or (source.article.meta.publisher and source.article.meta.date), name
         kinds = {e.kind for e in source.case.entities.values()}

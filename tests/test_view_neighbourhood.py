@@ -21,7 +21,7 @@ from kg.synth import world as synth
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KgStore]:
     folder = tmp_path_factory.mktemp("neighbourhood")
-    synth.generate(6_000, 3, folder / "case", articles=False)
+    synth.generate(6_000, 3, folder / "case", articles=0)
     with KgStore.open(folder / "store") as opened:
         assert not pipeline.ingest(opened, [*HARBOR_FILES, *sorted((folder / "case").rglob("*.*"))], None).failed
         yield opened

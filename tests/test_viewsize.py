@@ -18,7 +18,7 @@ from kg.synth import world as synth
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> KgStore:
     directory = tmp_path_factory.mktemp("viewsize") / "case"
-    synth.generate(4_000, 8, directory, articles=False)
+    synth.generate(4_000, 8, directory, articles=0)
     built = KgStore.in_memory()
     assert not pipeline.build(built, directory).failed
     return built

@@ -33,13 +33,13 @@ import pyoxigraph as ox
 
 from kg.build import cache as cache_module
 from kg.build import outputs, runs
-from kg.build.parallel import prepare_in_order
+from kg.build.parallel import Executor, prepare_in_order
 from kg.build.pipeline import Outcome, Report, remove_stale_spills, with_parts
 from kg.build.resolution import apply_to_source
-from kg.build.sources import PreparedSource, discover, source_name
+from kg.build.sources import UNFORESEEN, PreparedSource, discover, source_name, unforeseen
 from kg.build.stages import Stages
 from kg.build.state import BuildState, SourceState, Stat, current_snapshot, file_stat, forget, output_stat, state_dir
-from kg.errors import InputError, KgError
+from kg.errors import ClusterError, InputError, KgError
 from kg.export.rdf import prefixes as export_prefixes
 from kg.export.rdf import sort_key, sort_row
 from kg.ingest.article import ARTICLE_SUFFIXES, sidecar_of
@@ -139,9 +139,9 @@ def _trusted_state(store_path: Path | None, directory: Path) -> BuildState | Non
 
 class _Build:
     def __init__(self, store: KgStore, directory: Path, curation: Path, stages: Stages, prune: bool,
-                 follow_symlinks: bool) -> None:
+                 follow_symlinks: bool, executor: Executor | None = None) -> None:
         self.store, self.directory, self.curation, self.stages, self.prune = store, directory, curation, stages, prune
-        self.follow_symlinks = follow_symlinks
+        self.follow_symlinks, self.executor = follow_symlinks, executor
         self.failed: set[str] = set()
         self.report = Report()
         state = _trusted_state(store.path, directory) if prune else None
@@ -219,16 +219,16 @@ class _Build:
         stats = {name: stat for _, name, stat in todo}
         with self.stages.stage("prepare", total=len(todo)):
             for path, name, ready in prepare_in_order([p for p, _, _ in todo], self.directory, self.store.minter,
-                                                      spill):
+                                                      spill, self.executor):
                 try:
-                    prepared = ready()
+                    prepared = ready()  # ahead, in worker processes or on a Dask cluster
+                except ClusterError:
+                    raise  # not this source's failure: the build stops before anything is written
                 except KgError as exc:
                     self._failed(name, exc)
                     continue
-                except (ValueError, TypeError, LookupError, RecursionError, MemoryError, OSError) as exc:
-                    detail = " ".join(str(exc).split())[:200]
-                    self._failed(name, KgError(f"{path}: could not be read ({type(exc).__name__}: {detail}); "
-                                               "this is a bug in kg, please report it"))
+                except UNFORESEEN as exc:  # a parser tripped on input we did not foresee: keep going
+                    self._failed(name, unforeseen(path, exc))
                     continue
                 finally:
                     self.stages.advance()
@@ -356,10 +356,12 @@ def _forget_frames(error: BaseException | None) -> None:
 
 
 def build(store: KgStore, directory: Path, curation: Path, out: Outputs | None = None, prune: bool = True,
-          stages: Stages | None = None, follow_symlinks: bool = False) -> BuildResult:
-    """Make the store (and, with ``out``, graph.ttl, graph.trig and graph.html) match ``directory``."""
+          stages: Stages | None = None, follow_symlinks: bool = False, executor: Executor | None = None,
+          ) -> BuildResult:
+    """Make the store (and, with ``out``, graph.ttl, graph.trig and graph.html) match ``directory``;
+    ``executor`` prepares the sources (default: this machine's processes; kg.build.remote's Dask one)."""
     stages = stages or Stages()
-    job = _Build(store, directory, curation, stages, prune, follow_symlinks)
+    job = _Build(store, directory, curation, stages, prune, follow_symlinks, executor)
     remove_stale_spills()
     scratch = Path(tempfile.mkdtemp(prefix="kg-build-state-")) if job.folder is None else None
     cache = cache_module.PreparedCache(job.folder or scratch or Path())

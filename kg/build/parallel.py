@@ -20,6 +20,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from types import TracebackType
+from typing import Protocol
 
 from kg.build.sources import PreparedSource, prepare_spilled, source_name
 from kg.iris import Minter
@@ -37,7 +38,7 @@ def _size(path: Path) -> int:
 
 
 @contextlib.contextmanager
-def _plain_main() -> Iterator[None]:
+def plain_main() -> Iterator[None]:
     """While workers start: a spawned worker imports the parent's ``__main__`` (re-running a caller's
     script that has no ``if __name__ == "__main__"`` guard, or importing all of kg.cli); with a bare
     stand-in it imports only what the pickled tasks name (kg.build.sources)."""
@@ -81,7 +82,7 @@ class Preparer:
         assert self.pool is not None
         while len(self.ahead) < self.window and self.position + len(self.ahead) < len(self.jobs):
             path, name = self.jobs[self.position + len(self.ahead)]
-            with _plain_main():  # a submit may start a worker process
+            with plain_main():  # a submit may start a worker process
                 self.ahead.append(self.pool.submit(prepare_spilled, path, name, self.minter, self.spill_dir))
 
     def next(self) -> PreparedSource:
@@ -116,12 +117,29 @@ class Preparer:
         self.close()
 
 
+class Preparing(Protocol):
+    """What an executor hands the pipeline: the prepared sources of its jobs, one ``next()`` each,
+    in job order (raising what preparing that one raised); ``close()`` stops the rest."""
+
+    def next(self) -> PreparedSource: ...
+
+    def close(self) -> None: ...
+
+
+# Makes the Preparing for ``(path, source name)`` jobs: the local Preparer, or a cluster's
+# (kg.build.cluster.DaskExecutor).
+Executor = Callable[[Sequence[tuple[Path, str]], Minter, Path | None], Preparing]
+
+
 def prepare_in_order(paths: Iterable[Path], root: Path | None, minter: Minter, spill_dir: Path | None = None,
-                     ) -> Iterator[tuple[Path, str, Callable[[], PreparedSource]]]:
+                     executor: Executor | None = None) -> Iterator[tuple[Path, str, Callable[[], PreparedSource]]]:
     """``(path, source name, ready)`` for each path in order; ``ready()`` returns the prepared source
     (spilled into ``spill_dir`` when given) or raises what preparing it raised. Call it once per
-    item, before asking for the next."""
+    item, before asking for the next. ``executor`` prepares them (default: :class:`Preparer`)."""
     jobs = [(path, source_name(path, root)) for path in paths]
-    with Preparer(jobs, minter, spill_dir) as preparer:
+    preparer = (executor or Preparer)(jobs, minter, spill_dir)
+    try:
         for path, name in jobs:
             yield path, name, preparer.next
+    finally:
+        preparer.close()

@@ -20,10 +20,10 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.build.parallel import prepare_in_order
+from kg.build.parallel import Executor, prepare_in_order
 from kg.build.resolution import apply_to_source, resolve_sources
-from kg.build.sources import PreparedSource, source_name
-from kg.errors import InputError, KgError
+from kg.build.sources import UNFORESEEN, PreparedSource, source_name, unforeseen
+from kg.errors import ClusterError, InputError, KgError
 from kg.ingest.article import ARTICLE_SUFFIXES, SIDECAR_SUFFIX, articles_of, is_sidecar
 from kg.resolve.stored import context_mentions, stored_entities
 from kg.store import KgStore
@@ -58,10 +58,11 @@ class Report:
 
 
 def ingest(store: KgStore, paths: Iterable[Path], root: Path | None = None, curation: Path | None = None,
-           leaving: frozenset[str] = frozenset()) -> Report:
+           leaving: frozenset[str] = frozenset(), executor: Executor | None = None) -> Report:
     """Add or replace each file's source graph; failures are collected, not raised.
 
-    All files are prepared first, then their entities are resolved together (with the entities of
+    All files are prepared first (by ``executor``: the local process pool unless another is given,
+    such as a Dask cluster's), then their entities are resolved together (with the entities of
     the other sources in the store, except those ``leaving`` it, and the decisions in ``curation``),
     then each is written."""
     report = Report()
@@ -69,7 +70,7 @@ def ingest(store: KgStore, paths: Iterable[Path], root: Path | None = None, cura
     remove_stale_spills()
     with tempfile.TemporaryDirectory(prefix=f"{_SPILL_PREFIX}{os.getpid()}-") as spill:  # removed with its files
         waiting: list[tuple[int, PreparedSource]] = []
-        _prepare_all(store, paths, root, Path(spill), report, waiting)
+        _prepare_all(store, paths, root, Path(spill), report, waiting, executor)
         messages = {p.name for _, p in waiting if p.media_type == "message/rfc822"}
         _resolve_and_write(store, report, waiting, curation, leaving)
     _retract_old_parts(store, report, {n for n in messages if n not in {o.name for o in report.failed}})
@@ -117,18 +118,17 @@ def _alive(pid: int) -> bool:
 
 
 def _prepare_all(store: KgStore, paths: Iterable[Path], root: Path | None, spill: Path, report: Report,
-                 waiting: list[tuple[int, PreparedSource]]) -> None:
-    for path, name, ready in prepare_in_order(paths, root, store.minter, spill):
+                 waiting: list[tuple[int, PreparedSource]], executor: Executor | None) -> None:
+    for path, name, ready in prepare_in_order(paths, root, store.minter, spill, executor):
         try:
             prepared = ready()  # parsed and validated ahead, in worker processes, for large builds
+        except ClusterError:
+            raise  # not this source's failure: the build stops, nothing written
         except KgError as exc:
             report.outcomes.append(Outcome(name, "failed", error=exc))
             continue
-        except (ValueError, TypeError, LookupError, RecursionError, MemoryError, OSError) as exc:
-            # A parser tripped on input we did not foresee: report it against this file, keep going.
-            detail = " ".join(str(exc).split())[:200]
-            report.outcomes.append(Outcome(name, "failed", error=KgError(
-                f"{path}: could not be read ({type(exc).__name__}: {detail}); this is a bug in kg, please report it")))
+        except UNFORESEEN as exc:  # a parser tripped on input we did not foresee: keep going
+            report.outcomes.append(Outcome(name, "failed", error=unforeseen(path, exc)))
             continue
         for source in with_parts(prepared, report):
             if isinstance(source, PreparedSource):
@@ -196,7 +196,8 @@ def _write(store: KgStore, report: Report, index: int, prepared: PreparedSource)
     prepared.discard()
 
 
-def build(store: KgStore, directory: Path, prune: bool = True, follow_symlinks: bool = False) -> Report:
+def build(store: KgStore, directory: Path, prune: bool = True, follow_symlinks: bool = False,
+          executor: Executor | None = None) -> Report:
     """Make the store match ``directory``: ingest new and changed sources, skip unchanged ones,
     and (with ``prune``) retract sources whose file is gone. A file that fails keeps its last
     good version in the store; a symbolic link that leaves the folder, or a special file, is
@@ -205,4 +206,4 @@ def build(store: KgStore, directory: Path, prune: bool = True, follow_symlinks: 
     from kg.build import curationfile, incremental
 
     return incremental.build(store, directory, curationfile.choose(directory).path, prune=prune,
-                             follow_symlinks=follow_symlinks).report
+                             follow_symlinks=follow_symlinks, executor=executor).report

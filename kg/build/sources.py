@@ -14,7 +14,7 @@ from pathlib import Path
 
 from kg import __version__, vocab
 from kg.errors import InputError, KgError
-from kg.ingest.article import ARTICLE_SUFFIXES, is_sidecar
+from kg.ingest.article import ARTICLE_SUFFIXES, is_sidecar, read_sidecar
 from kg.ingest.article import MEDIA_TYPES as ARTICLE_MEDIA_TYPES
 from kg.ingest.casefile import CASE_FILE_SUFFIXES, parse_case_text
 from kg.ingest.casemodel import Case, read_case
@@ -60,7 +60,7 @@ class PreparedSource:
         mentions, which entity resolution needs for all sources at once, stay in memory."""
         for part in self.parts:
             part.spill(directory)
-        stem = directory / hashlib.sha256(self.name.encode("utf-8")).hexdigest()[:32]
+        stem = self.spill_stem(directory)
         if isinstance(self.sink, TripleSink):
             self.sink = self.sink.spill(stem.with_suffix(".nt"))
         if self.case is not None:
@@ -68,6 +68,10 @@ class PreparedSource:
             self.case_file = stem.with_suffix(".case")
             self.case_file.write_bytes(pickle.dumps(self.case, pickle.HIGHEST_PROTOCOL))
             self.case = None
+
+    def spill_stem(self, directory: Path) -> Path:
+        """Where in ``directory`` this source's spill files go (``STEM.nt``, ``STEM.case``)."""
+        return directory / hashlib.sha256(self.name.encode("utf-8")).hexdigest()[:32]
 
     def load_case(self) -> Case | None:
         """The validated records, read back from the build's own spill file if they were spilled."""
@@ -115,16 +119,32 @@ def source_name(path: Path, root: Path | None) -> str:
     return path.name
 
 
-def prepare(path: Path, name: str, minter: Minter, data: bytes | None = None,
-            parent: str | None = None) -> PreparedSource:
-    """Read, check and convert one file (``data``: its bytes, for a file inside another, whose
-    source IRI is ``parent``). Raises InputError naming the file and the problem."""
+def _checked_suffix(path: Path) -> str:
     suffix = path.suffix.lower()
     if suffix not in SOURCE_SUFFIXES:
         raise InputError(f"{path}: unsupported file type {suffix or '(none)'!r} "
                          f"(expected one of {', '.join(SOURCE_SUFFIXES)})")
+    return suffix
+
+
+def read_input(path: Path) -> tuple[bytes, bytes | None]:
+    """What :func:`prepare` needs from the folder: the file's bytes and its article sidecar's (or
+    None), with the errors :func:`prepare` gives for a file it cannot read."""
+    suffix = _checked_suffix(path)
+    return read_source_bytes(path), read_sidecar(path) if suffix in ARTICLE_SUFFIXES else None
+
+
+def prepare(path: Path, name: str, minter: Minter, data: bytes | None = None, sidecar: bytes | None = None,
+            parent: str | None = None) -> PreparedSource:
+    """Read, check and convert one file. Raises InputError naming the file and the problem.
+
+    With ``data`` (the file's bytes) and ``sidecar`` (its article sidecar's, or None) no file is
+    opened: ``path`` only names the source in messages and picks its reader, so a machine that
+    does not see the folder can prepare it (:mod:`kg.build.remote`), and a file inside another
+    (an e-mail's attachment, whose source IRI is ``parent``) can be read from the bytes it came in."""
     if data is None:
-        data = read_source_bytes(path)
+        data, sidecar = read_input(path)
+    suffix = _checked_suffix(path)
     digest = "sha256:" + hashlib.sha256(data).hexdigest()
     iri = minter.source(name)
     sink = TripleSink()
@@ -139,8 +159,8 @@ def prepare(path: Path, name: str, minter: Minter, data: bytes | None = None,
     elif suffix in ARTICLE_SUFFIXES:
         from kg.extract.source import article_triples, content_digest, load_article_source  # loads spaCy
 
-        digest = content_digest(path, data)
-        article = load_article_source(path, data, name)
+        digest = content_digest(data, sidecar)
+        article = load_article_source(path, data, sidecar, name)
         article_triples(article, iri, digest, minter, sink)
         title = article.article.meta.title
         case = article.case
@@ -169,9 +189,19 @@ def _prepare_part(message: PreparedSource, path: Path, attachment: Attachment, m
         message.notes.append(f"{inner}: attachment of a type kg does not read; left out")
         return
     try:
-        message.parts.append(prepare(inner, name, minter, attachment.data, message.iri))
+        message.parts.append(prepare(inner, name, minter, attachment.data, parent=message.iri))
     except KgError as exc:
         message.part_errors.append((name, exc))
+
+
+# What a parser may raise on input nobody foresaw: reported against that file, the build goes on.
+UNFORESEEN = (ValueError, TypeError, LookupError, RecursionError, MemoryError, OSError)
+
+
+def unforeseen(path: Path, exc: BaseException) -> KgError:
+    """One of :data:`UNFORESEEN` from preparing ``path``, as the error the report shows for it."""
+    detail = " ".join(str(exc).split())[:200]
+    return KgError(f"{path}: could not be read ({type(exc).__name__}: {detail}); this is a bug in kg, please report it")
 
 
 def prepare_spilled(path: Path, name: str, minter: Minter, spill_dir: Path | None) -> PreparedSource:

@@ -9,7 +9,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kg.cli import progress
-from kg.cli.common import Command, base_iri, follow_symlinks_argument, one_line, open_writer, store_location
+from kg.cli.common import (
+    Command,
+    base_iri,
+    cluster_arguments,
+    executor,
+    follow_symlinks_argument,
+    one_line,
+    open_writer,
+    store_location,
+)
 from kg.defaults import DEFAULT_NODE_LIMIT
 
 # Library modules are imported inside the handlers: `kg --help` and the query commands start
@@ -49,6 +58,7 @@ def build_arguments(p: argparse.ArgumentParser) -> None:
     follow_symlinks_argument(p)
     p.add_argument("--timings", action="store_true", help="print each stage's time on stderr, one line each")
     progress.add_options(p)
+    cluster_arguments(p)
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -76,11 +86,11 @@ def cmd_build(args: argparse.Namespace) -> int:
             _timings(args, stages)
             return 0
     title = f"case {directory.resolve().name}"
-    with open_writer(args) as store, (bars or contextlib.nullcontext()):
+    with open_writer(args) as store, executor(args) as prepare_on, (bars or contextlib.nullcontext()):
         result = incremental.build(store, directory, curation.path,
                                    incremental.Outputs(out, title, args.max_nodes),
                                    prune=not args.keep_missing, stages=stages,
-                                   follow_symlinks=args.follow_symlinks)
+                                   follow_symlinks=args.follow_symlinks, executor=prepare_on)
     if result.state is not None and location.path is not None:
         result.state.snapshot = current_snapshot(location.path)  # published as the store closed
         save(state_dir(location.path), result.state)
@@ -114,6 +124,7 @@ def ingest_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--root", metavar="DIR", help="name sources relative to DIR (default: data if the "
                    "file is under it, else the file name)")
     follow_symlinks_argument(p)
+    cluster_arguments(p)
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -125,9 +136,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         args.root = "data"
     root = Path(args.root) if args.root else None
     found = expand(args.files, is_source_name, args.follow_symlinks)
-    with open_writer(args) as store:
+    with open_writer(args) as store, executor(args) as prepare_on:
         curation = curationfile.choose(root, None).path if root else None
-        report = pipeline.ingest(store, found.files, root, curation)
+        report = pipeline.ingest(store, found.files, root, curation, executor=prepare_on)
     report.outcomes[:0] = [pipeline.Outcome(str(path), "failed", error=error) for path, error in found.refused]
     return _print_report(report)
 

@@ -4,17 +4,19 @@ base IRI, opening the store, one-line errors."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kg.errors import InputError
-from kg.store.location import Location, locate, require_store
+from kg.store.location import Location, config_table, locate, require_store
 
 if TYPE_CHECKING:
+    from kg.build.remote import DaskExecutor
     from kg.store import KgStore
 
 Handler = Callable[[argparse.Namespace], int]
@@ -73,6 +75,31 @@ def follow_symlinks_argument(p: argparse.ArgumentParser) -> None:
     p.add_argument("--follow-symlinks", action="store_true",
                    help="read symbolic links that lead out of a folder being read (default: refuse them, and "
                    "special files, with one line each)")
+
+
+def cluster_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--dask", metavar="ADDRESS",
+                   help="prepare the sources on a Dask cluster: its scheduler (tcp://host:8786), or local:N for N "
+                   "worker processes here (default: kg.toml's [cluster] dask, else this machine's processes)")
+    p.add_argument("--dask-shared-path", action="store_true",
+                   help="the workers read each source at its absolute path here (a file system they share), "
+                   "instead of getting its bytes with the task")
+
+
+@contextlib.contextmanager
+def executor(args: argparse.Namespace) -> Iterator[DaskExecutor | None]:
+    """The cluster ``--dask`` (or kg.toml's [cluster]) names, connected for as long as the command
+    runs; None when sources are prepared on this machine."""
+    from kg.build import cluster
+
+    options = cluster.options_from(args.dask, args.dask_shared_path, config_table("cluster"))
+    if options is None:
+        yield None
+        return
+    from kg.build.remote import DaskExecutor
+
+    with cluster.connected(options) as client:
+        yield DaskExecutor(client, options.shared_path)
 
 
 def one_line(error: object) -> str:

@@ -8,10 +8,14 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from kg.cli.common import Command, follow_symlinks_argument
-from kg.errors import InputError, KgError
+from kg.cli.common import Command, cluster_arguments, executor, follow_symlinks_argument
+from kg.errors import ClusterError, InputError, KgError
 from kg.fsutil import atomic_output
+
+if TYPE_CHECKING:
+    from kg.build.remote import DaskExecutor
 
 
 def extract_arguments(p: argparse.ArgumentParser) -> None:
@@ -23,12 +27,53 @@ def extract_arguments(p: argparse.ArgumentParser) -> None:
                    help="output file, a folder for several articles, or '-' for stdout (default)")
     p.add_argument("--processes", type=int, default=1, metavar="N", help="parse with N processes")
     follow_symlinks_argument(p)
+    cluster_arguments(p)
+
+
+Extracted = tuple[Path, dict[str, Any], list[str]]  # an article, its case document and its warnings
+
+
+def _extract_here(paths: list[Path], processes: int) -> tuple[list[Extracted], list[KgError]]:
+    from kg.extract.casewriter import article_case
+    from kg.extract.run import extract_many
+    from kg.ingest.article import Article, read_article
+
+    articles: list[Article] = []
+    failed: list[KgError] = []
+    for path in paths:
+        try:
+            articles.append(read_article(path))
+        except KgError as exc:
+            failed.append(exc)
+    results = extract_many([(a.text, a.meta, a.analysis) for a in articles], n_process=processes)
+    return [(a.path, *article_case(a, result)) for a, result in zip(articles, results, strict=True)], failed
+
+
+def _extract_on_cluster(paths: list[Path], on: DaskExecutor) -> tuple[list[Extracted], list[KgError]]:
+    """Each article read and extracted on a worker (kg.build.remote.extract_task), in order."""
+    from kg.build.remote import extract_stream
+
+    stream = extract_stream(on.client, paths, on.shared_path)
+    done: list[Extracted] = []
+    failed: list[KgError] = []
+    try:
+        for index, path in enumerate(paths):
+            try:
+                document, warnings = stream.result(index)
+            except ClusterError:
+                raise
+            except KgError as exc:
+                failed.append(exc)
+                continue
+            done.append((path, document, warnings))
+    finally:
+        stream.close()
+    return done, failed
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from kg.extract.casewriter import case_document, case_id_for, dump
-    from kg.extract.run import extract_many
-    from kg.ingest.article import ARTICLE_SUFFIXES, Article, is_sidecar, read_article
+    from kg.extract.casewriter import dump
+    from kg.ingest.article import ARTICLE_SUFFIXES, is_sidecar
     from kg.ingest.folder import expand
 
     found = expand(args.files, lambda p: p.suffix.lower() in ARTICLE_SUFFIXES and not is_sidecar(p),
@@ -36,39 +81,31 @@ def cmd_extract(args: argparse.Namespace) -> int:
     paths = found.files
     if len(paths) > 1 and args.output != "-" and Path(args.output).suffix:
         raise InputError(f"{args.output}: several articles need -o DIR (one case file each) or '-'")
-    articles: list[Article] = []
     code = 0
     for _, refusal in found.refused:
         print(f"kg: error: {refusal}", file=sys.stderr)
         code = refusal.exit_code
-    for path in paths:
-        try:
-            articles.append(read_article(path))
-        except KgError as exc:
-            print(f"kg: error: {exc}", file=sys.stderr)
-            code = max(code, exc.exit_code)
-    results = extract_many([(a.text, a.meta, a.analysis) for a in articles], n_process=args.processes)
+    with executor(args) as on:  # --dask: each article on a worker of that cluster
+        done, failed = _extract_here(paths, args.processes) if on is None else _extract_on_cluster(paths, on)
+    for exc in failed:
+        print(f"kg: error: {exc}", file=sys.stderr)
+        code = max(code, exc.exit_code)
     suffix = ".json" if args.format == "json" else ".yaml"
-    for article, result in zip(articles, results, strict=True):
-        warnings = article.warnings + result.warnings
-        document = case_document(result, case_id_for(article.path), warnings, article.page_starts)
-        warnings += [f"attachment {a.name} is not extracted here; 'kg ingest' or 'kg build' reads it as a "
-                     f"source of its own (or save it and run kg extract on it)" for a in article.attachments]
+    for path, document, warnings in done:
         for warning in warnings:
-            print(f"kg: warning: {article.path}: {warning}", file=sys.stderr)
+            print(f"kg: warning: {path}: {warning}", file=sys.stderr)
         target = args.output
         if len(paths) > 1 and target != "-":
-            target = str(Path(target) / (article.path.stem + ".case" + suffix))
+            target = str(Path(target) / (path.stem + ".case" + suffix))
         with atomic_output(target) as handle:
             if target == "-" and len(paths) > 1 and args.format == "yaml":
                 handle.write(b"---\n")
             handle.write(dump(document, args.format).encode("utf-8"))
         counts = ", ".join(f"{len(document.get(k, []))} {k}" for k in ("people", "organizations", "claims"))
         where = "" if target == "-" else f" -> {target}"
-        print(f"extracted {article.path}: {counts}{where}", file=sys.stderr)
+        print(f"extracted {path}: {counts}{where}", file=sys.stderr)
     if code:
-        failed = len(paths) - len(articles) + len(found.refused)
-        print(f"kg: {failed} article(s) failed", file=sys.stderr)
+        print(f"kg: {len(failed) + len(found.refused)} article(s) failed", file=sys.stderr)
     return code
 
 

@@ -10,7 +10,11 @@ from kg.cli.common import Command
 
 def synth_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--triples", type=int, default=100_000, metavar="N",
-                   help="about how many triples the case files make (default: 100000)")
+                   help="about how many triples the case make (default: 100000); without --articles, about 2%% "
+                   "of them come from articles")
+    p.add_argument("--articles", type=int, metavar="M",
+                   help="write M articles (about 350 triples each) on top of N triples of case files: an "
+                   "article-heavy corpus for trials of extraction at scale")
     p.add_argument("--seed", type=int, default=1, metavar="S",
                    help="random seed: the same seed gives the same bytes (default: 1)")
     p.add_argument("-o", "--output", required=True, metavar="DIR", help="folder to create (must not exist or be empty)")
@@ -19,7 +23,7 @@ def synth_arguments(p: argparse.ArgumentParser) -> None:
 def cmd_synth(args: argparse.Namespace) -> int:
     from kg.synth import world
 
-    result = world.generate(args.triples, args.seed, Path(args.output))
+    result = world.generate(args.triples, args.seed, Path(args.output), args.articles)
     articles = f"{result.articles:,} article{'s' if result.articles != 1 else ''}"
     print(f"wrote {result.case_files} case files ({result.records:,} records) and {articles} "
           f"(about {result.triples:,} triples once ingested) to {args.output}")
@@ -30,5 +34,6 @@ COMMANDS = [
     Command("synth", cmd_synth, "write a synthetic, fictional investigation (seeded case files and articles) for "
             "trials and benchmarks",
             "kg synth --triples 100000 --seed 7 -o outputs/synth && kg --store outputs/synth-store build "
-            "outputs/synth -o outputs/synth-out", synth_arguments),
+            "outputs/synth -o outputs/synth-out\n"
+            "  kg synth --triples 2000 --articles 400 --seed 3 -o outputs/news   # article-heavy", synth_arguments),
 ]

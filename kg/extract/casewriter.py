@@ -16,6 +16,7 @@ import yaml
 from kg import ontology, schema
 from kg.extract.evaluate import norm_name
 from kg.extract.model import Extraction, FoundEntity
+from kg.ingest.article import Article
 from kg.ingest.document import page_of
 from kg.iris import slug
 
@@ -125,6 +126,15 @@ def case_document(result: Extraction, case_id: str, warnings: list[str] | None =
     document: dict[str, Any] = {"case": {"id": case_id, "title": meta.title or case_id, "language": "en"}}
     document.update({k: v for k, v in records.items() if v})
     return document
+
+
+def article_case(article: Article, result: Extraction) -> tuple[dict[str, Any], list[str]]:
+    """What ``kg extract`` writes for one article (its case document) and the warnings it prints."""
+    warnings = article.warnings + result.warnings
+    document = case_document(result, case_id_for(article.path), warnings, article.page_starts)
+    warnings += [f"attachment {a.name} is not extracted here; 'kg ingest' or 'kg build' reads it as a "
+                 f"source of its own (or save it and run kg extract on it)" for a in article.attachments]
+    return document, warnings
 
 
 def dump(document: dict[str, Any], fmt: str) -> str:

@@ -16,10 +16,10 @@ from kg.extract import nlp
 from kg.extract.casewriter import case_document
 from kg.extract.model import Extraction
 from kg.extract.run import extract_text
-from kg.ingest.article import Article, read_article, sidecar_of
+from kg.ingest.article import Article, read_article
 from kg.ingest.casefile import SECTIONS, RawCase, RawRecord
 from kg.ingest.casemodel import Case, read_case
-from kg.ingest.guard import DEFAULT_MAX_LITERAL_CHARS, read_source_bytes
+from kg.ingest.guard import DEFAULT_MAX_LITERAL_CHARS
 from kg.ingest.triples import case_triples
 from kg.iris import Minter, short_hash, slug
 from kg.store.nt import TripleSink
@@ -33,12 +33,11 @@ class ArticleSource:
     warnings: list[str]
 
 
-def content_digest(path: Path, data: bytes) -> str:
+def content_digest(data: bytes, sidecar: bytes | None) -> str:
     """sha256 of the article and its sidecar: editing either one makes the source change."""
     digest = hashlib.sha256(data)
-    sidecar = sidecar_of(path)
-    if sidecar.is_file():
-        digest.update(b"\0" + read_source_bytes(sidecar))
+    if sidecar is not None:
+        digest.update(b"\0" + sidecar)
     return "sha256:" + digest.hexdigest()
 
 
@@ -52,9 +51,10 @@ def raw_case(path: Path, document: dict[str, object]) -> RawCase:
     return raw
 
 
-def load_article_source(path: Path, data: bytes, name: str) -> ArticleSource:
-    """Read, extract and validate one article (InputError names the file and the problem)."""
-    article = read_article(path, data)
+def load_article_source(path: Path, data: bytes, sidecar: bytes | None, name: str) -> ArticleSource:
+    """Read, extract and validate one article from its bytes and its sidecar's (InputError names the
+    file and the problem)."""
+    article = read_article(path, data, sidecar)
     result = extract_text(article.text, article.meta, article.analysis)
     warnings = article.warnings + result.warnings
     document = case_document(result, name, warnings, article.page_starts)

@@ -170,23 +170,41 @@ def _meta(path: Path, fields: dict[str, Any], text: str, warnings: list[str]) ->
                        language=str(fields["language"]).strip() if fields.get("language") else None)
 
 
-def read_article(path: Path, data: bytes | None = None) -> Article:
-    """Read one article and its sidecar. Raises InputError naming the file and the problem."""
+def read_sidecar(path: Path) -> bytes | None:
+    """The bytes of the article's ``NAME.meta.yaml``, or None when it has none."""
+    sidecar = sidecar_of(path)
+    return read_source_bytes(sidecar) if sidecar.is_file() else None
+
+
+def _checked(path: Path, size: int) -> str:
     suffix = path.suffix.lower()
     if suffix not in ARTICLE_SUFFIXES:
         raise InputError(f"{path}: not an article (expected {', '.join(ARTICLE_SUFFIXES)})")
-    try:
-        size = path.stat().st_size if data is None else len(data)
-    except OSError:
-        size = 0
     if size > MAX_ARTICLE_BYTES:
         raise InputError(f"{path}: file is {size:,} bytes, over the {MAX_ARTICLE_BYTES:,}-byte cap for articles")
+    return suffix
+
+
+def article_bytes(path: Path) -> tuple[bytes, bytes | None]:
+    """The article's bytes and its sidecar's (or None), with the errors :func:`read_article` gives
+    for a file it cannot read."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        size = 0
+    _checked(path, size)
+    return read_source_bytes(path), read_sidecar(path)
+
+
+def read_article(path: Path, data: bytes | None = None, sidecar: bytes | None = None) -> Article:
+    """Read one article and its sidecar (from the folder, or ``data`` and ``sidecar``: their bytes, when
+    given, and then no file is opened). Raises InputError naming the file and the problem."""
     if data is None:
-        data = read_source_bytes(path)
+        data, sidecar = article_bytes(path)
+    suffix = _checked(path, len(data))
     side: dict[str, Any] = {}
-    sidecar = sidecar_of(path)
-    if sidecar.is_file():
-        side = _load_yaml(sidecar, _decode(sidecar, read_source_bytes(sidecar), None), "sidecar")
+    if sidecar is not None:
+        side = _load_yaml(sidecar_of(path), _decode(sidecar_of(path), sidecar, None), "sidecar")
     warnings: list[str] = []
     fields: dict[str, Any] = {}
     if suffix in DOCUMENT_SUFFIXES:

@@ -82,7 +82,7 @@ def locate(value: str | None = None, config: Path | None = None) -> Location:
     chosen = value or os.environ.get("KG_STORE")
     if chosen:
         return parse(chosen)
-    found = config or _config_path()
+    found = config or config_path()
     if found is not None:
         return from_config(found)
     return Location("disk", DEFAULT_STORE)
@@ -153,7 +153,8 @@ def from_config(path: Path) -> Location:
 
 
 # Every table and key kg reads from kg.toml ([store] checks its own keys: a typo there is an error)
-KNOWN_TABLES: dict[str, set[str] | None] = {"store": None, "build": {"curation"}}
+KNOWN_TABLES: dict[str, set[str] | None] = {"store": None, "build": {"curation"},
+                                            "cluster": {"dask", "shared-path", "timeout"}}
 
 
 def read_config(path: Path) -> dict[str, object]:
@@ -182,6 +183,19 @@ def config_warnings(path: Path) -> list[str]:
 def config_path() -> Path | None:
     """The config file in use: the one ``$KG_CONFIG`` names, else kg.toml in the working folder."""
     return _config_path()
+
+
+def config_table(name: str) -> tuple[Path, dict[str, object]] | None:
+    """The config file and its table ``[name]``, when there is a config file with that table."""
+    found = config_path()
+    if found is None:
+        return None
+    table = read_config(found).get(name)
+    if table is None:
+        return None
+    if not isinstance(table, dict):
+        raise InputError(f"{found}: {name} must be a table ([{name}])")
+    return found, table
 
 
 def _config_path() -> Path | None:

@@ -235,9 +235,10 @@ class World:
         return self.rng.choice(self.reports)
 
 
-def generate(triples: int, seed: int, out_dir: Path, articles: bool = True) -> Synthesis:
+def generate(triples: int, seed: int, out_dir: Path, articles: int | None = None) -> Synthesis:
     """Write about ``triples`` triples' worth of case files and articles under ``out_dir`` (which must
-    be empty); ``articles=False`` writes case files only."""
+    be empty). By default about 2% of them come from articles; ``articles=N`` writes N articles on
+    top of the case files' ``triples`` (an article-heavy corpus), ``articles=0`` case files only."""
     from kg.synth.news import ARTICLE_TRIPLES, Newsroom, article_count  # they build on World
     from kg.synth.story import Storyteller
 
@@ -248,8 +249,10 @@ def generate(triples: int, seed: int, out_dir: Path, articles: bool = True) -> S
     rng = random.Random(seed)
     teller = Storyteller(World(rng, triples // 27))
     result = Synthesis()
-    news = article_count(triples, ARTICLE_SHARE) if articles else 0
-    case_triples = triples - news * ARTICLE_TRIPLES
+    if articles is not None and articles < 0:
+        raise InputError(f"--articles: {articles:,} must be 0 or more")
+    news = article_count(triples, ARTICLE_SHARE) if articles is None else articles
+    case_triples = triples - news * ARTICLE_TRIPLES if articles is None else triples
 
     def finish(case: CaseFile, name: str) -> None:
         path = out_dir / name
@@ -266,7 +269,7 @@ def generate(triples: int, seed: int, out_dir: Path, articles: bool = True) -> S
             teller.story(case)
         small.append((case, name))
     remaining = case_triples - sum(case.triples for case, _ in small)
-    batches = max(1, -(-remaining // BATCH_TRIPLES))
+    batches = max(0, -(-remaining // BATCH_TRIPLES))  # none when the small files already make the size
     for case, name in small:
         finish(case, name)
     for n in range(1, batches + 1):
