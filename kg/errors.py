@@ -6,6 +6,15 @@ environment stopped us (a locked store, an unwritable path).
 
 from __future__ import annotations
 
+import reprlib
+
+# C0 and C1 controls, DEL, and the marks that reorder text on screen (bidi embeddings, overrides, isolates)
+_VISIBLE = {code: f"\\x{code:02x}" for code in [*range(0x20), *range(0x7F, 0xA0)]}
+_VISIBLE.update({code: f"\\u{code:04x}" for code in [0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F),
+                                                      *range(0x2066, 0x206A)]})
+_SHOWN = reprlib.Repr()
+_SHOWN.maxlevel, _SHOWN.maxlist, _SHOWN.maxdict, _SHOWN.maxother = 2, 3, 3, 60
+
 
 class KgError(Exception):
     """Base class: a message meant for the user, and an exit code."""
@@ -95,3 +104,22 @@ class ServeError(KgError):
     """The SPARQL endpoint cannot start (bad address, missing update token)."""
 
     exit_code = 2
+
+
+def shown(value: object, limit: int = 60) -> str:
+    """A value quoted in a message: its ``repr``, cut to about ``limit`` characters with the full
+    length said, so a megabyte of hostile text is named in a message, never echoed whole."""
+    if isinstance(value, str):
+        if len(value) <= limit:
+            return repr(value)
+        return f"{value[:limit]!r}... ({len(value):,} characters)"
+    try:
+        return _SHOWN.repr(value)
+    except ValueError:  # an integer of more digits than Python turns into text
+        return f"a {type(value).__name__} too long to show"
+
+
+def visible(text: str) -> str:
+    """``text`` safe to print on a terminal: control characters (an escape sequence could retitle the
+    window, write the clipboard or hide text) and bidi marks come out as ``\\x1b``/``\\u202e``."""
+    return text.translate(_VISIBLE)

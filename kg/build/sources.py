@@ -142,6 +142,8 @@ def prepare(path: Path, name: str, minter: Minter, data: bytes | None = None, si
     opened: ``path`` only names the source in messages and picks its reader, so a machine that
     does not see the folder can prepare it (:mod:`kg.build.remote`), and a file inside another
     (an e-mail's attachment, whose source IRI is ``parent``) can be read from the bytes it came in."""
+    if not _utf8(name):  # a name from another system's encoding (an old zip): it could not be stored
+        raise InputError(f"{path}: the file name is not UTF-8 text; rename the file")
     if data is None:
         data, sidecar = read_input(path)
     suffix = _checked_suffix(path)
@@ -179,6 +181,14 @@ def prepare(path: Path, name: str, minter: Minter, data: bytes | None = None, si
     for attachment in attachments:
         _prepare_part(prepared, path, attachment, minter)
     return prepared
+
+
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _prepare_part(message: PreparedSource, path: Path, attachment: Attachment, minter: Minter) -> None:

@@ -20,6 +20,7 @@ from kg.cli.common import (
     store_location,
 )
 from kg.defaults import DEFAULT_NODE_LIMIT
+from kg.errors import visible
 
 # Library modules are imported inside the handlers: `kg --help` and the query commands start
 # without loading rdflib, pyshacl, pyvis or networkx.
@@ -35,12 +36,12 @@ def _print_report(report: pipeline.Report) -> int:
         if outcome.status == "failed":
             print(f"kg: error: {one_line(outcome.error)}", file=sys.stderr)
         else:
-            print(f"{outcome.status:>9}  {outcome.name}  ({outcome.triples:,} triples)")
+            print(f"{outcome.status:>9}  {visible(outcome.name)}  ({outcome.triples:,} triples)")
     if len(report.outcomes) > 1 or not report.failed:
         print(f"sources: {report.summary()}")
     if report.failed:
         if len(report.outcomes) > 1:
-            names = ", ".join(o.name for o in report.failed)
+            names = visible(", ".join(o.name for o in report.failed))
             print(f"kg: {len(report.failed)} source(s) failed and were left as they were: {names}", file=sys.stderr)
         return max(o.error.exit_code if o.error else 1 for o in report.failed)
     return 0
@@ -150,11 +151,11 @@ def retract_arguments(p: argparse.ArgumentParser) -> None:
 def cmd_retract(args: argparse.Namespace) -> int:
     with open_writer(args) as store:
         info = store.retract(args.source)
-        print(f"retracted {info.name} ({info.triples:,} triples)")
+        print(f"retracted {visible(info.name)} ({info.triples:,} triples)")
         for part in store.sources():  # an e-mail's attachments (MSG.eml/FILE) go with it
             if part.name.startswith(info.name + "/"):
                 store.retract(part.iri)
-                print(f"retracted {part.name} ({part.triples:,} triples)")
+                print(f"retracted {visible(part.name)} ({part.triples:,} triples)")
     return 0
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kg.errors import InputError
+from kg.errors import InputError, visible
 from kg.store.location import Location, config_table, locate, require_store
 
 if TYPE_CHECKING:
@@ -104,4 +104,4 @@ def executor(args: argparse.Namespace) -> Iterator[DaskExecutor | None]:
 
 def one_line(error: object) -> str:
     """Errors are printed on exactly one line, whatever text (a file name, a parser message) they carry."""
-    return " ".join(str(error).splitlines()) or type(error).__name__
+    return visible(" ".join(str(error).splitlines())) or type(error).__name__

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kg.cli.common import Command, one_line, open_reader, store_location
-from kg.errors import InputError, UnknownEntityError
+from kg.errors import InputError, UnknownEntityError, visible
 
 # the resolve package and the store are imported by the handlers: `kg --help` stays fast
 if TYPE_CHECKING:
@@ -61,16 +61,17 @@ def cmd_entities(args: argparse.Namespace) -> int:
             found = suggest(entities, threshold=args.min_score, apart=_kept_apart(args, entities), limit=args.limit)
             for s in found:
                 a, b = _short(store, s.a.iri), _short(store, s.b.iri)
-                print(f"{s.score:.2f}  {a}  <->  {b}  ({'; '.join(s.reasons)})")
+                print(visible(f"{s.score:.2f}  {a}  <->  {b}  ({'; '.join(s.reasons)})"))
                 for line in s.evidence():
-                    print(f"      {_short(store, line)}")
+                    print(f"      {visible(_short(store, line))}")
                 print(f"      accept: kg merge {a} {b} --reason '...'   keep apart: kg split {a} {b} --reason '...'")
             print(f"{len(found)} suggestion(s) among {len(entities):,} entities")
             return 0
         for e in entities[: args.limit]:
-            print(f"{e.kind:<12} {e.label}  [{_short(store, e.iri)}]  sources: {len(e.sources)}  claims: {e.claims}")
+            print(f"{e.kind:<12} {visible(e.label)}  [{visible(_short(store, e.iri))}]  sources: {len(e.sources)}  "
+                  f"claims: {e.claims}")
             if e.aliases:
-                print(f"{'':<12}   aliases: {', '.join(e.aliases)}")
+                print(f"{'':<12}   aliases: {visible(', '.join(e.aliases))}")
         print(f"{len(entities):,} entities")
     return 0
 

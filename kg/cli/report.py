@@ -7,6 +7,7 @@ import sys
 
 from kg.cli.common import Command, open_reader
 from kg.defaults import EXPORT_FORMATS
+from kg.errors import visible
 
 
 def export_arguments(p: argparse.ArgumentParser) -> None:
@@ -37,7 +38,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
         print(stats.render(stats.compute(store)))
         if args.sources:
             for info in store.sources():
-                print(f"  {info.name}  {info.triples:,} triples  {info.content_hash[:19]}…  {info.ingested or ''}")
+                print(f"  {visible(info.name)}  {info.triples:,} triples  {info.content_hash[:19]}…  "
+                      f"{info.ingested or ''}")
     return 0
 
 

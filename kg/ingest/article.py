@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from kg.errors import InputError
+from kg.errors import InputError, shown
+from kg.ingest.casefile import plain_yaml
 from kg.ingest.document import Attachment, Document
 from kg.ingest.guard import read_source_bytes
 from kg.ingest.pagetext import read_head
@@ -96,17 +96,20 @@ def _meta_fields(path: Path, what: str, data: Any) -> dict[str, Any]:
         raise InputError(f"{path}: {what} must be a mapping of {', '.join(_META_FIELDS)}")
     unknown = sorted(str(k) for k in data if k not in _META_FIELDS)
     if unknown:
-        raise InputError(f"{path}: {what}: unknown field {unknown[0]!r} (expected one of: {', '.join(_META_FIELDS)})")
+        raise InputError(f"{path}: {what}: unknown field {shown(unknown[0])} "
+                         f"(expected one of: {', '.join(_META_FIELDS)})")
+    for name, value in data.items():
+        text = isinstance(value, str | int | float | dt.date) and not isinstance(value, bool) and \
+            not (isinstance(value, float) and not math.isfinite(value))
+        names = name == "author" and isinstance(value, list) and all(isinstance(v, str) for v in value)
+        if value is not None and not text and not names:
+            expected = "a name or a list of names" if name == "author" else "text"
+            raise InputError(f"{path}: {what}: field {name!r} must be {expected}, not {type(value).__name__}")
     return dict(data)
 
 
 def _load_yaml(path: Path, text: str, what: str) -> dict[str, Any]:
-    try:
-        return _meta_fields(path, what, yaml.safe_load(text))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark is not None else ""
-        raise InputError(f"{path}{line}: malformed YAML in {what}") from None
+    return _meta_fields(path, what, plain_yaml(path, text, f"{what}s" if what == "sidecar" else what))
 
 
 def _decode(path: Path, data: bytes, encoding: str | None) -> str:
@@ -119,13 +122,17 @@ def _decode(path: Path, data: bytes, encoding: str | None) -> str:
         match = _CHARSET.search(data[:4096])
         declared = match.group(1).decode("ascii") if match else None
     try:
-        return data.decode(declared or "utf-8-sig")
-    except LookupError:
-        raise InputError(f"{path}: unknown text encoding {declared!r}") from None
+        text = data.decode(declared or "utf-8-sig")
+        text.encode("utf-8")  # 'unicode_escape' and its kind can make half surrogate pairs, which are no text
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise InputError(f"{path}:{line}: not valid {declared or 'UTF-8'} (byte 0x{data[exc.start]:02x} at offset "
                          f"{exc.start}); save it as UTF-8 or give its encoding in {sidecar_of(path).name}") from None
+    except LookupError:
+        raise InputError(f"{path}: unknown text encoding {shown(declared)}") from None
+    except ValueError:  # a name with a NUL in it, a codec's own complaint, or text that is not Unicode
+        raise InputError(f"{path}: cannot be read as {shown(declared)} text") from None
+    return text
 
 
 def _markdown(path: Path, text: str) -> tuple[str, dict[str, Any]]:
@@ -146,10 +153,19 @@ def _date(path: Path, value: Any, warnings: list[str]) -> str | None:
     if isinstance(value, dt.date):
         return value.isoformat()[:10]
     match = _DATE.match(str(value).strip())
-    if match is None:
-        warnings.append(f"date {value!r} is not YYYY-MM-DD; left out")
+    if match is None or not _calendar(match.group(1)):
+        warnings.append(f"date {shown(value)} is not YYYY-MM-DD; left out")
         return None
     return match.group(1)
+
+
+def _calendar(text: str) -> bool:
+    """Is ``text`` (YYYY, YYYY-MM or YYYY-MM-DD) a date that exists?"""
+    try:
+        dt.date.fromisoformat((text + "-01-01")[:10] if len(text) < 10 else text)
+    except ValueError:
+        return False
+    return True
 
 
 def _meta(path: Path, fields: dict[str, Any], text: str, warnings: list[str]) -> ArticleMeta:

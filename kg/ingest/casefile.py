@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from typing import Any
 import yaml
 
 from kg import schema
-from kg.errors import InputError
+from kg.errors import InputError, shown
 from kg.ingest.guard import json_reason
 
 SECTIONS = tuple(schema.load().sections)  # in file order (ontology/schema.yaml)
@@ -24,6 +25,7 @@ CSV_RECORD_TYPES = {section.record: name for name, section in schema.load().sect
 CSV_LIST_SEPARATOR = "|"
 CASE_FILE_SUFFIXES = (".yaml", ".yml", ".json", ".csv")
 _LINE_KEY = "__line__"
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 
 @dataclass
@@ -55,8 +57,11 @@ class _LineLoader(_BaseLoader):  # type: ignore[valid-type,misc]
 
     YAML aliases (``*name``) and merge keys (``<<``) are refused: a few hundred bytes of nested
     aliases expand to billions of values ("billion laughs") once records are walked. Timestamps
-    that are not real dates stay text, so the record checks can name the field.
+    that are not real dates, and integers too long for Python to read, stay text, so the record
+    checks can name the field.
     """
+
+    lines = True
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         if node in self.constructed_objects:  # a second visit of one node: an alias or a merge key
@@ -70,10 +75,11 @@ class _LineLoader(_BaseLoader):  # type: ignore[valid-type,misc]
                 if key_node.value in seen:
                     raise yaml.constructor.ConstructorError(
                         "while constructing a mapping", node.start_mark,
-                        f"found duplicate key {key_node.value!r}", key_node.start_mark)
+                        f"found duplicate key {shown(key_node.value)}", key_node.start_mark)
                 seen.add(key_node.value)
         mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
-        mapping[_LINE_KEY] = node.start_mark.line + 1
+        if self.lines:
+            mapping[_LINE_KEY] = node.start_mark.line + 1
         return mapping
 
     def construct_lenient_timestamp(self, node: yaml.ScalarNode) -> Any:
@@ -82,16 +88,29 @@ class _LineLoader(_BaseLoader):  # type: ignore[valid-type,misc]
         except ValueError:  # 2020-13-45 looks like a timestamp but is none: let the field check report it
             return self.construct_scalar(node)
 
+    def construct_lenient_int(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return self.construct_yaml_int(node)
+        except ValueError:  # thousands of digits: Python refuses to read them as a number
+            return self.construct_scalar(node)
+
 
 _LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _LineLoader.construct_lenient_timestamp)
+_LineLoader.add_constructor("tag:yaml.org,2002:int", _LineLoader.construct_lenient_int)
 
 
-def _yaml_document(path: Path, text: str) -> Any:
+class _PlainLoader(_LineLoader):
+    """The same rules, without the line of each mapping (metadata sidecars, front matter)."""
+
+    lines = False
+
+
+def _yaml_document(path: Path, text: str, loader: type[_LineLoader] = _LineLoader, what: str = "case files") -> Any:
     try:
-        return yaml.load(text, Loader=_LineLoader)
+        return yaml.load(text, Loader=loader)
     except _AliasRefused as exc:
-        raise InputError(f"{path}:{exc.line}: YAML aliases and merge keys (*name, <<) are not allowed in case "
-                         "files; write the value out") from None
+        raise InputError(f"{path}:{exc.line}: YAML aliases and merge keys (*name, <<) are not allowed in {what}; "
+                         "write the value out") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = f":{mark.line + 1}" if mark is not None else ""
@@ -99,22 +118,37 @@ def _yaml_document(path: Path, text: str) -> Any:
         if exc.problem and exc.context and exc.context_mark is not None:  # "while parsing a flow sequence"
             problem += f" ({exc.context} started on line {exc.context_mark.line + 1})"
         raise InputError(f"{path}{line}: malformed YAML: {problem}") from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, found before parsing
+        number = text.count("\n", 0, exc.position) + 1
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        raise InputError(f"{path}:{number}: malformed YAML: character U+{code:04X} is not allowed "
+                         f"({exc.reason})") from None
     except yaml.YAMLError as exc:
-        raise InputError(f"{path}: malformed YAML: {exc}") from None
+        raise InputError(f"{path}: malformed YAML: {' '.join(str(exc).split())}") from None
+    except RecursionError:  # the pure-Python parser (no libyaml) on deeply nested flow collections
+        raise InputError(f"{path}: malformed YAML: nested too deeply") from None
+
+
+def plain_yaml(path: Path, text: str, what: str) -> Any:
+    """YAML that is not a case file (``what``: "sidecars", "front matter"), read by the case files' rules."""
+    return _yaml_document(path, text, _PlainLoader, what)
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for key, value in pairs:
         if key in result:
-            raise ValueError(f"duplicate key {key!r} in one object")
+            raise ValueError(f"duplicate key {shown(key)} in one object")
         result[key] = value
     return result
 
 
 def _json_document(path: Path, text: str) -> Any:
     try:
-        return json.loads(text, object_pairs_hook=_unique_keys)
+        document = json.loads(text, object_pairs_hook=_unique_keys)
+        if _SURROGATE_ESCAPE.search(text):
+            _check_characters(document)
+        return document
     except json.JSONDecodeError as exc:
         raise InputError(f"{path}:{exc.lineno}: malformed JSON: {exc.msg} (column {exc.colno})") from None
     except RecursionError:
@@ -123,13 +157,30 @@ def _json_document(path: Path, text: str) -> Any:
         raise InputError(f"{path}: malformed JSON: {json_reason(exc)}") from None
 
 
+def _check_characters(value: Any) -> None:
+    """Every text in ``value`` is Unicode characters: a JSON escape of half a surrogate pair
+    (``\\ud800`` alone) is none, and could not be written to the store."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise ValueError(f"\\u{ord(value[exc.start]):04x} is half of a surrogate pair, not a character") from None
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_characters(key)
+            _check_characters(item)
+    elif isinstance(value, list):
+        for item in value:
+            _check_characters(item)
+
+
 def _from_document(path: Path, document: Any) -> RawCase:
     if not isinstance(document, dict):
         raise InputError(f"{path}: a case file must be a mapping with sections {', '.join(SECTIONS)}")
     case = RawCase(path)
     unknown = sorted(str(k) for k in document if k not in SECTIONS and k not in ("case", _LINE_KEY))
     if unknown:
-        raise InputError(f"{path}: unknown section {unknown[0]!r} (expected case, {', '.join(SECTIONS)})")
+        raise InputError(f"{path}: unknown section {shown(unknown[0])} (expected case, {', '.join(SECTIONS)})")
     meta = document.get("case") or {}
     if not isinstance(meta, dict):
         raise InputError(f"{path}: section 'case' must be a mapping")
@@ -139,7 +190,7 @@ def _from_document(path: Path, document: Any) -> RawCase:
         if items is None:
             continue
         if not isinstance(items, list):
-            raise InputError(f"{path}: section {section!r} must be a list of records")
+            raise InputError(f"{path}: section {shown(section)} must be a list of records")
         for index, item in enumerate(items):
             if not isinstance(item, dict):
                 kind = "nothing" if item is None else type(item).__name__
@@ -175,7 +226,7 @@ def _csv_case(path: Path, text: str) -> RawCase:
                              f"({', '.join(CSV_RECORD_TYPES)})")
         repeated = sorted({column for column in header if header.count(column) > 1})
         if repeated:
-            raise InputError(f"{path}:1: malformed CSV: column {repeated[0]!r} appears more than once")
+            raise InputError(f"{path}:1: malformed CSV: column {shown(repeated[0])} appears more than once")
         start = reader.line_num + 1
         for cells in reader:
             line, start = start, reader.line_num + 1
@@ -188,7 +239,8 @@ def _csv_case(path: Path, text: str) -> RawCase:
             kind = row.pop("record", "").strip()
             section = CSV_RECORD_TYPES.get(kind)
             if section is None:
-                raise InputError(f"{path}:{line}: record type {kind!r} is not one of {', '.join(CSV_RECORD_TYPES)}")
+                raise InputError(f"{path}:{line}: record type {shown(kind)} is not one of "
+                                 f"{', '.join(CSV_RECORD_TYPES)}")
             data: dict[str, Any] = {}
             for column, raw in row.items():
                 value = raw.strip()
@@ -199,7 +251,7 @@ def _csv_case(path: Path, text: str) -> RawCase:
                 for parent in parents:
                     target = target.setdefault(parent, {})
                     if not isinstance(target, dict):
-                        raise InputError(f"{path}:{line}: column {column!r} clashes with column {parent!r}")
+                        raise InputError(f"{path}:{line}: column {shown(column)} clashes with column {shown(parent)}")
                 target[leaf] = value
             index = counters.get(section, 0)
             counters[section] = index + 1

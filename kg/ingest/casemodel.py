@@ -7,13 +7,14 @@ Every error names the file, line (when known), record, field and problem.
 from __future__ import annotations
 
 import copy
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from kg import ontology, schema
-from kg.errors import InputError
+from kg.errors import InputError, shown
 from kg.ingest.casefile import RawCase, RawRecord
 from kg.ingest.fields import FieldReader, Where
 from kg.iris import slug
@@ -146,10 +147,14 @@ class _CaseReader:
 
     def read(self) -> Case:
         meta = self.raw.meta
-        unknown = sorted(set(meta) - {"id", "title", "language", "note"})
+        unknown = sorted(str(k) for k in meta if k not in ("id", "title", "language", "note"))
         if unknown:
-            raise InputError(f"{self.raw.path}: case: unknown field {unknown[0]!r} "
+            raise InputError(f"{self.raw.path}: case: unknown field {shown(unknown[0])} "
                              "(expected id, title, language, note)")
+        for name, value in meta.items():
+            if value is not None and (isinstance(value, bool) or not isinstance(value, str | int | float)
+                                      or (isinstance(value, float) and not math.isfinite(value))):
+                raise InputError(f"{self.raw.path}: case: field {shown(name)} must be text, not {type(value).__name__}")
         key = str(meta.get("id") or self.raw.path.stem)
         for record in self.raw.records:
             self.read_record(record)
@@ -168,12 +173,12 @@ class _CaseReader:
     def register(self, where: Where, fields: FieldReader) -> str:
         ident = fields.required_text("id")
         if not _ID.match(ident):
-            raise fields.error("id", f"{ident!r} must start with a letter or digit and use only "
+            raise fields.error("id", f"{shown(ident)} must start with a letter or digit and use only "
                                "letters, digits, '.', '_', ':' and '-'")
         first = self.first_use.get(ident)
         if first is not None:
             at = f" at line {first.line}" if first.line else ""
-            raise InputError(f"{where}: duplicate id {ident!r} (first used by {first.section}[{first.index}]{at})")
+            raise InputError(f"{where}: duplicate id {shown(ident)} (first used by {first.section}[{first.index}]{at})")
         self.first_use[ident] = where
         return ident
 
@@ -205,7 +210,7 @@ class _CaseReader:
             entity.date = fields.date("date")
             entity.language = fields.text("language")
             if entity.language and not _LANG.match(entity.language):
-                raise fields.error("language", f"{entity.language!r} is not a language tag such as 'en'")
+                raise fields.error("language", f"{shown(entity.language)} is not a language tag such as 'en'")
         elif kind == "person":
             for index, item in enumerate(fields.mappings("affiliations")):
                 nested = Where(where.path, f"{where.section}[{where.index}].affiliations", index, where.line, ident)
@@ -254,9 +259,10 @@ class _CaseReader:
         wanted = " or ".join(kinds)
         if entity is None:
             what = "a claim" if ident in self.claims else "no record"
-            raise InputError(f"{where}: field {name!r}: unknown id {ident!r} ({what} with that id; expected {wanted})")
+            raise InputError(f"{where}: field {shown(name)}: unknown id {shown(ident)} "
+                             f"({what} with that id; expected {wanted})")
         if entity.kind not in kinds:
-            raise InputError(f"{where}: field {name!r}: {ident!r} is a {entity.kind}, expected {wanted}")
+            raise InputError(f"{where}: field {shown(name)}: {shown(ident)} is a {entity.kind}, expected {wanted}")
 
     def check_entity_refs(self, entity: Entity) -> None:
         if entity.publisher:
@@ -284,7 +290,7 @@ class _CaseReader:
             if other == claim.id:
                 raise InputError(f"{claim.where}: field 'disputes': a claim cannot dispute itself")
             if other not in self.claims:
-                raise InputError(f"{claim.where}: field 'disputes': unknown claim id {other!r}")
+                raise InputError(f"{claim.where}: field 'disputes': unknown claim id {shown(other)}")
 
     def check_name_clashes(self) -> None:
         """Two records that would mint the same IRI must be told apart with ``key:``."""
@@ -293,9 +299,9 @@ class _CaseReader:
             mint_key = (entity.kind, slug(entity.key or entity.name))
             other = seen.get(mint_key)
             if other is not None:
-                raise InputError(f"{entity.where}: {other.id!r} and {entity.id!r} are both {entity.kind}s named like "
-                                 f"{entity.name!r}; if they are different, give one a distinguishing 'key:', "
-                                 "if the same, keep one record")
+                raise InputError(f"{entity.where}: {shown(other.id)} and {shown(entity.id)} are both {entity.kind}s "
+                                 f"named like {shown(entity.name)}; if they are different, give one a "
+                                 "distinguishing 'key:', if the same, keep one record")
             seen[mint_key] = entity
 
 

@@ -7,12 +7,13 @@ Every problem becomes an InputError that points at the file, line, record and fi
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kg.errors import InputError
+from kg.errors import InputError, shown
 from kg.ingest.casefile import CSV_LIST_SEPARATOR
 from kg.ingest.guard import check_literal
 from kg.iris import check_iri
@@ -40,7 +41,7 @@ class Where:
 
     def __str__(self) -> str:
         loc = f"{self.path}:{self.line}" if self.line else str(self.path)
-        name = f" {self.id!r}" if self.id else ""
+        name = f" {shown(self.id)}" if self.id else ""
         return f"{loc}: {self.section}[{self.index}]{name}"
 
 
@@ -62,7 +63,7 @@ class FieldReader:
         return value is None or (isinstance(value, str | list | dict) and not value)
 
     def error(self, name: str, problem: str) -> InputError:
-        return InputError(f"{self.where}: field {name!r} {problem}")
+        return InputError(f"{self.where}: field {shown(name)} {problem}")
 
     def text(self, name: str) -> str | None:
         value = self.data.get(name)
@@ -70,8 +71,10 @@ class FieldReader:
             return None
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             raise self.error(name, f"must be text, not {type(value).__name__}")
+        if isinstance(value, float) and not math.isfinite(value):  # JSON's NaN/Infinity, YAML's .nan/.inf
+            raise self.error(name, f"must be text, not {value}")
         result = str(value).strip()
-        check_literal(f"{self.where}: field {name!r}", result)
+        check_literal(f"{self.where}: field {shown(name)}", result)
         return result or None
 
     def required_text(self, name: str) -> str:
@@ -101,12 +104,12 @@ class FieldReader:
             return value.isoformat()
         text = str(value).strip()
         if isinstance(value, bool) or not _DATE.match(text):
-            raise self.error(name, f"{text!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
+            raise self.error(name, f"{shown(text)} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
         if len(text) == 10:
             try:
                 dt.date.fromisoformat(text)
             except ValueError:
-                raise self.error(name, f"{text!r} is not a valid calendar date") from None
+                raise self.error(name, f"{shown(text)} is not a valid calendar date") from None
         return text
 
     def choice(self, name: str, table: dict[str, str], what: str) -> str | None:
@@ -115,7 +118,7 @@ class FieldReader:
             return None
         key = str(value).strip()
         if isinstance(value, bool) or key not in table:
-            raise self.error(name, f"{key!r} is not {what} ({', '.join(table)})")
+            raise self.error(name, f"{shown(key)} is not {what} ({', '.join(table)})")
         return table[key]
 
     def boolean(self, name: str) -> bool | None:
@@ -126,7 +129,7 @@ class FieldReader:
             return value
         if isinstance(value, str) and value.lower() in ("true", "yes", "false", "no"):
             return value.lower() in ("true", "yes")
-        raise self.error(name, f"{value!r} is not true or false")
+        raise self.error(name, f"{shown(value)} is not true or false")
 
     def iri(self, name: str) -> str | None:
         value = self.text(name)
@@ -135,7 +138,7 @@ class FieldReader:
         try:
             return check_iri(value, "x")
         except InputError:
-            raise self.error(name, f"{value!r} is not an absolute URL/IRI") from None
+            raise self.error(name, f"{shown(value)} is not an absolute URL/IRI") from None
 
     def iris(self, name: str) -> list[str]:
         out = []
@@ -143,21 +146,21 @@ class FieldReader:
             try:
                 out.append(check_iri(value, "x"))
             except InputError:
-                raise self.error(name, f"{value!r} is not an absolute IRI") from None
+                raise self.error(name, f"{shown(value)} is not an absolute IRI") from None
         return out
 
     def integer(self, name: str, value: Any) -> int | None:
         if value is None or value == "":
             return None
         if isinstance(value, bool):
-            raise self.error(name, f"{value!r} is not a whole number")
+            raise self.error(name, f"{shown(value)} is not a whole number")
         try:
             number = int(value)
             whole = not isinstance(value, float) or number == value
         except (TypeError, ValueError, OverflowError):
             whole = False
         if not whole:
-            raise self.error(name, f"{value!r} is not a whole number")
+            raise self.error(name, f"{shown(value)} is not a whole number")
         if number < 0:
             raise self.error(name, f"{number} must not be negative")
         return number
@@ -169,9 +172,9 @@ class FieldReader:
         try:
             number = float(value)
         except (TypeError, ValueError):
-            raise self.error(name, f"{value!r} is not a number between 0 and 1") from None
+            raise self.error(name, f"{shown(value)} is not a number between 0 and 1") from None
         if isinstance(value, bool) or not 0.0 <= number <= 1.0:
-            raise self.error(name, f"{value!r} is not a number between 0 and 1")
+            raise self.error(name, f"{shown(value)} is not a number between 0 and 1")
         return number
 
     def mapping(self, name: str) -> dict[str, Any] | None:

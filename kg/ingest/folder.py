@@ -107,6 +107,18 @@ def find_files(directory: Path, wanted: Callable[[Path], bool], follow_symlinks:
 
     walk(directory)
     found.files.sort()
+    return _utf8_names(found)
+
+
+def _utf8_names(found: Found) -> Found:
+    """A file whose name is in another system's encoding (an old zip's ``caf\xe9.yaml``) cannot be a
+    source: its name could not be stored. Refused with one line, like a link."""
+    for path in list(found.files):
+        try:
+            str(path).encode("utf-8")
+        except UnicodeEncodeError:
+            found.files.remove(path)
+            found.refused.append((path, InputError(f"{path}: the file name is not UTF-8 text; rename the file")))
     return found
 
 
@@ -157,4 +169,4 @@ def _globbed(pattern: str, wanted: Callable[[Path], bool], follow_symlinks: bool
                                             "read; pass --follow-symlinks to read it")))
         else:
             found.files.append(path)
-    return found
+    return _utf8_names(found)

@@ -11,6 +11,7 @@ import shutil
 import pyoxigraph as ox
 
 from kg import vocab
+from kg.errors import visible
 from kg.query.runner import Cell, QueryEngine, Result
 from kg.sparql import bind_rows
 
@@ -79,7 +80,7 @@ def render(result: Result, labels: dict[str, str] | None = None, base: str | Non
         return "yes" if result.boolean else "no"
     labels = labels or {}
     header = list(result.variables)
-    body = [[_clip(cell_text(t, labels, base), max_cell) for t in row] for row in result.rows]
+    body = [[_clip(visible(cell_text(t, labels, base)), max_cell) for t in row] for row in result.rows]
     total = width or shutil.get_terminal_size((160, 24)).columns
     widths = _widths(header, body, total)
     lines = ["  ".join(_clip(h, w).ljust(w) for h, w in zip(header, widths, strict=True)).rstrip(),
