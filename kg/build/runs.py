@@ -31,7 +31,7 @@ from kg.store.nt import SpilledSink, TripleSink
 # value ("173"^^xsd:nonNegativeInteger comes back as 173, an xsd:integer). Such lines go through an
 # in-memory pyoxigraph store, so a run holds exactly what the store does.
 _CONTROL = re.compile(rb"[\x00-\x09\x0b-\x1f\x7f]")
-_XSD = b'"^^<http://www.w3.org/2001/XMLSchema#'
+_XSD = f'"^^<{vocab.XSD.iri}'.encode()
 _TYPE = f" <{vocab.TYPE}> ".encode()
 _TYPE_GAP = b"  <"  # an rdf:type element: subject, two spaces, class
 _DISPUTES = f"<{vocab.DISPUTES}>".encode()
