@@ -3,7 +3,8 @@
     python -m bench [--sizes 100000,1000000] [--10m] [--quick] [--only NAME[,NAME]] [--out PATH]
 
 Runs each script in ``bench/`` as its own process with ``--json PATH`` (ingest, remote, query,
-export, view, extraction, loop, resolve, cluster: each compares kg with its anchor side by side in one run),
+export, interop, view, extraction, loop, resolve, cluster: each compares kg with its anchor side by side in one
+run),
 collects their result rows and prints one table of ratios and peak RSS, headed by the machine and
 the load average before and after. A script that is missing or fails becomes a failed row naming
 the last line of its error output, and the table is still written. ``--quick`` runs small sizes
@@ -62,6 +63,7 @@ SCRIPTS = (
                                                             else [])]),
     Script("export", "export.py", lambda p: [*_triples(p), *(["--repeat", "1", "--rdflib-max", "0"] if p.quick
                                                               else [])]),
+    Script("interop", "interop.py", lambda p: [*_triples(p), *(["--repeat", "1"] if p.quick else [])]),
     Script("view", "view.py", lambda p: ["--sizes", "200", "--timeout", "10"] if p.quick
            else ["--sizes", "1000,5000", "--timeout", "90"]),
     Script("extraction", "extract.py", lambda p: ["--articles", "12", "--processes", "1", "--repeat", "1",

@@ -11,4 +11,7 @@ from pathlib import Path
 DEFAULT_STORE = Path("outputs/store")
 CURATION_FILE = "curation.yaml"
 DEFAULT_NODE_LIMIT = 5000
-EXPORT_FORMATS = ("ttl", "trig", "nt", "nq", "jsonld")
+RDF_EXPORT_FORMATS = ("ttl", "trig", "nt", "nq", "jsonld")
+FILE_EXPORT_FORMATS = (*RDF_EXPORT_FORMATS, "graphml", "gexf", "ftm")  # one file: stdout unless -o
+FOLDER_EXPORT_FORMATS = ("csv", "neo4j")  # several files: -o DIR
+EXPORT_FORMATS = (*FILE_EXPORT_FORMATS, *FOLDER_EXPORT_FORMATS)

@@ -18,7 +18,7 @@ from typing import ClassVar
 
 import pytest
 
-from kg.build.sources import SOURCE_SUFFIXES
+from kg.build.sources import NAMED_KINDS, SOURCE_SUFFIXES
 
 from conftest import SAMPLE_CASE, dump_store, run_kg
 
@@ -32,7 +32,7 @@ RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 UNKNOWN_PUBLISHER = ("publications[0] 'p': field 'publisher': unknown id 'nope' "
                      "(no record with that id; expected organization)")
 PERSON_FIELDS = "id, name, aliases, affiliations, reliability, note, same_as, key"
-SUFFIXES = ", ".join(SOURCE_SUFFIXES)
+SUFFIXES = ", ".join((*SOURCE_SUFFIXES, *NAMED_KINDS))
 EVIDENCE_END = "claims[0].evidence[0] 'c': field 'end' minus 'start' is 2, but 'exact' has 5 characters"
 
 
@@ -391,7 +391,7 @@ def test_jsonld_with_an_inline_context_is_accepted(tmp_path: Path, store_path: P
 
 USAGE = [
     (["export", "--format", "xyz"], "kg export: error: argument --format/-f: invalid choice: 'xyz' (choose from "
-     "'ttl', 'trig', 'nt', 'nq', 'jsonld') (see 'kg export --help')"),
+     "'ttl', 'trig', 'nt', 'nq', 'jsonld', 'graphml', 'gexf', 'ftm', 'csv', 'neo4j') (see 'kg export --help')"),
     (["ingest"], "kg ingest: error: the following arguments are required: FILE (see 'kg ingest --help')"),
     (["stats", "--everything"], "kg: error: unrecognized arguments: --everything (see 'kg --help')"),
     (["retract", "nope.yaml"], "kg: error: no source named 'nope.yaml' in the store (sources: case.yaml)"),

@@ -20,6 +20,8 @@ from kg.ingest.casefile import CASE_FILE_SUFFIXES, parse_case_text
 from kg.ingest.casemodel import Case, read_case
 from kg.ingest.document import Attachment
 from kg.ingest.folder import find_files
+from kg.ingest.csvmap import MAPPING_SUFFIX, is_mapping, read_mapping, table_paths
+from kg.ingest.ftm import FTM_SUFFIXES, is_ftm_file
 from kg.ingest.guard import decode_text, read_source_bytes
 from kg.ingest.rdf import MEDIA_TYPES, RDF_FORMATS, rdf_triples
 from kg.ingest.triples import case_triples
@@ -31,6 +33,8 @@ from kg.store.nt import SpilledSink, TripleSink, literal
 CASE_MEDIA_TYPES = {".yaml": "application/yaml", ".yml": "application/yaml", ".json": "application/json",
                     ".csv": "text/csv"}
 SOURCE_SUFFIXES = tuple(CASE_FILE_SUFFIXES) + tuple(RDF_FORMATS) + ARTICLE_SUFFIXES
+# read before the plain suffixes: x.ftm.json is FollowTheMoney, x.mapping.yaml a table mapping
+NAMED_KINDS = (*FTM_SUFFIXES, MAPPING_SUFFIX)
 
 
 @dataclass
@@ -93,7 +97,7 @@ class PreparedSource:
 
 def is_source_name(path: Path) -> bool:
     """Does the file's name make it a source (its suffix; not a sidecar)?"""
-    return path.suffix.lower() in SOURCE_SUFFIXES and not is_sidecar(path)
+    return (path.suffix.lower() in SOURCE_SUFFIXES or is_ftm_file(path)) and not is_sidecar(path)
 
 
 def discover(directory: Path, follow_symlinks: bool = False,
@@ -105,7 +109,9 @@ def discover(directory: Path, follow_symlinks: bool = False,
     found = find_files(directory, lambda p: is_source_name(p) and p != curation, follow_symlinks)
     if refused is not None:
         refused.extend(found.refused)
-    return found.files
+    tables = {table.resolve() for path in found.files if is_mapping(path)
+              for table in table_paths(path, path.read_text(encoding="utf-8", errors="replace"))}
+    return [path for path in found.files if path.resolve() not in tables]  # a mapping's tables come with it
 
 
 def source_name(path: Path, root: Path | None) -> str:
@@ -121,9 +127,9 @@ def source_name(path: Path, root: Path | None) -> str:
 
 def _checked_suffix(path: Path) -> str:
     suffix = path.suffix.lower()
-    if suffix not in SOURCE_SUFFIXES:
+    if suffix not in SOURCE_SUFFIXES and not is_ftm_file(path):
         raise InputError(f"{path}: unsupported file type {suffix or '(none)'!r} "
-                         f"(expected one of {', '.join(SOURCE_SUFFIXES)})")
+                         f"(expected one of {', '.join((*SOURCE_SUFFIXES, *NAMED_KINDS))})")
     return suffix
 
 
@@ -153,7 +159,12 @@ def prepare(path: Path, name: str, minter: Minter, data: bytes | None = None, si
     title = None
     case: Case | None = None
     attachments: list[Attachment] = []
-    if suffix in CASE_FILE_SUFFIXES:
+    notes: list[str] = []
+    if is_ftm_file(path) or is_mapping(path):
+        case, digest, notes, media_type = _structured(path, data)
+        case_triples(case, minter, sink)
+        title = case.title
+    elif suffix in CASE_FILE_SUFFIXES:
         case = read_case(parse_case_text(path, decode_text(path, data)))
         case_triples(case, minter, sink)
         title = case.title
@@ -174,7 +185,7 @@ def prepare(path: Path, name: str, minter: Minter, data: bytes | None = None, si
         rdf_triples(path, data, iri, minter.skolem(digest), sink)
         media_type = MEDIA_TYPES[suffix]
     prepared = PreparedSource(name, path, iri, digest, len(data), media_type, sink, len(sink), title, case,
-                              case_only=suffix in CASE_FILE_SUFFIXES)
+                              case_only=suffix in CASE_FILE_SUFFIXES or is_ftm_file(path), notes=notes)
     if parent is not None:
         sink.link(iri, vocab.ATTACHMENT_OF, parent)
     describe(prepared, minter, sink)
@@ -212,6 +223,24 @@ def unforeseen(path: Path, exc: BaseException) -> KgError:
     """One of :data:`UNFORESEEN` from preparing ``path``, as the error the report shows for it."""
     detail = " ".join(str(exc).split())[:200]
     return KgError(f"{path}: could not be read ({type(exc).__name__}: {detail}); this is a bug in kg, please report it")
+
+
+def _structured(path: Path, data: bytes) -> tuple[Case, str, list[str], str]:
+    """FollowTheMoney JSON lines or a table mapping: its case, content hash, notes and media type.
+    A mapping's hash covers its tables, so an edited table makes the source change."""
+    text = decode_text(path, data)
+    if is_ftm_file(path):
+        from kg.ingest.ftm import read_ftm  # loads followthemoney
+
+        found = read_ftm(path, text)
+        skipped = ", ".join(f"{count} {schema}" for schema, count in sorted(found.skipped.items()))
+        notes = [f"{path}: skipped FtM entities kg does not hold: {skipped}"] if skipped else []
+        return read_case(found.raw), "sha256:" + hashlib.sha256(data).hexdigest(), notes, "application/x-ndjson"
+    raw, tables = read_mapping(path, text)
+    digest = hashlib.sha256(data)
+    for table in tables:
+        digest.update(b"\x00" + table.name.encode("utf-8") + b"\x00" + read_source_bytes(table))
+    return read_case(raw), "sha256:" + digest.hexdigest(), [], "application/yaml"
 
 
 def prepare_spilled(path: Path, name: str, minter: Minter, spill_dir: Path | None) -> PreparedSource:

@@ -5,25 +5,52 @@ from __future__ import annotations
 import argparse
 import sys
 
-from kg.cli.common import Command, open_reader
-from kg.defaults import EXPORT_FORMATS
-from kg.errors import visible
+from kg.cli.common import Command, one_line, open_reader
+from kg.defaults import EXPORT_FORMATS, FOLDER_EXPORT_FORMATS
+from kg.errors import InputError, visible
 
 
 def export_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--format", "-f", default="ttl", choices=list(EXPORT_FORMATS))
-    p.add_argument("-o", "--output", default="-", metavar="FILE", help="output file, '-' for stdout")
+    p.add_argument("--format", "-f", default="ttl", choices=list(EXPORT_FORMATS),
+                   help="RDF: ttl (default), trig, nt, nq, jsonld; the network for Gephi: graphml, gexf; "
+                   "FollowTheMoney JSON lines: ftm; spreadsheet tables: csv (a folder); "
+                   "neo4j-admin import files: neo4j (a folder)")
+    p.add_argument("target", nargs="?", metavar="FILE", help="where to write (same as -o)")
+    p.add_argument("-o", "--output", metavar="FILE|DIR",
+                   help="output file, '-' for stdout (the default for one-file formats); a folder for csv, neo4j")
     p.add_argument("--include-log", action="store_true",
-                   help="also export the ingest log graph (ingest times; not byte-stable)")
+                   help="also export the ingest log graph (ingest times; not byte-stable; RDF formats only)")
+    p.add_argument("--around", metavar="NAME", help="graphml/gexf: only what lies within --hops of this entity "
+                   "(as kg view --around)")
+    p.add_argument("--hops", type=int, default=2, metavar="N", help="with --around: how far (default: 2)")
+    p.add_argument("--types", metavar="TYPES", help="graphml/gexf: only these node types, e.g. Person,Organization")
+    p.add_argument("--source", metavar="SOURCE", help="graphml/gexf: only what one source file or publication "
+                   "contributed")
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from kg.export import rdf
+    from kg.export.formats import export
 
+    if args.target is not None and args.output is not None and args.target != args.output:
+        raise InputError(f"two outputs given ({args.target} and -o {args.output}); give one")
+    target = args.output or args.target
+    if target is None:
+        if args.format in FOLDER_EXPORT_FORMATS:
+            raise InputError(f"--format {args.format} writes several files: give a folder with -o DIR")
+        target = "-"
+    part = None
+    if args.around is not None or args.types is not None or args.source is not None:
+        from kg.export.viewspec import ViewSpec
+
+        part = ViewSpec(around=args.around, hops=args.hops, types=args.types, source=args.source, force=True)
     with open_reader(args) as store:
-        size = rdf.export(store, args.format, args.output, include_log=args.include_log)
-    if args.output != "-":
-        print(f"wrote {args.output} ({size:,} bytes)", file=sys.stderr)
+        done = export(store, args.format, target, include_log=args.include_log, part=part)
+    for warning in done.warnings:
+        print(f"kg: warning: {one_line(warning)}", file=sys.stderr)
+    summary = f" ({done.summary})" if done.summary else ""
+    for path, size in done.files:
+        if path != "-":
+            print(f"wrote {path} ({size:,} bytes){summary}", file=sys.stderr)
     return 0
 
 
@@ -58,8 +85,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 COMMANDS = [
-    Command("export", cmd_export, "write the graph as Turtle, TriG, N-Triples, N-Quads or JSON-LD",
-            "kg export --format trig -o case.trig\n  kg export --format ttl -      # to stdout", export_arguments),
+    Command("export", cmd_export, "write the graph as RDF, a GraphML/GEXF network for Gephi, FollowTheMoney "
+            "entities, CSV tables or Neo4j import files",
+            "kg export --format trig -o case.trig\n  kg export --format ttl -      # to stdout\n"
+            "  kg export --format gexf -o case.gexf          # open in Gephi\n"
+            "  kg export --format ftm -o case.ftm.jsonl      # then: ftm export-excel -i case.ftm.jsonl -o case.xlsx\n"
+            "  kg export --format csv -o tables/             # entities.csv, claims.csv, relations.csv\n"
+            "  kg export --format neo4j -o neo4j-import/     # nodes.csv, relationships.csv for neo4j-admin",
+            export_arguments),
     Command("stats", cmd_stats, "count people, organizations, publications, claims and sources", "kg stats --sources",
             stats_arguments),
     Command("validate", cmd_validate, "check the store against the SHACL shapes in ontology/shapes.ttl",

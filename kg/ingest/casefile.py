@@ -24,7 +24,7 @@ SECTIONS = tuple(schema.load().sections)  # in file order (ontology/schema.yaml)
 CSV_RECORD_TYPES = {section.record: name for name, section in schema.load().sections.items()}
 CSV_LIST_SEPARATOR = "|"
 CASE_FILE_SUFFIXES = (".yaml", ".yml", ".json", ".csv")
-_LINE_KEY = "__line__"
+LINE_KEY = "__line__"  # each YAML mapping read by read_yaml carries the line it starts on
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 
@@ -34,6 +34,7 @@ class RawRecord:
     index: int
     line: int | None
     data: dict[str, Any]
+    path: Path | None = None  # the file the record comes from, when not the case's own (a mapping's table)
 
 
 @dataclass
@@ -79,7 +80,7 @@ class _LineLoader(_BaseLoader):  # type: ignore[valid-type,misc]
                 seen.add(key_node.value)
         mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
         if self.lines:
-            mapping[_LINE_KEY] = node.start_mark.line + 1
+            mapping[LINE_KEY] = node.start_mark.line + 1
         return mapping
 
     def construct_lenient_timestamp(self, node: yaml.ScalarNode) -> Any:
@@ -127,6 +128,11 @@ def _yaml_document(path: Path, text: str, loader: type[_LineLoader] = _LineLoade
         raise InputError(f"{path}: malformed YAML: {' '.join(str(exc).split())}") from None
     except RecursionError:  # the pure-Python parser (no libyaml) on deeply nested flow collections
         raise InputError(f"{path}: malformed YAML: nested too deeply") from None
+
+
+def read_yaml(path: Path, text: str) -> Any:
+    """Safe YAML with aliases and repeated keys refused; every mapping carries ``LINE_KEY``."""
+    return _yaml_document(path, text)
 
 
 def plain_yaml(path: Path, text: str, what: str) -> Any:
@@ -178,13 +184,13 @@ def _from_document(path: Path, document: Any) -> RawCase:
     if not isinstance(document, dict):
         raise InputError(f"{path}: a case file must be a mapping with sections {', '.join(SECTIONS)}")
     case = RawCase(path)
-    unknown = sorted(str(k) for k in document if k not in SECTIONS and k not in ("case", _LINE_KEY))
+    unknown = sorted(str(k) for k in document if k not in SECTIONS and k not in ("case", LINE_KEY))
     if unknown:
         raise InputError(f"{path}: unknown section {shown(unknown[0])} (expected case, {', '.join(SECTIONS)})")
     meta = document.get("case") or {}
     if not isinstance(meta, dict):
         raise InputError(f"{path}: section 'case' must be a mapping")
-    case.meta = {k: v for k, v in meta.items() if k != _LINE_KEY}
+    case.meta = {k: v for k, v in meta.items() if k != LINE_KEY}
     for section in SECTIONS:
         items = document.get(section)
         if items is None:
@@ -195,7 +201,7 @@ def _from_document(path: Path, document: Any) -> RawCase:
             if not isinstance(item, dict):
                 kind = "nothing" if item is None else type(item).__name__
                 raise InputError(f"{path}: {section}[{index}]: a record must be a mapping, not {kind}")
-            line = item.pop(_LINE_KEY, None)
+            line = item.pop(LINE_KEY, None)
             case.records.append(RawRecord(section, index, line, _strip_lines(item)))
     if not case.records:
         raise InputError(f"{path}: no records (expected at least one of {', '.join(SECTIONS)})")
@@ -204,26 +210,20 @@ def _from_document(path: Path, document: Any) -> RawCase:
 
 def _strip_lines(value: Any) -> Any:
     if isinstance(value, dict):  # scalars are passed through without a call: this runs on every value
-        return {k: _strip_lines(v) if isinstance(v, dict | list) else v for k, v in value.items() if k != _LINE_KEY}
+        return {k: _strip_lines(v) if isinstance(v, dict | list) else v for k, v in value.items() if k != LINE_KEY}
     if isinstance(value, list):
         return [_strip_lines(v) if isinstance(v, dict | list) else v for v in value]
     return value
 
 
-def _csv_case(path: Path, text: str) -> RawCase:
-    """One row per record: a ``record`` column names the type; lists use '|'; nested fields 'a.b'.
-
-    A record's line is the line it starts on (a quoted field may span lines); blank rows are skipped.
-    """
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    case = RawCase(path)
-    counters: dict[str, int] = {}
+def read_csv_rows(path: Path, text: str, delimiter: str = ",") -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """The header and each non-blank row as (line it starts on, column -> cell); a quoted field may
+    span lines. A repeated column, a row longer than the header or bad quoting is an InputError."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    rows: list[tuple[int, dict[str, str]]] = []
     start = 1
     try:
-        header = next(reader, None)
-        if not header or "record" not in header:
-            raise InputError(f"{path}:1: CSV case file needs a 'record' column "
-                             f"({', '.join(CSV_RECORD_TYPES)})")
+        header = next(reader, [])
         repeated = sorted({column for column in header if header.count(column) > 1})
         if repeated:
             raise InputError(f"{path}:1: malformed CSV: column {shown(repeated[0])} appears more than once")
@@ -235,29 +235,44 @@ def _csv_case(path: Path, text: str) -> RawCase:
             if len(cells) > len(header):
                 raise InputError(f"{path}:{line}: malformed CSV: {len(cells)} fields, but the header has "
                                  f"{len(header)}")
-            row = dict(zip(header, cells, strict=False))
-            kind = row.pop("record", "").strip()
-            section = CSV_RECORD_TYPES.get(kind)
-            if section is None:
-                raise InputError(f"{path}:{line}: record type {shown(kind)} is not one of "
-                                 f"{', '.join(CSV_RECORD_TYPES)}")
-            data: dict[str, Any] = {}
-            for column, raw in row.items():
-                value = raw.strip()
-                if not value:
-                    continue
-                target = data
-                *parents, leaf = column.split(".")
-                for parent in parents:
-                    target = target.setdefault(parent, {})
-                    if not isinstance(target, dict):
-                        raise InputError(f"{path}:{line}: column {shown(column)} clashes with column {shown(parent)}")
-                target[leaf] = value
-            index = counters.get(section, 0)
-            counters[section] = index + 1
-            case.records.append(RawRecord(section, index, line, data))
+            rows.append((line, dict(zip(header, cells, strict=False))))
     except csv.Error as exc:
         raise InputError(f"{path}:{start}: malformed CSV: {exc}") from None
+    return header, rows
+
+
+def _csv_case(path: Path, text: str) -> RawCase:
+    """One row per record: a ``record`` column names the type; lists use '|'; nested fields 'a.b'.
+
+    A record's line is the line it starts on (a quoted field may span lines); blank rows are skipped.
+    """
+    case = RawCase(path)
+    counters: dict[str, int] = {}
+    header, rows = read_csv_rows(path, text)
+    if not header or "record" not in header:
+        raise InputError(f"{path}:1: CSV case file needs a 'record' column "
+                         f"({', '.join(CSV_RECORD_TYPES)})")
+    for line, row in rows:
+        kind = row.pop("record", "").strip()
+        section = CSV_RECORD_TYPES.get(kind)
+        if section is None:
+            raise InputError(f"{path}:{line}: record type {shown(kind)} is not one of "
+                             f"{', '.join(CSV_RECORD_TYPES)}")
+        data: dict[str, Any] = {}
+        for column, raw in row.items():
+            value = raw.strip()
+            if not value:
+                continue
+            target = data
+            *parents, leaf = column.split(".")
+            for parent in parents:
+                target = target.setdefault(parent, {})
+                if not isinstance(target, dict):
+                    raise InputError(f"{path}:{line}: column {shown(column)} clashes with column {shown(parent)}")
+            target[leaf] = value
+        index = counters.get(section, 0)
+        counters[section] = index + 1
+        case.records.append(RawRecord(section, index, line, data))
     if not case.records:
         raise InputError(f"{path}: no records in CSV case file")
     return case
@@ -266,7 +281,7 @@ def _csv_case(path: Path, text: str) -> RawCase:
 def parse_case_text(path: Path, text: str) -> RawCase:
     suffix = path.suffix.lower()
     if suffix in (".yaml", ".yml"):
-        return _from_document(path, _yaml_document(path, text))
+        return _from_document(path, read_yaml(path, text))
     if suffix == ".json":
         return _from_document(path, _json_document(path, text))
     if suffix == ".csv":

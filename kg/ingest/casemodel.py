@@ -143,7 +143,7 @@ class _CaseReader:
     def where(self, record: RawRecord) -> Where:
         raw_id = record.data.get("id")
         ident = str(raw_id) if isinstance(raw_id, str | int) and not isinstance(raw_id, bool) else None
-        return Where(self.raw.path, record.section, record.index, record.line, ident)
+        return Where(record.path or self.raw.path, record.section, record.index, record.line, ident)
 
     def read(self) -> Case:
         meta = self.raw.meta
