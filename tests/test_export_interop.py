@@ -167,3 +167,21 @@ def test_export_to_a_file_where_a_folder_is_needed_is_one_line(tmp_path: Path,
     assert main(["--store", str(tmp_path / "store"), "export", "--format", "csv", "-o", str(tmp_path / "tables")]) == 2
     err = capsys.readouterr().err
     assert "not a folder" in err and err.count("\n") == 1
+
+
+def test_query_csv_with_labels_puts_names_next_to_iris(tmp_path: Path,
+                                                      capsysbinary: pytest.CaptureFixture[bytes]) -> None:
+    store = str(tmp_path / "store")
+    assert main(["--store", store, "ingest", str(SAMPLE / "case.yaml")]) == 0
+    query = "SELECT ?person ?name WHERE { ?person a schema:Person ; rdfs:label ?name } ORDER BY ?name"
+    capsysbinary.readouterr()
+    assert main(["--store", store, "query", query, "--format", "csv", "--labels"]) == 0
+    rows = list(csv.reader(io.StringIO(capsysbinary.readouterr().out.decode("utf-8"), newline="")))
+    assert rows[0] == ["person", "person_label", "name"]
+    assert rows[1:] and all(row[0].startswith("https://") and row[1] == row[2] for row in rows[1:])
+    assert main(["--store", store, "ask", "claims-about", "--param", "entity=CCP", "--format", "csv",
+                 "--labels", "-o", str(tmp_path / "ccp.csv")]) == 0
+    frame = pd.read_csv(tmp_path / "ccp.csv", keep_default_na=False, dtype=str)
+    labelled = [c for c in frame.columns if c.endswith("_label")]
+    assert labelled and all(frame[c].str.len().gt(0).all() for c in labelled)
+    assert main(["--store", store, "query", query, "--format", "json", "--labels"]) == 2

@@ -49,11 +49,29 @@ def _tables(store: Path, out: Path) -> dict[str, list[dict[str, str]]]:
             for name in ("entities", "claims", "relations")}
 
 
+# what a generated case lacks: names in another script, a report as claimant and as subject, a Report
+# (an FtM Document), grades, hedging, confidence and dates on a claim, an affiliation with a start
+REPORT = "Доклад о выборах"  # noqa: RUF001 (Cyrillic on purpose)
+OTHER_SCRIPT = f"""\
+publications:
+  - {{id: rep, type: Report, title: {REPORT}, publisher: ngo, date: 2021-03-04, url: https://example.org/r}}
+  - {{id: art, type: NewsArticle, title: Coverage of the election report, publisher: ngo, reliability: B}}
+organizations:
+  - {{id: ngo, name: Голос, kind: NGO, aliases: [Golos]}}
+people:
+  - {{id: iv, name: Иван Петров, affiliations: [{{organization: ngo, role: analyst, start: 2019, source: art}}]}}
+claims:
+  - {{id: c1, claimant: rep, appears_in: art, about: [rep, iv], text: The report says the count was altered.,
+     kind: reported-speech, credibility: 3, hedged: true, confidence: 0.7, date: 2021-03-05, quote: altered}}
+"""
+
+
 @pytest.fixture(scope="module")
 def original(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("ftm")
     generate(3000, 11, root / "data", articles=False)
     shutil.copy(SAMPLE / "case.yaml", root / "data" / "case.yaml")
+    (root / "data" / "elections.yaml").write_text(OTHER_SCRIPT, encoding="utf-8")
     _build(root / "data", root / "store")
     assert main(["--store", str(root / "store"), "export", "--format", "ftm", "-o", str(root / "case.ftm.jsonl")]) == 0
     return root
@@ -94,6 +112,7 @@ def test_round_trip_gives_the_same_entities_and_relations(original: Path, tmp_pa
         return {tuple(row[k] for k in keep) for row in tables["entities"]}
 
     assert entities(before) == entities(after)
+    assert any(row["label"] == "Иван Петров" for row in after["entities"])
 
     def claims(tables: dict[str, list[dict[str, str]]]) -> dict[str, tuple[str, ...]]:
         keep = ("text", "quote", "kind", "claimant", "publication", "first_publication", "about", "relayed_by",
@@ -255,3 +274,54 @@ def test_a_row_referring_to_no_row_names_the_table_line_and_field(tmp_path: Path
     code, err = _kg(capsys, "--store", str(tmp_path / "store"), "ingest", str(data / "registry.mapping.yaml"))
     assert code == 2
     assert "boards.csv:2: field 'organization': no organization row has id '0043'" in err
+
+
+def test_one_denormalised_table_read_three_ways(tmp_path: Path) -> None:
+    """A spreadsheet with one row per membership: the same file is the people, the groups and the
+    memberships; rows that repeat an id are one record."""
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "members.csv").write_text(
+        "member_id,name,group_code,group,role\n1,Ilse Vaart,G7,Water board,chair\n2,Oskar Lind,G7,Water board,member\n"
+        "1,Ilse Vaart,G9,Harbour council,member\n", encoding="utf-8")
+    (data / "members.mapping.yaml").write_text("""tables:
+  - {file: members.csv, kind: person, id: member_id, fields: {name: name}}
+  - {file: members.csv, kind: organization, id: group_code, fields: {name: group, kind: {value: GovernmentAgency}}}
+  - {file: members.csv, kind: affiliation, fields: {person: member_id, organization: group_code, role: role}}
+""", encoding="utf-8")
+    _build(data, tmp_path / "store")
+    rows = _tables(tmp_path / "store", tmp_path / "t")
+    assert sorted(r["label"] for r in rows["entities"]) == ["Harbour council", "Ilse Vaart", "Oskar Lind",
+                                                             "Water board"]
+    assert sorted((r["subject_name"], r["object_name"], r["role"]) for r in rows["relations"]) == [
+        ("Ilse Vaart", "Harbour council", "member"), ("Ilse Vaart", "Water board", "chair"),
+        ("Oskar Lind", "Water board", "member")]
+
+
+def test_what_ftm_map_csv_writes_is_a_source(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """FtM's own mapping tool makes the entities (hashed ids, fragments aggregated, datasets and
+    referents keys), as an Aleph or OpenSanctions pipeline would."""
+    (tmp_path / "board.csv").write_text("id,name,company,reg,role\n1,Rita Ameln,Fjord Shipping AS,NO-991,CEO\n"
+                                        "2,Per Holt,Fjord Shipping AS,NO-991,board member\n", encoding="utf-8")
+    (tmp_path / "board.yml").write_text("""board:
+  queries:
+    - entities:
+        person: {schema: Person, keys: [id], properties: {name: {column: name}}}
+        company: {schema: Company, keys: [reg], properties: {name: {column: company},
+                                                             registrationNumber: {column: reg}}}
+        seat: {schema: Directorship, keys: [id, reg], properties: {director: {entity: person},
+                                                                   organization: {entity: company},
+                                                                   role: {column: role}}}
+""", encoding="utf-8")
+    with (tmp_path / "board.csv").open("rb") as rows:
+        fragments = subprocess.run([FTM, "map-csv", tmp_path / "board.yml"], stdin=rows, capture_output=True,
+                                   check=True).stdout
+    aggregated = subprocess.run([FTM, "aggregate"], input=fragments, capture_output=True, check=True).stdout
+    (tmp_path / "board.ftm.jsonl").write_bytes(aggregated)
+    code, err = _kg(capsys, "--store", str(tmp_path / "store"), "ingest", str(tmp_path / "board.ftm.jsonl"))
+    assert code == 0, err
+    rows = _tables(tmp_path / "store", tmp_path / "t")
+    assert {r["label"]: r["kind"] for r in rows["entities"]} == {"Rita Ameln": "", "Per Holt": "",
+                                                                "Fjord Shipping AS": "Company"}
+    assert sorted((r["subject_name"], r["role"]) for r in rows["relations"]) == [("Per Holt", "board member"),
+                                                                                 ("Rita Ameln", "CEO")]

@@ -66,7 +66,11 @@ def _emit(engine: QueryEngine, result: Result, args: argparse.Namespace) -> int:
             raise QueryError(f"a {result.form} result is a graph: use --format ttl, nt or jsonld")
         labels, base = ({}, None) if args.no_labels else table.lookup_labels(engine, result)
         data = (table.render(result, labels, base, width=args.width) + "\n").encode("utf-8")
+    elif fmt == "csv" and args.labels and not result.is_graph:
+        data = formats.labelled_csv(result, table.lookup_labels(engine, result)[0])
     else:
+        if args.labels:
+            raise QueryError("--labels adds label columns to --format csv only")
         data = formats.serialize(result, fmt)
     if args.output and args.output != "-":
         write_bytes_atomic(args.output, data)
@@ -90,6 +94,8 @@ def _add_run_options(p: argparse.ArgumentParser, output: bool = True) -> None:
                        "xml (W3C result formats); ttl (default for CONSTRUCT/DESCRIBE), nt, jsonld")
         p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
         p.add_argument("--no-labels", action="store_true", help="table: show IRIs without looking up labels")
+        p.add_argument("--labels", action="store_true", help="csv: after each column of IRIs, a NAME_label column "
+                       "with their labels")
         p.add_argument("--width", type=int, metavar="COLUMNS", help="table: total width (default: the terminal's)")
 
 
@@ -187,7 +193,9 @@ COMMANDS = [
             "kg query 'SELECT ?name WHERE { ?p a schema:Person ; rdfs:label ?name }'\n"
             "  kg query my-question.rq --format csv -o out.csv", query_arguments),
     Command("ask", cmd_ask, "run a saved investigator question; --list shows them all",
-            "kg ask claims-about --param entity=CCP\n  kg ask --list", ask_arguments),
+            "kg ask claims-about --param entity=CCP\n  kg ask --list\n"
+            "  kg ask claims-about --param entity=CCP --format csv --labels -o ccp.csv   # names next to IRIs",
+            ask_arguments),
     Command("path", cmd_path, "shortest connections between two entities, each hop with its relation and sources",
             "kg path 'Sophia Bryskine' 'Falun Gong' --max-hops 4", path_arguments),
     Command("serve", cmd_serve, "a SPARQL 1.1 Protocol endpoint at /sparql with a query page at / (read-only)",

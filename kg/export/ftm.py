@@ -18,7 +18,7 @@ from followthemoney import model
 from followthemoney.proxy import EntityProxy
 
 from kg.errors import KgError
-from kg.ingest.ftm import ABOUT, DISPUTES, FIRST_APPEARED, PUBLISHED_BY, RELAYED, SAID, TAG, WRITTEN_BY
+from kg.ingest.ftm import ABOUT, DISPUTES, FIRST_APPEARED, OWN_HASHED, PUBLISHED_BY, RELAYED, SAID, TAG, WRITTEN_BY
 from kg.iris import short_hash
 from kg.query.records import Record, Records, read_records
 from kg.store import KgStore
@@ -37,13 +37,14 @@ class FtmError(KgError):
 
 
 def entity_id(record_iri: str, base: str, kind: str) -> str:
-    """The FtM id of a kg node: ``kg.person.sophia-bryskine`` (its IRI below the base), or a hash
-    when the IRI's path does not fit FtM's id alphabet (letters, digits, '.', '-')."""
+    """The FtM id of a kg node: ``kg.person.sophia-bryskine`` (its IRI below the base), or
+    ``kg.hash.person.<hash>`` when the IRI's path does not fit FtM's id alphabet (letters, digits,
+    '.', '-'), as a name in another script does."""
     local = record_iri[len(base):] if record_iri.startswith(base) else ""
     candidate = "kg." + local.replace("/", ".")
     if local and _ID.match(candidate) and len(candidate) <= _MAX_ID:
         return candidate
-    return f"kg.{kind}.{short_hash(record_iri, 24)}"
+    return f"{OWN_HASHED}{kind}.{short_hash(record_iri, 24)}"
 
 
 class _Builder:
@@ -73,7 +74,7 @@ class _Builder:
     def link(self, schema: str, props: dict[str, str], role: str) -> None:
         """A link entity (Documentation, UnknownLink) between two exported entities."""
         ends = list(props.values())
-        ident = "kg.link." + short_hash("\x00".join([schema, role, *ends]), 24)
+        ident = f"{OWN_HASHED}link." + short_hash("\x00".join([schema, role, *ends]), 24)
         proxy = self.make(schema, ident)
         for prop, target in props.items():
             self.put(proxy, prop, target)

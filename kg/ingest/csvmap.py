@@ -181,9 +181,8 @@ class _Reader:
                 raw = row.get(table.id_column, "")
                 if not raw:
                     raise InputError(f"{table.path}:{number}: column {table.id_column!r} (the row id) is empty")
-                if raw in taken:
-                    raise InputError(f"{table.path}:{number}: id {raw!r} is used by two {table.kind} rows")
-                taken[raw] = f"{table.kind}:{slug(raw)}:{len(taken) + 1}"
+                if raw not in taken:  # rows repeating an id describe the same record (a denormalised table)
+                    taken[raw] = f"{table.kind}:{slug(raw)}:{len(taken) + 1}"
 
     def value(self, spec: Spec, row: dict[str, str]) -> str:
         if spec.column is not None:
@@ -205,6 +204,7 @@ class _Reader:
         self.register_ids()
         out: list[RawRecord] = []
         counters: dict[str, int] = {}
+        made: dict[str, dict[str, Any]] = {}  # record id -> its fields, for rows that repeat an id
         for table in self.tables:
             section = SECTIONS[table.kind]
             for number, row in table.rows:
@@ -221,10 +221,25 @@ class _Reader:
                         values = [self.resolve(table, number, name, v) for v in values]
                     if values:
                         data[name] = values if name in LIST_FIELDS else values[0]
+                first = made.get(data.get("id", ""))
+                if first is not None:
+                    _merge(first, data)
+                    continue
+                if "id" in data:
+                    made[data["id"]] = data
                 index = counters.get(section, 0)
                 counters[section] = index + 1
                 out.append(RawRecord(section, index, number, data, path=table.path))
         return out
+
+
+def _merge(first: dict[str, Any], later: dict[str, Any]) -> None:
+    """A later row of the same record: its list values are added, its other values fill gaps."""
+    for name, value in later.items():
+        if isinstance(value, list):
+            first[name] = first.get(name, []) + [v for v in value if v not in first.get(name, [])]
+        else:
+            first.setdefault(name, value)
 
 
 def read_mapping(path: Path, text: str) -> tuple[RawCase, list[Path]]:

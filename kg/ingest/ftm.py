@@ -34,6 +34,9 @@ if TYPE_CHECKING:
 
 FTM_SUFFIXES = (".ftm.json", ".ftm.jsonl")
 TAG = "kg:"  # keywords kg writes start with this: kg:direct-quote, kg:credibility=6, kg:type=NewsArticle
+# ids of kg's own FtM export: kg.<IRI path with '.'>, or kg.hash.<kind>.<hash> (docs/ftm.md)
+OWN = "kg."
+OWN_HASHED = "kg.hash."
 _KG_ID = re.compile(r"^kg\.(person|org|publication|claim|affiliation)\.(.+)$")
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?")
 ORG_KIND_OF_SCHEMA = {"Company": "Company", "PublicBody": "GovernmentAgency"}
@@ -147,7 +150,7 @@ class _Mapper:
         return next((k[len(prefix):] for k in entity.get("keywords") if k.startswith(prefix)), None)
 
     def same_as(self, entity: Entity) -> list[str]:
-        found = [f"e:{entity.id}"] if not _KG_ID.match(entity.id) else []
+        found = [] if entity.id.startswith(OWN) else [f"e:{entity.id}"]
         found += [f"http://www.wikidata.org/entity/{q}" for q in entity.get("wikidataId") if re.match(r"^Q\d+$", q)]
         return found
 

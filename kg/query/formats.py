@@ -140,14 +140,29 @@ def _csv_value(term: Cell) -> str:
 
 
 def _csv(result: Result) -> bytes:
+    return labelled_csv(result, None)
+
+
+def labelled_csv(result: Result, labels: dict[str, str] | None) -> bytes:
+    """SPARQL 1.1 CSV; with ``labels`` (IRI -> label), each column that holds IRIs is followed by
+    ``NAME_label`` with their labels, for spreadsheets (then no longer the W3C format exactly)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     if result.boolean is not None:
         writer.writerow(["_askResult"])
         writer.writerow(["true" if result.boolean else "false"])
-    else:
-        writer.writerow(result.variables)
-        writer.writerows([_csv_value(t) for t in row] for row in result.rows)
+        return buffer.getvalue().encode("utf-8")
+    named = [labels is not None and any(isinstance(row[i], ox.NamedNode) for row in result.rows)
+             for i in range(len(result.variables))]
+    writer.writerow([n for name, add in zip(result.variables, named, strict=True)
+                     for n in ((name, f"{name}_label") if add else (name,))])
+    for row in result.rows:
+        cells: list[str] = []
+        for term, add in zip(row, named, strict=True):
+            cells.append(_csv_value(term))
+            if add:
+                cells.append((labels or {}).get(term.value, "") if isinstance(term, ox.NamedNode) else "")
+        writer.writerow(cells)
     return buffer.getvalue().encode("utf-8")
 
 
