@@ -18,9 +18,9 @@ from kg.ingest.article import ARTICLE_SUFFIXES, is_sidecar, read_sidecar
 from kg.ingest.article import MEDIA_TYPES as ARTICLE_MEDIA_TYPES
 from kg.ingest.casefile import CASE_FILE_SUFFIXES, parse_case_text
 from kg.ingest.casemodel import Case, read_case
+from kg.ingest.csvmap import MAPPING_SUFFIX, is_mapping, read_mapping, table_paths
 from kg.ingest.document import Attachment
 from kg.ingest.folder import find_files
-from kg.ingest.csvmap import MAPPING_SUFFIX, is_mapping, read_mapping, table_paths
 from kg.ingest.ftm import FTM_SUFFIXES, is_ftm_file
 from kg.ingest.guard import decode_text, read_source_bytes
 from kg.ingest.rdf import MEDIA_TYPES, RDF_FORMATS, rdf_triples
