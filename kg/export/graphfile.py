@@ -21,7 +21,7 @@ import networkx as nx
 from networkx.readwrite.gexf import GEXFWriter
 
 from kg.export import style
-from kg.export.layout import seed_positions
+from kg.export.layout import force_positions
 from kg.export.payload import admiralty
 from kg.query.network import Network
 
@@ -53,7 +53,7 @@ def to_networkx(net: Network, viz: bool = False) -> nx.MultiDiGraph:
     """A MultiDiGraph keyed by relation; ``viz`` adds GEXF's colour, size, shape and position."""
     graph = nx.MultiDiGraph()
     degree = net.degree()
-    positions = seed_positions(net) if viz else {}
+    positions: dict[str, tuple[float, float]] = force_positions(net).positions if viz else {}
     for iri in sorted(net.nodes):
         node = net.nodes[iri]
         attrs: dict[str, Any] = {
@@ -76,8 +76,7 @@ def to_networkx(net: Network, viz: bool = False) -> nx.MultiDiGraph:
         attrs = {"relation": edge.relation, "roles": _joined(edge.roles), "sources": _joined(edge.sources),
                  "label": edge.relation}
         if viz:
-            attrs["viz"] = {"color": {**_rgb(style.RELATION_COLOR.get(edge.relation, style.DEFAULT_EDGE_COLOR)),
-                                      "a": 1.0}}
+            attrs["viz"] = {"color": {**_rgb(style.relation_style(edge.relation).color), "a": 1.0}}
         graph.add_edge(edge.source, edge.target, key=edge.relation, **attrs)
     return graph
 
