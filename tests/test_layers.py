@@ -26,6 +26,8 @@ LAYERS: list[set[str]] = [
     {"kg.export"},
     {"kg.build"},  # the build writes the outputs too (graph.ttl, graph.trig, the view)
     {"kg.serve"},
+    {"kg.api"},  # the public Python API
+    {"kg"},  # kg/__init__.py hands out kg.api's names
     {"kg.cli"},
     {"kg.__main__"},
 ]

@@ -196,6 +196,14 @@ class KgStore:
         finally:
             self.backend.close()
 
+    def publish(self) -> None:
+        """A writer on disk: flush and publish a read snapshot now (as closing does), so readers in
+        other processes (query workers included) see what it wrote so far. Nothing to do elsewhere."""
+        if self._lock is not None:
+            self.backend.flush()
+            if self.path is not None and self.ox is not None:
+                publish(self.ox, self.path)
+
     def __enter__(self) -> KgStore:
         return self
 
