@@ -143,3 +143,44 @@ def test_a_statement_speaks_for_who_issued_it() -> None:
     said = _claims(_run("In a press statement, the Marsh Trust said the river was polluted. The statement added "
                         "that the council had ignored its letters."))
     assert ("Marsh Trust", "the council had ignored its letters") in said
+
+
+def test_a_quotation_closed_by_he_said_without_a_full_stop_is_attributed() -> None:
+    text = ("Oskar Lind is the party's spokesman. On Monday, Lind said the party had won.\n\n"
+            "\u201cWe took over in 1996. We have been able to revive the mining sector,\u201d he said\n\n"
+            "The count continues.")
+    said = _claims(_run(text))
+    assert ("Oskar Lind", "We took over in 1996. We have been able to revive the mining sector") in said
+
+
+def test_every_that_clause_after_an_aside_verb_is_a_claim() -> None:
+    text = ("In the interview, Professor Mara Quell claims, among other things, that citizens distrust the "
+            "courts, that norms rest on personal ties and, hence, are biased, but also that openness is "
+            "not accepted in politics.")
+    said = _claims(_run(text))
+    assert ("Mara Quell", "citizens distrust the courts") in said
+    assert ("Mara Quell", "norms rest on personal ties and, hence, are biased") in said
+    assert ("Mara Quell", "openness is not accepted in politics") in said
+
+
+def test_a_role_noun_stands_for_its_latest_holder_and_a_new_one_for_none() -> None:
+    text = ("Taliban spokesman Ruhan Saleh denied the report. The spokesman said the talks were a waste of "
+            "time. Idris Kamal, a spokesman for the Peace Council, declined to comment. Later the "
+            "spokesman said the council had not met.\n\n"
+            "Dara Venn, minister of state security, spoke on television. In a statement, the Reform Front "
+            "said for a minister to threaten people shows panic. The statement added that the government "
+            "is afraid.")
+    said = _claims(_run(text))
+    assert ("Ruhan Saleh", "the talks were a waste of time") in said
+    assert ("Idris Kamal", "the council had not met") in said
+    assert ("Reform Front", "the government is afraid") in said
+
+
+def test_an_alleged_act_is_the_allegation_of_who_filed_the_papers() -> None:
+    text = ("WASHINGTON - The Calder Trade Office filed papers in federal court today to stop two importers. "
+            "The importers allegedly forged customs records for years.\n\n"
+            "According to the complaint, the importers sold forged permits. Their clerk allegedly "
+            "shredded the ledgers.")
+    said = _claims(_run(text))
+    assert ("Calder Trade Office", "The importers allegedly forged customs records for years.") in said
+    assert ("Calder Trade Office", "Their clerk allegedly shredded the ledgers.") in said

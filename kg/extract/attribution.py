@@ -28,6 +28,7 @@ from kg.extract.textnorm import PARAGRAPH_BREAK
 
 _WH_WORDS = {"how", "what", "why", "whether", "if", "when", "where", "who", "which", "whom"}
 _RELATIVE = {"who", "which", "that"}
+_ALLEGING = {"allegedly", "purportedly"}
 _EDGE_WORDS = {"that", ",", ":", ";", "-", "\u2014", "\u2013", "and"}
 
 
@@ -133,7 +134,9 @@ class Attributor:
         while start < end and (self.doc[start].lower_ in _EDGE_WORDS or self.doc[start].is_punct):
             start += 1
         while end > start and ((self.doc[end - 1].is_punct and self.doc[end - 1].text not in ('"', "\u201d"))
-                               or self.doc[end - 1].lower_ in ("and", "but")):
+                               or self.doc[end - 1].lower_ in ("and", "but")
+                               or (self.doc[end - 1].lower_ == "also" and end - 2 > start
+                                   and self.doc[end - 2].lower_ in ("and", "but"))):
             end -= 1
         return start, end
 
@@ -151,6 +154,9 @@ class Attributor:
         second claim; each of several complements is a claim ("claims that A, that B, but also that
         C"). Indirect questions ("explained how ...") assert nothing."""
         found: list[tuple[int, int]] = []
+        listed = self.that_clauses(verb)
+        if len(listed) >= 2:
+            return listed
         for child in self.complements(verb):
             if self.quote_of(child) is not None:
                 continue
@@ -175,6 +181,10 @@ class Attributor:
         """No clausal complement: a parenthetical "The complaints, she said, were handled ..." says
         the clause around it; a denial of a gerund or of "allegations that ..." says what is denied."""
         head = verb.head
+        if verb.dep_ == "parataxis" and verb.i < head.i:
+            listed = self.that_clauses(verb)
+            if listed:
+                return listed
         if verb.dep_ == "parataxis" and head.pos_ in ("VERB", "AUX"):
             start, end = self.trimmed(head.left_edge.i, head.right_edge.i + 1)
             first, last = self.doc[start].idx, self.doc[end - 1].idx
@@ -189,6 +199,24 @@ class Attributor:
                 if any(t.tag_ == "VBG" for t in obj.subtree):
                     return [self.trimmed(obj.left_edge.i, obj.right_edge.i + 1)]
         return []
+
+    def that_clauses(self, verb: Any) -> list[tuple[int, int]]:
+        """"X claims, among other things, that A, that B, but also that C" parsed with the verb as
+        an aside of A: each that-clause after the verb is a claim of its own."""
+        sent = self.index.sent(verb)
+        first = next((t.i for t in self.doc[verb.i + 1:min(sent.end, verb.i + 8)] if t.lower_ == "that"), None)
+        if first is None:
+            return []
+        ranges, start = [], first
+        for token in self.doc[first + 1:sent.end]:
+            back = token.i - 1
+            while back > first and self.doc[back].lower_ in ("also", "but", "and"):
+                back -= 1
+            if token.lower_ == "that" and self.doc[back].text == ",":
+                ranges.append(self.trimmed(start, back))
+                start = token.i
+        ranges.append(self.trimmed(start, sent.end))
+        return [(a, b) for a, b in ranges if b - a >= 3 and not self.quoted(a, b)]
 
     def events(self) -> list[Event]:
         found = []
@@ -261,7 +289,7 @@ class Attributor:
         out.extend(self.according())
         out.extend(Paragraphs(self, events, loose).drafts(out))
         out = [d for d in out if d.start < d.end]
-        out.extend(self.unattributed(out, events))
+        out.extend(self.alleged(self.unattributed(out, events), out))
         for draft in out:
             draft.hedged = self.hedged(draft)
         return sorted(out, key=lambda d: d.start)
@@ -376,11 +404,33 @@ class Attributor:
                 continue
             subject = next((t for t in sent.root.children if t.dep_ in ("nsubj", "nsubjpass")), None)
             resolved = self.refs.resolve(subject) if subject is not None else None
-            if resolved is None and not any(self.refs.entity_of(t) is not None for t in sent):
+            if resolved is None and not any(self.refs.entity_of(t) is not None or t.lower_ in _ALLEGING for t in sent):
                 continue
             end = start + len(sent.text.rstrip())
             out.append(Draft(start, end, "unattributed", None, "outlet", "outlet's own statement",
                              subject=resolved.entity if resolved is not None else None))
+        return out
+
+    def alleged(self, outlet: list[Draft], made: list[Draft]) -> list[Draft]:
+        """"X allegedly did Y" with no speaker of its own is someone's allegation: the speaker of the
+        claim just before it in the same paragraph, else whoever filed the papers earlier on."""
+        out = []
+        for draft in outlet:
+            tokens = self.index.tokens(draft.start, draft.end)
+            if not any(self.doc[i].lower_ in _ALLEGING for i in tokens):
+                out.append(draft)
+                continue
+            paragraph = self.paragraph(draft.start)
+            before = [d for d in made if d.end <= draft.start and d.claimant is not None
+                      and d.kind == "reported-speech" and self.paragraph(d.start) == paragraph]
+            claimant = before[-1].claimant if before else None
+            found = (Resolved(claimant, "noun") if claimant is not None
+                     else self.refs.filer(tokens[0]) if len(tokens) else None)
+            if found is None:
+                out.append(draft)
+                continue
+            out.append(Draft(draft.start, draft.end, "reported-speech", found.entity, found.via,
+                             "allegedly", verb=tokens[0]))
         return out
 
     def hedged(self, draft: Draft) -> bool:

@@ -8,11 +8,14 @@ this index instead.
 from __future__ import annotations
 
 import bisect
+import re
 from typing import Any
 
 from kg.extract.textnorm import PARAGRAPH_BREAK
 
 _TERMINAL = (".", "!", "?", '"', "'", "\u201d", "\u2019", ":", ";", ")")
+# A quotation closed by a short "he said" that lost its full stop is still a sentence, not a heading.
+_QUOTE_TAIL = re.compile(r"[,!?][\"\u201d]\s+(?:\S+\s+){0,3}\S+$")
 
 
 class DocIndex:
@@ -34,7 +37,8 @@ class DocIndex:
             stripped = sent.text.strip()
             ends_paragraph = text.startswith(PARAGRAPH_BREAK, sent.end_char) or sent.end_char >= end_of_text \
                 or "\n" in sent.text_with_ws[len(sent.text.rstrip()):]
-            if stripped and ((ends_paragraph and not stripped.endswith(_TERMINAL)) or stripped.isupper()):
+            if stripped and ((ends_paragraph and not stripped.endswith(_TERMINAL) and not _QUOTE_TAIL.search(stripped))
+                             or stripped.isupper()):
                 out.add(number)
         return out
 

@@ -97,9 +97,11 @@ class References:
         """"The aide, Thomas Wren" / "Thomas Wren, the aide" / "Secretary of State Antony Blinken",
         "spokesman Victor Reider": role noun -> person (None if ambiguous)."""
         out: dict[str, int | None] = {}
+        self.role_holders: dict[str, list[tuple[int, int]]] = {}  # role noun -> (token, person) in order
 
         def give(lemma: str, key: int) -> None:
             out[lemma] = key if out.get(lemma, key) == key else None
+            self.role_holders.setdefault(lemma, []).append((token.i, key))
 
         for token in self.doc:
             key = self.token_entity.get(token.i)
@@ -107,6 +109,10 @@ class References:
                 continue
             if token.dep_ == "appos" and token.head.pos_ == "NOUN":
                 give(token.head.lemma_.lower(), key)
+            for child in token.children:  # "Thomas Wren, the aide"
+                if child.dep_ == "appos" and child.pos_ == "NOUN" and child.lemma_.lower() in ROLE_NOUNS \
+                        and self.token_entity.get(child.i) is None:
+                    give(child.lemma_.lower(), key)
             if token.i and self.token_entity.get(token.i - 1) != key:  # the first word of a mention
                 for back in range(token.i - 1, max(-1, token.i - 5), -1):
                     word = self.doc[back]
@@ -116,6 +122,16 @@ class References:
                         give(word.lower_, key)
                         break
         return out
+
+    def _holder(self, lemma: str, index: int, indefinite: bool = False) -> int | None:
+        """"The spokesman": the person last named with that role before this point (the only one
+        named with it, when it comes first). "A former aide ..." only introduces someone named
+        later ("The aide, Thomas Wren"): "a minister" is never the minister named before."""
+        holders = self.role_holders.get(lemma, [])
+        earlier = [key for at, key in holders if at < index]
+        if earlier:
+            return None if indefinite else earlier[-1]
+        return self.roles.get(lemma)
 
     def _role_gender(self, key: int) -> str | None:
         for lemma, person in self.roles.items():
@@ -182,7 +198,9 @@ class References:
             if self.strict and (lemma not in _GENERIC_ORG_NOUNS or modified):
                 return self._named_org(token.i, lemma)  # "the committee" is not just any organization
             return self._org(token.i, lemma)
-        person = self.roles.get(lemma) if token.tag_ not in ("NNS", "NNPS") else None  # "prosecutors" are several
+        indefinite = any(c.dep_ == "det" and c.lower_ in ("a", "an", "any", "every", "no") for c in token.children)
+        person = self._holder(lemma, token.i, indefinite) if token.tag_ not in ("NNS", "NNPS") else None
+        # "prosecutors" are several
         if person is not None:
             return Resolved(person, "role")
         return None
@@ -270,7 +288,7 @@ class References:
                     return Resolved(key, "noun")
         lemma = noun.lemma_.lower()
         if lemma in LEGAL_NOUNS:
-            return self._filer(index) or self._publisher()
+            return self.filer(index) or self._publisher()
         if lemma in _STATEMENTS:  # "In a press statement, the MDC said ... The statement added that ..."
             spoke = [(i, key) for i, key in self.thing_speakers + self.person_speakers
                      if i < index and self.sent_no[index] - self.sent_no[i] <= 3]
@@ -280,7 +298,7 @@ class References:
             return Resolved(outlet, "noun") if outlet is not None else None
         return None
 
-    def _filer(self, index: int) -> Resolved | None:
+    def filer(self, index: int) -> Resolved | None:
         """Who filed the papers: the subject of an earlier "filed/brought a suit/complaint/papers"."""
         for token in reversed(self.doc[:index]):
             if token.lemma_.lower() not in _FILING or token.pos_ != "VERB":
