@@ -129,3 +129,30 @@ def _completions(cwd: Path, line: str) -> list[str]:
     found = answer.read_text(encoding="utf-8").split("\n")
     answer.unlink()
     return sorted(word.strip() for word in found if word.strip())
+
+
+def test_progress_of_extract_and_export_on_a_terminal_only(case: Path) -> None:
+    from documents_support import real_texts
+
+    news = case / "news"
+    news.mkdir()
+    for text in real_texts():
+        (news / f"{text.name}.txt").write_text(text.title + "\n\n" + "\n\n".join(text.paragraphs), encoding="utf-8")
+    piped = _run(case, "extract", "news", "-o", "piped")
+    assert piped.returncode == 0, piped.stderr
+    assert "\x1b[" not in piped.stderr and "extract " not in piped.stderr.replace("extracted ", "")
+    stdout, terminal = _on_a_terminal(case, "extract", "news", "-o", "tty")
+    assert "read" in terminal and "extract" in terminal and "3/3" in terminal  # the bars, with their counts
+    assert stdout == piped.stdout
+    assert sorted(p.read_bytes() for p in (case / "tty").iterdir()) == \
+        sorted(p.read_bytes() for p in (case / "piped").iterdir())
+    assert _run(case, "--store", "st", "build", "case").returncode == 0
+    plain = _run(case, "--store", "st", "export", "--format", "trig", "-o", "plain.trig")
+    assert plain.returncode == 0 and "\x1b[" not in plain.stderr and plain.stderr.startswith("wrote plain.trig")
+    _, terminal = _on_a_terminal(case, "--store", "st", "export", "--format", "trig", "-o", "tty.trig")
+    assert "read" in terminal and "write" in terminal
+    assert (case / "tty.trig").read_bytes() == (case / "plain.trig").read_bytes()
+    _, quiet = _on_a_terminal(case, "--store", "st", "export", "-q", "-o", "quiet.ttl")
+    assert "\x1b[" not in quiet and quiet.startswith("wrote quiet.ttl")
+    forced = _run(case, "--store", "st", "export", "--progress", "-o", "forced.ttl")
+    assert [line.split()[1] for line in forced.stderr.splitlines()[:2]] == ["read", "write"]

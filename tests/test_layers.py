@@ -18,7 +18,8 @@ PACKAGE = ROOT / "kg"
 # Lowest first. A module may import from its own group and from lower layers; the base modules
 # (directly in kg/) may import each other. kg/__init__.py and kg/__main__.py are the package's doors.
 LAYERS: list[set[str]] = [
-    {"kg.errors", "kg.vocab", "kg.defaults", "kg.iris", "kg.fsutil", "kg.ontology", "kg.schema", "kg.sparql"},
+    {"kg.errors", "kg.vocab", "kg.defaults", "kg.iris", "kg.fsutil", "kg.ontology", "kg.schema", "kg.sparql",
+     "kg.stages"},
     {"kg.store", "kg.synth"},
     {"kg.ingest"},
     {"kg.extract", "kg.resolve"},

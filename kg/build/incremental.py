@@ -37,7 +37,6 @@ from kg.build.parallel import Executor, prepare_in_order
 from kg.build.pipeline import Outcome, Report, remove_stale_spills, with_parts
 from kg.build.resolution import apply_to_source
 from kg.build.sources import UNFORESEEN, PreparedSource, discover, source_name, unforeseen
-from kg.build.stages import Stages
 from kg.build.state import BuildState, SourceState, Stat, current_snapshot, file_stat, forget, output_stat, state_dir
 from kg.errors import ClusterError, InputError, KgError
 from kg.export.rdf import prefixes as export_prefixes
@@ -50,6 +49,7 @@ from kg.resolve.canonical import Resolution
 from kg.resolve.mention import Mention, mentions_of
 from kg.resolve.resolver import resolve
 from kg.resolve.stored import context_mentions, stored_entities
+from kg.stages import Stages
 from kg.store import KgStore
 
 OUTPUT_FILES = ("graph.ttl", "graph.trig")

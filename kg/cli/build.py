@@ -26,7 +26,7 @@ from kg.errors import visible
 # without loading rdflib, pyshacl, pyvis or networkx.
 if TYPE_CHECKING:
     from kg.build import pipeline
-    from kg.build.stages import Stages
+    from kg.stages import Stages
 
 
 def _print_report(report: pipeline.Report) -> int:

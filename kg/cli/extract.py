@@ -6,16 +6,19 @@ The spaCy model is imported only inside these handlers: no other command pays fo
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kg.cli import progress
 from kg.cli.common import Command, cluster_arguments, executor, follow_symlinks_argument
 from kg.errors import ClusterError, InputError, KgError
 from kg.fsutil import atomic_output
 
 if TYPE_CHECKING:
     from kg.build.remote import DaskExecutor
+    from kg.stages import Stages
 
 
 def extract_arguments(p: argparse.ArgumentParser) -> None:
@@ -28,28 +31,37 @@ def extract_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--processes", type=int, default=1, metavar="N", help="parse with N processes")
     follow_symlinks_argument(p)
     cluster_arguments(p)
+    progress.add_options(p)
 
 
 Extracted = tuple[Path, dict[str, Any], list[str]]  # an article, its case document and its warnings
 
 
-def _extract_here(paths: list[Path], processes: int) -> tuple[list[Extracted], list[KgError]]:
+def _extract_here(paths: list[Path], processes: int, stages: Stages) -> tuple[list[Extracted], list[KgError]]:
     from kg.extract.casewriter import article_case
     from kg.extract.run import extract_many
     from kg.ingest.article import Article, read_article
 
     articles: list[Article] = []
     failed: list[KgError] = []
-    for path in paths:
-        try:
-            articles.append(read_article(path))
-        except KgError as exc:
-            failed.append(exc)
-    results = extract_many([(a.text, a.meta, a.analysis) for a in articles], n_process=processes)
-    return [(a.path, *article_case(a, result)) for a, result in zip(articles, results, strict=True)], failed
+    with stages.stage("read", total=len(paths)):
+        for path in paths:
+            try:
+                articles.append(read_article(path))
+            except KgError as exc:
+                failed.append(exc)
+            stages.advance()
+    done: list[Extracted] = []
+    with stages.stage("extract", total=len(articles)):
+        results = extract_many([(a.text, a.meta, a.analysis) for a in articles], n_process=processes)
+        for article, result in zip(articles, results, strict=True):
+            done.append((article.path, *article_case(article, result)))
+            stages.advance()
+    return done, failed
 
 
-def _extract_on_cluster(paths: list[Path], on: DaskExecutor) -> tuple[list[Extracted], list[KgError]]:
+def _extract_on_cluster(paths: list[Path], on: DaskExecutor, stages: Stages,
+                        ) -> tuple[list[Extracted], list[KgError]]:
     """Each article read and extracted on a worker (kg.build.remote.extract_task), in order."""
     from kg.build.remote import extract_stream
 
@@ -57,15 +69,18 @@ def _extract_on_cluster(paths: list[Path], on: DaskExecutor) -> tuple[list[Extra
     done: list[Extracted] = []
     failed: list[KgError] = []
     try:
-        for index, path in enumerate(paths):
-            try:
-                document, warnings = stream.result(index)
-            except ClusterError:
-                raise
-            except KgError as exc:
-                failed.append(exc)
-                continue
-            done.append((path, document, warnings))
+        with stages.stage("extract", total=len(paths)):
+            for index, path in enumerate(paths):
+                try:
+                    document, warnings = stream.result(index)
+                except ClusterError:
+                    raise
+                except KgError as exc:
+                    failed.append(exc)
+                    continue
+                finally:
+                    stages.advance()
+                done.append((path, document, warnings))
     finally:
         stream.close()
     return done, failed
@@ -85,8 +100,10 @@ def cmd_extract(args: argparse.Namespace) -> int:
     for _, refusal in found.refused:
         print(f"kg: error: {refusal}", file=sys.stderr)
         code = refusal.exit_code
-    with executor(args) as on:  # --dask: each article on a worker of that cluster
-        done, failed = _extract_here(paths, args.processes) if on is None else _extract_on_cluster(paths, on)
+    stages, bars = progress.stages_for(args)
+    with executor(args) as on, (bars or contextlib.nullcontext()):  # --dask: each article on a worker there
+        done, failed = (_extract_here(paths, args.processes, stages) if on is None
+                        else _extract_on_cluster(paths, on, stages))
     for exc in failed:
         print(f"kg: error: {exc}", file=sys.stderr)
         code = max(code, exc.exit_code)

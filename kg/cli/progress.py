@@ -14,7 +14,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from kg.build.stages import Stages
+    from kg.stages import Stages
 
 
 
@@ -32,7 +32,7 @@ def wanted(args: argparse.Namespace) -> bool:
 
 
 class Bars:
-    """A :class:`kg.build.stages.Watcher` drawing one rich progress bar per stage."""
+    """A :class:`kg.stages.Watcher` drawing one rich progress bar per stage."""
 
     def __init__(self) -> None:
         from rich.console import Console
@@ -108,7 +108,7 @@ class Lines:
 
 
 def stages_for(args: argparse.Namespace) -> tuple[Stages, Bars | Lines | None]:
-    from kg.build.stages import Stages
+    from kg.stages import Stages
 
     watcher: Bars | Lines | None = None
     if wanted(args):

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 
+from kg.cli import progress
 from kg.cli.common import Command, one_line, open_reader
 from kg.defaults import EXPORT_FORMATS, FOLDER_EXPORT_FORMATS
 from kg.errors import InputError, visible
@@ -26,6 +28,7 @@ def export_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--types", metavar="TYPES", help="graphml/gexf: only these node types, e.g. Person,Organization")
     p.add_argument("--source", metavar="SOURCE", help="graphml/gexf: only what one source file or publication "
                    "contributed")
+    progress.add_options(p)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -43,8 +46,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         from kg.export.viewspec import ViewSpec
 
         part = ViewSpec(around=args.around, hops=args.hops, types=args.types, source=args.source, force=True)
-    with open_reader(args) as store:
-        done = export(store, args.format, target, include_log=args.include_log, part=part)
+    stages, bars = progress.stages_for(args)
+    with open_reader(args) as store, (bars or contextlib.nullcontext()):
+        done = export(store, args.format, target, include_log=args.include_log, part=part, stages=stages)
     for warning in done.warnings:
         print(f"kg: warning: {one_line(warning)}", file=sys.stderr)
     summary = f" ({done.summary})" if done.summary else ""

@@ -14,6 +14,7 @@ from kg.defaults import FILE_EXPORT_FORMATS, FOLDER_EXPORT_FORMATS, RDF_EXPORT_F
 from kg.errors import InputError
 from kg.export.viewspec import ViewSpec
 from kg.fsutil import atomic_output
+from kg.stages import Stages
 from kg.store import KgStore
 
 
@@ -26,9 +27,11 @@ class Exported:
     warnings: list[str] = field(default_factory=list)
 
 
-def export(store: KgStore, fmt: str, target: str, include_log: bool = False, part: ViewSpec | None = None) -> Exported:
+def export(store: KgStore, fmt: str, target: str, include_log: bool = False, part: ViewSpec | None = None,
+           stages: Stages | None = None) -> Exported:
     """Write ``fmt`` to ``target`` (a file, '-' for stdout, or a folder for csv and neo4j); ``part``
-    narrows a GraphML/GEXF network as it narrows the view (--around, --types, --source)."""
+    narrows a GraphML/GEXF network as it narrows the view (--around, --types, --source). ``stages``
+    hears how an RDF export goes (its read and write stages)."""
     if fmt not in (*FILE_EXPORT_FORMATS, *FOLDER_EXPORT_FORMATS):
         raise InputError(f"unknown export format {fmt!r} (expected one of "
                          f"{', '.join((*FILE_EXPORT_FORMATS, *FOLDER_EXPORT_FORMATS))})")
@@ -43,7 +46,7 @@ def export(store: KgStore, fmt: str, target: str, include_log: bool = False, par
     if fmt in RDF_EXPORT_FORMATS:
         from kg.export import rdf
 
-        return Exported([(target, rdf.export(store, fmt, target, include_log=include_log))])
+        return Exported([(target, rdf.export(store, fmt, target, include_log=include_log, stages=stages))])
     with atomic_output(target) as handle:
         if fmt == "ftm":
             from kg.export import ftm

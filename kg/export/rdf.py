@@ -19,7 +19,7 @@ import io
 import itertools
 import tempfile
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import IO, cast
@@ -29,6 +29,7 @@ import pyoxigraph as ox
 from kg import vocab
 from kg.errors import InputError, StoreError
 from kg.fsutil import atomic_output
+from kg.stages import Stages
 from kg.store import KgStore
 
 FORMATS: dict[str, ox.RdfFormat] = {
@@ -56,11 +57,13 @@ def prefixes(store: KgStore) -> dict[str, str]:
     return {**vocab.PREFIXES, **own}
 
 
-def export(store: KgStore, fmt: str, target: str | Path, include_log: bool = False) -> int:
-    """Write the export atomically (or to stdout for '-'); returns the number of bytes."""
+def export(store: KgStore, fmt: str, target: str | Path, include_log: bool = False,
+           stages: Stages | None = None) -> int:
+    """Write the export atomically (or to stdout for '-'); returns the number of bytes. ``stages``
+    hears of the two stages: *read* (one step per graph) and *write* (one per statement)."""
     _check(fmt)
     with atomic_output(target) as handle:
-        return write(store, fmt, handle, include_log)
+        return write(store, fmt, handle, include_log, stages=stages)
 
 
 def serialize(store: KgStore, fmt: str, include_log: bool = False) -> bytes:
@@ -70,13 +73,15 @@ def serialize(store: KgStore, fmt: str, include_log: bool = False) -> bytes:
 
 
 def write(store: KgStore, fmt: str, handle: IO[bytes], include_log: bool = False,
-          run_bytes: int = RUN_BYTES) -> int:
+          run_bytes: int = RUN_BYTES, stages: Stages | None = None) -> int:
     """Stream the sorted export into ``handle``; returns the number of bytes written."""
     _check(fmt)
+    stages = stages or Stages()
     with tempfile.TemporaryDirectory(prefix="kg-export-") as scratch:
         runs = _Runs(Path(scratch), run_bytes)
-        _fill(store, include_log, [(runs, fmt in QUAD_FORMATS)])
-        return _emit(store, fmt, runs, handle)
+        _fill(store, include_log, [(runs, fmt in QUAD_FORMATS)], stages)
+        with stages.stage("write", total=runs.count):
+            return _emit(store, fmt, runs, handle, stages)
 
 
 def export_many(store: KgStore, targets: dict[str, Path], include_log: bool = False,
@@ -98,11 +103,12 @@ def export_many(store: KgStore, targets: dict[str, Path], include_log: bool = Fa
         return sizes
 
 
-def _emit(store: KgStore, fmt: str, runs: _Runs, handle: IO[bytes]) -> int:
+def _emit(store: KgStore, fmt: str, runs: _Runs, handle: IO[bytes], stages: Stages | None = None) -> int:
     """Merge the sorted runs into ``handle`` in ``fmt``; the number of bytes written."""
     quads = fmt in QUAD_FORMATS
     out = _Counting(handle)
-    rows = (sort_row(element, quads) for element in _distinct(runs.merged()))
+    merged = runs.merged() if stages is None else _counted(runs.merged(), stages)
+    rows = (sort_row(element, quads) for element in _distinct(merged))
     if fmt in ("nt", "nq"):
         out.writelines(rows)
     else:
@@ -125,17 +131,27 @@ def _check(fmt: str) -> None:
         raise InputError(f"unknown export format {fmt!r} (expected {', '.join(FORMATS)})")
 
 
+def _counted(elements: Iterator[bytes], stages: Stages, step: int = 8192) -> Iterator[bytes]:
+    """The elements, telling ``stages`` every ``step`` of them (a bar moves; the cost stays invisible)."""
+    for batch in iter(lambda: list(itertools.islice(elements, step)), []):
+        yield from batch
+        stages.advance(len(batch))
+
+
 # -- reading the store as N-Triples lines, one graph at a time ----------------------------------------------------
-def _fill(store: KgStore, include_log: bool, outputs: list[tuple[_Runs, bool]]) -> None:
+def _fill(store: KgStore, include_log: bool, outputs: list[tuple[_Runs, bool]], stages: Stages | None = None) -> None:
     """Hand every statement to each runs as an N-Triples line (quad formats: after its graph name)."""
+    stages = stages or Stages()
     embedded = _embedded(store)
     if embedded is None:  # any other backend: its quads, one at a time
-        for quad in store.quads(include_log):
-            line = f"{quad.triple} .".encode()
-            for runs, quads in outputs:
-                runs.add(f"{quad.graph_name} ".encode() if quads else b"", (line,))
+        with stages.stage("read"):
+            for quad in store.quads(include_log):
+                line = f"{quad.triple} .".encode()
+                for runs, quads in outputs:
+                    runs.add(f"{quad.graph_name} ".encode() if quads else b"", (line,))
         return
     graphs = [g for g in embedded.named_graphs() if isinstance(g, ox.NamedNode)]  # as store.quads() has them
+    graphs = graphs if include_log else [g for g in graphs if g != store.log_graph]
     lock = threading.Lock()
 
     def dump(graph: ox.NamedNode) -> None:
@@ -145,8 +161,9 @@ def _fill(store: KgStore, include_log: bool, outputs: list[tuple[_Runs, bool]]) 
 
     # pyoxigraph writes N-Triples without holding the GIL (most of an export's time): two graphs at
     # once take about half as long; the sorted runs are filled under a lock (their order is free)
-    with ThreadPoolExecutor(max_workers=DUMP_THREADS) as pool:
-        list(pool.map(dump, graphs if include_log else [g for g in graphs if g != store.log_graph]))
+    with stages.stage("read", total=len(graphs)), ThreadPoolExecutor(max_workers=DUMP_THREADS) as pool:
+        for _ in pool.map(dump, graphs):
+            stages.advance()
 
 
 def _embedded(store: KgStore) -> ox.Store | None:
@@ -225,9 +242,11 @@ class _Runs:
         self._held: list[bytes] = []
         self._size = 0
         self._files: list[Path] = []
+        self.count = 0  # elements added (repeats included)
 
-    def add(self, prefix: bytes, lines: Iterable[bytes]) -> None:
+    def add(self, prefix: bytes, lines: Sequence[bytes]) -> None:
         held, key, size = self._held, sort_key, self._size
+        self.count += len(lines)
         for line in lines:
             element = prefix + key(line)
             held.append(element)

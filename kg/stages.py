@@ -1,8 +1,10 @@
-"""The stages of long work (discover, prepare, resolve, write, outputs), timed, with an optional view.
+"""The stages of long work, timed, with an optional view: a build's discover, prepare, resolve,
+write and outputs; an extraction's read and extract; an export's read and write.
 
 The library reports where it is through a :class:`Stages`: ``with stages.stage("prepare", total=24):``
-then ``stages.advance()`` per item. It keeps each stage's wall-clock time (``kg build --timings``)
-and passes the events to a :class:`Watcher` -- the command line's progress bars, or nothing.
+then ``stages.advance()`` per item (a base module, so every layer can report through it). It keeps
+each stage's wall-clock time (``kg build --timings``) and passes the events to a :class:`Watcher` --
+the command line's progress bars, or nothing.
 """
 
 from __future__ import annotations
