@@ -8,10 +8,15 @@ from pathlib import Path
 from kg.cli.common import Command, open_reader
 from kg.defaults import DEFAULT_NODE_LIMIT
 
+# Not outputs/graph.html: that page is kg build's, and the next build would take a narrower view
+# written over it for its own (or redraw it). A view goes there only when -o says so.
+DEFAULT_PAGE = "outputs/view.html"
+
 
 def view_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("-o", "--output", metavar="FILE",
-                   help="the page to write (default: outputs/graph.html, or none when --svg/--png is given)")
+                   help=f"the page to write (default: {DEFAULT_PAGE}, never the build's graph.html; none when "
+                   "--svg/--png is given)")
     p.add_argument("--around", metavar="NAME", help="only what lies within --hops of this person, "
                    "organization, publication or claim (name, alias or IRI)")
     p.add_argument("--hops", type=int, default=2, metavar="N", help="with --around: how far (default: 2; "
@@ -42,7 +47,7 @@ def cmd_view(args: argparse.Namespace) -> int:
                     query=Path(args.query) if args.query else None, max_nodes=args.max_nodes, force=args.force,
                     communities=args.communities, start=args.date_from, end=args.date_to)
     svg, png = (Path(args.svg) if args.svg else None), (Path(args.png) if args.png else None)
-    page = args.output or (None if svg or png else "outputs/graph.html")
+    page = args.output or (None if svg or png else DEFAULT_PAGE)
     with open_reader(args) as store:
         view = make_view(store, spec, Path(page) if page else None, default_case(store), args.title, svg, png)
     drawn = f"{view.nodes:,} nodes, {view.edges:,} edges, layout {view.layout_seconds:.1f} s"
@@ -56,7 +61,8 @@ def cmd_view(args: argparse.Namespace) -> int:
 
 COMMANDS = [
     Command("view", cmd_view, "write the interactive network view (one offline HTML file) or a picture of it",
-            "kg view -o outputs/graph.html\n  kg view --around 'Sophia Bryskine' --hops 2 -o bryskine.html\n"
-            "  kg view --types Person,Organization --source case.yaml\n"
+            "kg view                  # the whole network -> outputs/view.html\n"
+            "  kg view --around 'Sophia Bryskine' --hops 2 -o bryskine.html\n"
+            "  kg view --types Person,Organization --source case.yaml -o people.html\n"
             "  kg view --from 2024-01 --to 2024-06 --svg first-half.svg", view_arguments),
 ]
