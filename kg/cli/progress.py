@@ -62,6 +62,7 @@ class Bars:
 
     def started(self, name: str, total: int | None) -> None:
         self.task = self.progress.add_task(name, total=total, rate="")
+        self.progress.refresh()  # every stage is drawn at least once, however short
 
     def advanced(self, amount: int) -> None:
         if self.task is None:
@@ -73,6 +74,7 @@ class Bars:
 
     def ended(self, name: str) -> None:
         if self.task is not None:
+            self.progress.refresh()  # with its final count, before it gives way to the next
             self.progress.update(self.task, visible=False)
             self.task = None
 
