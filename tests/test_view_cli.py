@@ -179,3 +179,14 @@ def test_dates_and_pictures_on_the_command_line(built: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "wrote" in result.stdout and svg.read_text(encoding="utf-8").startswith("<svg")
     assert "Whole network" in svg.read_text(encoding="utf-8")
+
+
+def test_view_without_output_leaves_the_builds_page_alone(tmp_path: Path) -> None:
+    data = Path(__file__).resolve().parent.parent / "data"
+    assert run_kg("--store", "store", "build", str(data), cwd=tmp_path).returncode == 0
+    built_page = (tmp_path / "outputs" / "graph.html").read_bytes()
+    result = run_kg("--store", "store", "view", "--types", "Person,Organization", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "outputs/view.html" in result.stdout
+    assert page_data((tmp_path / "outputs" / "view.html").read_text(encoding="utf-8"))["title"] != "Whole network"
+    assert (tmp_path / "outputs" / "graph.html").read_bytes() == built_page
