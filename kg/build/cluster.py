@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg import __version__
-from kg.build.parallel import plain_main
 from kg.errors import ClusterError, InputError, KgError
+from kg.processes import plain_main
 
 if TYPE_CHECKING:
     from distributed import Client, Future

@@ -9,11 +9,8 @@ core) stay in-process: starting workers costs more than it saves there.
 
 from __future__ import annotations
 
-import contextlib
 import multiprocessing
 import os
-import sys
-import types
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -24,6 +21,7 @@ from typing import Protocol
 
 from kg.build.sources import PreparedSource, prepare_spilled, source_name
 from kg.iris import Minter
+from kg.processes import plain_main
 
 # Below this many bytes of sources in total, preparing in-process is faster than starting workers.
 POOL_MIN_BYTES = 4 * 1024 * 1024
@@ -35,20 +33,6 @@ def _size(path: Path) -> int:
         return path.stat().st_size
     except OSError:
         return 0
-
-
-@contextlib.contextmanager
-def plain_main() -> Iterator[None]:
-    """While workers start: a spawned worker imports the parent's ``__main__`` (re-running a caller's
-    script that has no ``if __name__ == "__main__"`` guard, or importing all of kg.cli); with a bare
-    stand-in it imports only what the pickled tasks name (kg.build.sources)."""
-    real = sys.modules.get("__main__")
-    sys.modules["__main__"] = types.ModuleType("__main__")
-    try:
-        yield
-    finally:
-        if real is not None:
-            sys.modules["__main__"] = real
 
 
 def worker_count(jobs: Sequence[tuple[Path, str]]) -> int:

@@ -14,6 +14,7 @@ from typing import Any
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from kg import processes
 from kg.extract import nlp
 from kg.extract.attribution import Attributor
 from kg.extract.blocks import label_names
@@ -103,12 +104,14 @@ def _work(chunk: list[Item]) -> list[Extraction]:
 
 def extract_many(items: Iterable[Item], n_process: int = 1, batch_size: int = 32) -> Iterator[Extraction]:
     """Extract from many texts in order, parsing them with ``nlp.pipe``. With ``n_process`` > 1,
-    whole extractions (parse and rules) run in forked workers that share the loaded model."""
+    whole extractions (parse and rules) run in worker processes (forked ones share the loaded model)."""
     pipeline = nlp.load()
     if n_process > 1:
         listed = list(items)
         chunks = [listed[i:i + batch_size] for i in range(0, len(listed), batch_size)]
-        with multiprocessing.get_context("fork").Pool(n_process) as pool:
+        with processes.plain_main():  # spawned workers each load the model; forked ones share it
+            pool = multiprocessing.get_context(processes.START_METHOD).Pool(n_process)
+        with pool:
             for done in pool.imap(_work, chunks):
                 yield from done
         return

@@ -103,6 +103,10 @@ class _Writer:
 def open_store(spec: StoreSpec) -> ox.Store | SnapshotReader | _Writer | RemoteBackend:
     if spec.memory is not None:
         return spec.memory
+    if spec.quads is not None:  # a spawned worker's copy of an in-memory store
+        copy = ox.Store()
+        copy.load(spec.quads, ox.RdfFormat.N_QUADS)
+        return copy
     if spec.remote is not None:
         if spec.writable:
             raise StoreError(f"{spec.remote.label}: a remote store takes updates at its own endpoint")

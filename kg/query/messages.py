@@ -26,6 +26,7 @@ class StoreSpec:
     memory: ox.Store | None = None
     writable: bool = False
     remote: Remote | None = None
+    quads: bytes | None = None  # an in-memory store's content, for a worker that cannot inherit it (spawn)
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Killable query workers (DESIGN.md section 7, rule 4).
+"""Killable query workers (docs/architecture.md, safety rule S4).
 
 Neither engine can be interrupted in-process (pyoxigraph ignores signals, rdflib has no timeout), so
 every query runs in a worker process that the parent kills when its wall-clock limit passes. A worker
@@ -25,6 +25,7 @@ from typing import Any, NoReturn
 
 import pyoxigraph as ox
 
+from kg import processes
 from kg.errors import QueryError, QueryTimeoutError, StoreError
 from kg.query.execute import execute, open_store
 from kg.query.messages import Failed, Ready, Reply, Request, StoreSpec, decode, encode
@@ -95,9 +96,10 @@ def _serve(conn: Connection, spec: StoreSpec, inherited: int | None = None) -> N
 class Worker:
     """One worker process and the socket to it.
 
-    ``fork`` (the CLI, the library, in-memory stores) starts instantly; ``subprocess`` runs
-    ``python -m kg.query.worker`` instead, for processes with threads (the endpoint), where forking
-    could copy a lock some other thread holds.
+    ``fork`` (the CLI and the library on Linux) starts instantly; ``spawn`` (macOS) starts a fresh
+    interpreter that is handed the socket, and an in-memory store as a copy of its quads;
+    ``subprocess`` runs ``python -m kg.query.worker`` instead, for processes with threads (the
+    endpoint), where forking could copy a lock some other thread holds.
     """
 
     def __init__(self, spec: StoreSpec, method: str) -> None:
@@ -114,9 +116,16 @@ class Worker:
             theirs.close()
         else:
             child = Connection(theirs.detach())
-            self.process = mp.get_context("fork").Process(target=_serve, args=(child, spec, self.conn.fileno()),
-                                                          daemon=True)
-            self.process.start()
+            if method == "spawn":
+                if spec.memory is not None:  # a spawned worker cannot inherit it: it gets a copy
+                    spec = StoreSpec(quads=spec.memory.dump(format=ox.RdfFormat.N_QUADS))
+                self.process = mp.get_context("spawn").Process(target=_serve, args=(child, spec, None), daemon=True)
+                with processes.plain_main():
+                    self.process.start()
+            else:
+                self.process = mp.get_context("fork").Process(target=_serve, args=(child, spec, self.conn.fileno()),
+                                                              daemon=True)
+                self.process.start()
             child.close()
         try:
             first = decode(self.conn.recv()) if self.conn.poll(60) else Failed(False, "did not start in 60 s")
@@ -192,12 +201,12 @@ class WorkerPool:
     """Up to ``size`` workers, started on demand; a killed worker is replaced on next use."""
 
     def __init__(self, spec: StoreSpec, size: int = 1, start_method: str | None = None) -> None:
-        if spec.memory is not None and start_method not in (None, "fork"):
-            raise ValueError("an in-memory store reaches its workers only by fork")
-        if start_method not in (None, "fork", "subprocess"):
+        if spec.memory is not None and start_method == "subprocess":
+            raise ValueError("an in-memory store reaches its workers by fork or spawn, not as a subprocess")
+        if start_method not in (None, "fork", "spawn", "subprocess"):
             raise ValueError(f"unknown start method {start_method!r}")
         self.spec = spec
-        self.method = start_method or "fork"
+        self.method = start_method or processes.START_METHOD
         self.size = size
         self._idle: queue.LifoQueue[Worker | None] = queue.LifoQueue()
         for _ in range(size):
