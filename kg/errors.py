@@ -59,12 +59,6 @@ class ClusterError(KgError):
     exit_code = 1
 
 
-class ValidationFailed(KgError):
-    """The store's graph does not conform to the SHACL shapes."""
-
-    exit_code = 1
-
-
 class OutputError(KgError):
     """An output file could not be written."""
 

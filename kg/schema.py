@@ -88,9 +88,6 @@ class Schema:
                 return kind
         return None
 
-    def of_class(self, iri: str) -> Kind | None:
-        return next((k for k in self.kinds.values() if k.cls == iri), None)
-
     def by_label(self, label: str) -> Kind:
         return next(k for k in self.kinds.values() if k.label == label)
 

@@ -44,7 +44,6 @@ ALT_LABEL = SKOS.term("altLabel")
 NOTATION = SKOS.term("notation")
 PREF_LABEL = SKOS.term("prefLabel")
 TITLE = DCTERMS.term("title")
-LANGUAGE = DCTERMS.term("language")
 FORMAT = DCTERMS.term("format")
 CONFORMS_TO = DCTERMS.term("conformsTo")
 RDF_VALUE = RDF.term("value")
@@ -81,7 +80,6 @@ END_DATE = SCHEMA.term("endDate")
 IN_LANGUAGE = SCHEMA.term("inLanguage")
 
 # --- PROV-O ------------------------------------------------------------------------------------
-AGENT = PROV.term("Agent")
 ENTITY = PROV.term("Entity")
 ACTIVITY = PROV.term("Activity")
 SOFTWARE_AGENT = PROV.term("SoftwareAgent")
@@ -153,8 +151,6 @@ RESOLUTION_DIGEST = KG.term("resolutionDigest")
 WRITER = KG.term("writer")
 
 DIRECT_QUOTE = KG.term("DirectQuote")
-REPORTED_SPEECH = KG.term("ReportedSpeech")
-UNATTRIBUTED = KG.term("Unattributed")
 
 def compact(iri: str) -> str:
     """``http://schema.org/Person`` -> ``schema:Person`` when a known prefix matches."""

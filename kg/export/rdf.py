@@ -27,7 +27,7 @@ from typing import IO, cast
 import pyoxigraph as ox
 
 from kg import vocab
-from kg.errors import InputError, StoreError
+from kg.errors import InputError
 from kg.fsutil import atomic_output
 from kg.stages import Stages
 from kg.store import KgStore
@@ -142,7 +142,7 @@ def _counted(elements: Iterator[bytes], stages: Stages, step: int = 8192) -> Ite
 def _fill(store: KgStore, include_log: bool, outputs: list[tuple[_Runs, bool]], stages: Stages | None = None) -> None:
     """Hand every statement to each runs as an N-Triples line (quad formats: after its graph name)."""
     stages = stages or Stages()
-    embedded = _embedded(store)
+    embedded = store.ox  # the pyoxigraph store of a disk or memory backend
     if embedded is None:  # any other backend: its quads, one at a time
         with stages.stage("read"):
             for quad in store.quads(include_log):
@@ -164,14 +164,6 @@ def _fill(store: KgStore, include_log: bool, outputs: list[tuple[_Runs, bool]], 
     with stages.stage("read", total=len(graphs)), ThreadPoolExecutor(max_workers=DUMP_THREADS) as pool:
         for _ in pool.map(dump, graphs):
             stages.advance()
-
-
-def _embedded(store: KgStore) -> ox.Store | None:
-    try:
-        raw = store.ox
-    except StoreError:  # a remote backend has no embedded pyoxigraph store
-        return None
-    return raw if isinstance(raw, ox.Store) else None
 
 
 class _LineSink:

@@ -130,7 +130,6 @@ def _entity(path: Path, number: int, data: Any, seen: dict[str, int], model: Any
 class _Mapper:
     def __init__(self, path: Path, entities: list[Entity]) -> None:
         self.path = path
-        self.by_id = {e.id: e for e in entities}
         self.entities = entities
         self.onto = ontology.load()
         self.kinds: dict[str, str] = {}  # FtM id -> person | organization | publication | claim
