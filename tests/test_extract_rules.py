@@ -184,3 +184,22 @@ def test_an_alleged_act_is_the_allegation_of_who_filed_the_papers() -> None:
     said = _claims(_run(text))
     assert ("Calder Trade Office", "The importers allegedly forged customs records for years.") in said
     assert ("Calder Trade Office", "Their clerk allegedly shredded the ledgers.") in said
+
+
+def test_given_names_titles_and_acronyms_are_cut_where_names_are() -> None:
+    result = _run("Secretary of State Antony J. Blinken spoke today with Foreign Minister Dmytro Kuleba. The "
+                  "Secretary emphasized that the allies are united.\n\n"
+                  "In an interview, opposition leader Ernest Bai Koroma of the All People\u2019s Congress (APC) "
+                  "party said the economy is weak.\n\n"
+                  "The United States welcomes the UN\u2019s Independent International Commission of Inquiry (COI) "
+                  "report. Once again, the COI has found reasonable grounds to believe that the regime "
+                  "continues to commit crimes.")
+    names = _names(result)
+    assert "Antony J. Blinken" in names and "State" not in names
+    assert "Ernest Bai Koroma" in names and names["All People\u2019s Congress"] == {"APC"}
+    assert names["Independent International Commission of Inquiry"] == {"COI"}
+    said = _claims(result)
+    assert ("Antony J. Blinken", "the allies are united") in said
+    assert ("Independent International Commission of Inquiry",
+            "reasonable grounds to believe that the regime continues to commit crimes") in said
+    assert ("Ernest Bai Koroma", "All People\u2019s Congress", "opposition leader") in _roles(result)

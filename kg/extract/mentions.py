@@ -35,6 +35,7 @@ from kg.extract.textnorm import NormalText
 
 _KEEP = {"PERSON", "ORG", "PUBLICATION", "GPE", "NORP", "WORK_OF_ART", "LOC", "FAC", "PRODUCT", "EVENT", "LAW"}
 _LEADING = {"the", "a", "an"}
+_EVENT_HEADS = {"summit", "conference", "congress", "forum", "games", "cup", "festival", "talks", "convention"}
 _PLACE_ADJECTIVES = {"northern", "southern", "eastern", "western", "central", "north", "south", "east", "west",
                      "northeastern", "northwestern", "southeastern", "southwestern", "rural", "coastal", "upper",
                      "lower", "neighbouring", "neighboring"}
@@ -192,8 +193,12 @@ def candidates(doc: Any) -> list[Cand]:
         if ent.label_ not in _KEEP or ent.start < reach or any(i in taken for i in range(ent.start, ent.end)):
             continue
         parts = pieces(doc, ent.start, ent.end)
+        if ent.label_ == "PERSON":
+            parts = [part for first, stop in parts for part in _person_of_org(doc, first, stop)]
         for first, stop in parts:
             start, end, honorific = _trim(doc, first, stop)
+            if ent.label_ == "PERSON" and start == ent.start:
+                start = _given_names(doc, start, end, taken)
             while ent.label_ == "PERSON" and end - start > 2 and doc[start].lower_ in ROLE_NOUNS \
                     and doc[start].is_title:
                 honorific, start = doc[start].lower_, start + 1  # "Campaigner Lena Osk": a title glued on
@@ -209,6 +214,7 @@ def candidates(doc: Any) -> list[Cand]:
                 honorific = doc[start - 1].lower_
             text = doc[start:end].text
             out.append(Cand(start, end, label, text, sent_no[start], honorific, _person_cue(doc, start, end)))
+    out = [c for c in out if not _title_word(doc, c, out)]
     out.extend(_capital_compounds(doc, {i for c in out for i in range(c.start, c.end)}))
     out.sort(key=lambda c: c.start)
     _widen(doc, out)
@@ -216,6 +222,39 @@ def candidates(doc: Any) -> list[Cand]:
     titled = [e for e in extra if e.honorific]  # a titled full name replaces a part the model tagged alone
     out = [c for c in out if not any(c.start < e.end and e.start < c.end for e in titled)]
     return sorted(out + extra, key=lambda c: c.start)
+
+
+def _title_word(doc: Any, c: Cand, found: list[Cand]) -> bool:
+    """"Secretary of State Antony Blinken": one word after "<role noun> of" and just before a
+    person's name belongs to the title, not an organization."""
+    return c.label == "ORG" and c.end - c.start == 1 and c.start >= 2 and doc[c.start - 1].lower_ == "of" \
+        and doc[c.start - 2].lower_ in ROLE_NOUNS and any(p.start == c.end and p.label == "PERSON" for p in found)
+
+
+def _person_of_org(doc: Any, start: int, end: int) -> list[tuple[int, int]]:
+    """"Ernest Bai Koroma of the All People's Congress" tagged as one person: a name holds no "of
+    the"; the words after it name an organization of their own."""
+    for i in range(start + 2, end - 2):
+        if doc[i].lower_ == "of" and doc[i + 1].lower_ == "the" and doc[i + 2].is_title:
+            return [(start, i), (i + 2, end)]
+    return [(start, end)]
+
+
+def _given_names(doc: Any, start: int, end: int, taken: set[int]) -> int:
+    """"Charity Chanda", "Antony J. Blinken": capitalised words the model left out before a name
+    it tagged, hung on the name's head, are given names (not titles or role nouns)."""
+    first = start
+    while first > 0 and first - 1 not in taken and start - first < 3:
+        word = doc[first - 1]
+        if not (word.pos_ == "PROPN" and word.dep_ == "compound" and first <= word.head.i < end and word.is_title
+                and not word.text.endswith(".") and word.ent_type_ in ("", "PERSON")
+                and word.lower_ not in ROLE_NOUNS | HONORIFICS | _LEADING | ORG_HEADS | _EVENT_HEADS):
+            break
+        first -= 1
+    before = doc[first - 1] if first else None
+    if before is None or not before.text[:1].isupper() or before.ent_type_ or before.is_sent_start:
+        return first
+    return start  # "the Euro Summit Donald Tusk": a capitalised word before it is another name's
 
 
 def _capital_compounds(doc: Any, taken: set[int]) -> list[Cand]:

@@ -43,7 +43,27 @@ def _initials_match(name: str, acronym: str) -> bool:
     capitals = "".join(w[0] for w in words if w[0].isupper())
     every = "".join(w[0].upper() for w in words if w not in ("&",))
     letters = "".join(ch for ch in acronym if ch.isupper())
-    return letters in (capitals, every) or (capitals.endswith(letters) and len(letters) >= 2)
+    return letters in (capitals, every) or (len(letters) >= 2 and (capitals.endswith(letters)
+                                                                   or every.endswith(letters)))
+
+
+_OWNED = ("'s", "\u2019s", "'", "\u2019")
+
+
+def _exact_start(text: str, start: int, end: int, acronym: str) -> int:
+    """Where the words spelled by the acronym begin: "the UN's Independent International Commission
+    of Inquiry (COI)" defines "Independent International Commission of Inquiry", and "opposition
+    leader Ernest Koroma of the All People's Congress (APC)" defines "All People's Congress"."""
+    letters = "".join(ch for ch in acronym if ch.isupper())
+    words = list(re.finditer(r"\S+", text[start:end]))
+    for n, word in enumerate(words):
+        rest = text[start + word.start():end].replace("-", " ").split()
+        if rest[0][0].isupper() and letters in ("".join(w[0] for w in rest if w[0].isupper()),
+                                               "".join(w[0].upper() for w in rest if w != "&")):
+            while n > 0 and words[n - 1].group()[:1].isupper() and not words[n - 1].group().endswith(_OWNED):
+                n -= 1  # the capitalised words before it still name it: "Independent International ..."
+            return start + words[n].start()
+    return start
 
 
 def _title_like(text: str) -> bool:
@@ -86,6 +106,7 @@ def _register() -> None:
             name, short = match.group(1), match.group(2)
             lead = re.match(r"(?:The|A|An)\s+", name)
             start = match.start(1) + (lead.end() if lead else 0)
+            start = _exact_start(text, start, match.end(1), short)
             if not _initials_match(text[start:match.end(1)], short):
                 continue
             span = doc.char_span(start, match.end(1), label="ORG", alignment_mode="expand")
