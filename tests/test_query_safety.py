@@ -1,5 +1,5 @@
-"""DESIGN.md section 7 for every query path: no SERVICE, FROM/LOAD read nothing, bound parameters,
-a timeout that kills, a row cap."""
+"""Safety rules S1, S2, S4 and S5 (docs/architecture.md) for every query path: no SERVICE,
+FROM/LOAD read nothing, bound parameters, a timeout that kills, a row cap."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Hostile text in the graph renders as text and runs nothing (DESIGN.md section 7, item 6).
+"""Hostile text in the graph renders as text and runs nothing (docs/architecture.md, safety rule S6).
 
 The payloads go through the real path: a case file and a Turtle file (whose file names are
 payloads too) are ingested into a temporary store and the page is generated from it. Every

@@ -1,4 +1,4 @@
-"""What a query may do before it reaches the engine (DESIGN.md section 7, rules 1, 2 and 5).
+"""What a query may do before it reaches the engine (docs/architecture.md, safety rules S1, S2 and S5).
 
 - ``SERVICE`` is refused: rdflib, pyoxigraph and oxrdflib all make the HTTP request it names (SSRF).
 - ``LOAD`` is refused everywhere, updates included: it fetches URLs and files.

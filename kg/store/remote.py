@@ -110,7 +110,7 @@ class RemoteBackend:
         elif options.get("use_default_graph_as_union"):
             fields += self._union_fields()
         elif self.remote.union != "param" and "FROM" in keywords(text):
-            # Oxigraph only selects stored graphs with FROM; another server might fetch the IRI (DESIGN.md 7)
+            # Oxigraph only selects stored graphs with FROM; another server might fetch the IRI (safety rule S2)
             raise QueryError(f"{self.remote.label}: FROM/FROM NAMED is only sent to an Oxigraph server; "
                              "use GRAPH <iri> { ... } in the query instead")
         body = urllib.parse.urlencode(fields).encode("ascii")
