@@ -203,3 +203,16 @@ def test_given_names_titles_and_acronyms_are_cut_where_names_are() -> None:
     assert ("Independent International Commission of Inquiry",
             "reasonable grounds to believe that the regime continues to commit crimes") in said
     assert ("Ernest Bai Koroma", "All People\u2019s Congress", "opposition leader") in _roles(result)
+
+
+def test_roles_named_across_a_programme_a_body_or_an_appointment() -> None:
+    result = _run("VOA News reported it. From the capital, she tells VOA English to Africa service reporter "
+                  "Peter Vance that investigations are ongoing.\n\n"
+                  "Speaking by satellite telephone, an official with the rebel Justice and Equality Movement, "
+                  "Abdel Rahim Noor, said the rebellion has not been defeated.\n\n"
+                  "Corvin Mining has named Lena Sorvik as its new chief executive.")
+    roles = _roles(result)
+    assert ("Peter Vance", "VOA News", "service reporter") in roles
+    assert ("Abdel Rahim Noor", "Justice and Equality Movement", "official") in roles
+    assert ("Lena Sorvik", "Corvin Mining", "chief executive") in roles
+    assert ("Abdel Rahim Noor", "the rebellion has not been defeated") in _claims(result)

@@ -214,7 +214,7 @@ def candidates(doc: Any) -> list[Cand]:
                 honorific = doc[start - 1].lower_
             text = doc[start:end].text
             out.append(Cand(start, end, label, text, sent_no[start], honorific, _person_cue(doc, start, end)))
-    out = [c for c in out if not _title_word(doc, c, out)]
+    out = _joined(doc, [c for c in out if not _title_word(doc, c, out)])
     out.extend(_capital_compounds(doc, {i for c in out for i in range(c.start, c.end)}))
     out.sort(key=lambda c: c.start)
     _widen(doc, out)
@@ -222,6 +222,22 @@ def candidates(doc: Any) -> list[Cand]:
     titled = [e for e in extra if e.honorific]  # a titled full name replaces a part the model tagged alone
     out = [c for c in out if not any(c.start < e.end and e.start < c.end for e in titled)]
     return sorted(out + extra, key=lambda c: c.start)
+
+
+def _joined(doc: Any, cands: list[Cand]) -> list[Cand]:
+    """"Justice and Equality Movement" tagged as "Justice" + "Equality Movement": a word joined by
+    "and" to an organization name it modifies belongs to that name."""
+    cands.sort(key=lambda c: c.start)
+    out: list[Cand] = []
+    for c in cands:
+        last = out[-1] if out else None
+        if last is not None and c.label == "ORG" and last.label == "ORG" and c.start == last.end + 1 \
+                and doc[last.end].lower_ in ("and", "&") and doc[c.end - 1].lower_ in ORG_HEADS \
+                and doc[last.end - 1].lower_ not in ORG_HEADS and c.start <= doc[last.end - 1].head.i < c.end:
+            last.end, last.text = c.end, doc[last.start:c.end].text
+            continue
+        out.append(c)
+    return out
 
 
 def _title_word(doc: Any, c: Cand, found: list[Cand]) -> bool:

@@ -173,6 +173,10 @@ class References:
         lemma = token.lemma_.lower()
         if token.pos_ not in ("NOUN", "PROPN"):
             return None
+        if lemma in _OWNER_NOUNS | ROLE_NOUNS:
+            named = self._named_after_body(token)
+            if named is not None:
+                return named
         if lemma in _OWNER_NOUNS:
             for child in token.children:
                 if (child.dep_ == "poss" and lemma in _POSS_OWNER) or (
@@ -203,6 +207,17 @@ class References:
         # "prosecutors" are several
         if person is not None:
             return Resolved(person, "role")
+        return None
+
+    def _named_after_body(self, noun: Any) -> Resolved | None:
+        """"an official with the rebel movement, <Person>, said": the parser hangs the name on the
+        organization; the person named is who the role noun stands for."""
+        for prep in (c for c in noun.children if c.dep_ == "prep"):
+            for pobj in (t for t in prep.children if t.dep_ == "pobj"):
+                for appos in (t for t in pobj.children if t.dep_ == "appos"):
+                    key = self.entity_of(appos)
+                    if key is not None and self.kind(key) == "person":
+                        return Resolved(key, "name")
         return None
 
     def _pronoun(self, token: Any, gender: str) -> Resolved | None:

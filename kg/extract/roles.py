@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from kg.extract.lexicon import HONORIFICS, ROLE_DROP, ROLE_VERBS
+from kg.extract.lexicon import HONORIFICS, ROLE_DROP, ROLE_NOUNS, ROLE_VERBS, STAFF_NOUNS
 from kg.extract.references import References
 from kg.extract.titles import TitleRoles
 
@@ -22,6 +22,8 @@ _PREPS = {"of", "for", "at", "with", "in", "to"}
 _TITLE_BODIES = {"councillor": "council", "councilor": "council", "councilman": "council", "councilwoman": "council",
                  "alderman": "council", "senator": "senate", "commissioner": "commission", "minister": "ministry",
                  "judge": "court", "justice": "court", "bishop": "church"}
+_RANKS = {"vice", "deputy", "acting", "chief", "senior", "assistant", "associate", "executive", "general"}
+_NAMING = {"name", "appoint", "elect", "choose", "select", "nominate", "install", "hire"}
 _PREP_ROLE_VERBS: dict[str, str | None] = {"speak": "spokesperson", "work": None, "serve": None, "teach": "teacher",
                                            "volunteer": "volunteer", "study": "student"}
 
@@ -118,6 +120,11 @@ class RoleFinder:
         nouns = [c for c in token.children if c.dep_ == "appos" and c.pos_ == "NOUN"]
         if token.dep_ == "appos" and token.head.pos_ == "NOUN":
             nouns.append(token.head)
+        owner = token.head.head if token.dep_ == "appos" and token.head.dep_ == "pobj" else None
+        if owner is not None and owner.head.pos_ == "NOUN" and owner.head.lemma_.lower() in ROLE_NOUNS | STAFF_NOUNS:
+            key = self.org(token.head)  # "an official with the rebel movement, <Person>"
+            if key is not None:
+                out.append(self.make(person, key, self.role_words(owner.head, []), token, owner.head))
         for noun in nouns:
             key, extra = self.org_in(noun)
             if key is not None:
@@ -138,6 +145,14 @@ class RoleFinder:
                 key, extra = self.org_in(attr)
                 if key is not None:
                     out.append(self.make(person, key, self.role_words(attr, extra), token, attr))
+        if token.dep_ == "dobj" and token.head.lemma_.lower() in _NAMING:  # "<Org> named <Person> as its leader"
+            verb = token.head
+            for prep in (c for c in [*verb.children, *token.children] if c.dep_ == "prep" and c.lower_ == "as"):
+                noun = next((t for t in prep.children if t.dep_ == "pobj" and t.pos_ == "NOUN"), None)
+                subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+                key = self.org(subject)
+                if noun is not None and key is not None:
+                    out.append(self.make(person, key, self.role_words(noun, []), token, noun))
         if token.dep_ == "nsubj":
             for prep in token.head.children:
                 if prep.dep_ == "prep" and prep.lower_ == "as":
@@ -192,6 +207,15 @@ class RoleFinder:
         if not words or index < 0 or any(w.pos_ not in ("NOUN", "ADJ") for w in words):
             return None
         key = self.refs.entity_of(self.doc[index])
+        if key is None:  # "VOA English to Africa reporter <Person>": a programme's name between them
+            back = index
+            while back > 0 and index - back < 4 and self.refs.entity_of(self.doc[back]) is None and (
+                    self.doc[back].is_title or self.doc[back].lower_ in ("to", "of", "for", "and")):
+                back -= 1
+            run = self.doc[back + 1:index + 1]
+            if len(run) >= 2 and run[0].is_title and run[-1].is_title \
+                    and not any(w.lower_ in ROLE_NOUNS or w.lower_ in _RANKS for w in run):
+                key, index = self.refs.entity_of(self.doc[back]), back
         if key is None or self.refs.kind(key) != "organization":
             return None
         role = " ".join(w.lower_ for w in words if w.lower_ not in ROLE_DROP)
