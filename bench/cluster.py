@@ -62,18 +62,24 @@ def _cpu() -> float:
 
 def child(mode: str, case: Path, scheduler_file: str | None) -> dict[str, Any]:
     """One build in this (fresh) process: wall, phase times, CPU of client and workers, peak RSS."""
-    from kg.build import pipeline
+    from kg.build import curationfile, incremental
+    from kg.build.stages import Stages
     from kg.store import KgStore
 
     os.environ["KG_WORKERS"] = "0"
     phases: dict[str, float] = {}
-    resolve_and_write = pipeline._resolve_and_write
 
-    def timed(*arguments: Any) -> None:  # when preparing ends and resolution and writing start
-        phases["prepared"], phases["prepared_cpu"] = time.perf_counter(), _cpu()
-        resolve_and_write(*arguments)
+    class Clock:  # when preparing ends (and resolution and writing start): the build's own stages
+        def started(self, name: str, total: int | None) -> None:
+            pass
 
-    pipeline._resolve_and_write = timed  # type: ignore[assignment]
+        def advanced(self, amount: int) -> None:
+            pass
+
+        def ended(self, name: str) -> None:
+            if name == "prepare":
+                phases["prepared"], phases["prepared_cpu"] = time.perf_counter(), _cpu()
+
     client = executor = None
     if scheduler_file is not None:
         from distributed import Client
@@ -88,7 +94,8 @@ def child(mode: str, case: Path, scheduler_file: str | None) -> dict[str, Any]:
     workers_before = client.run(_cpu) if client else {}
     with tempfile.TemporaryDirectory(prefix="kg-bench-cluster-") as scratch, KgStore.open(Path(scratch)) as store:
         rss_before, cpu_before, started = peak_mb(), _cpu(), time.perf_counter()
-        report = pipeline.build(store, case, executor=executor)
+        report = incremental.build(store, case, curationfile.choose(case).path, stages=Stages(Clock()),
+                                   executor=executor).report
         wall = time.perf_counter() - started
         cpu = _cpu() - cpu_before
     workers = sum(client.run(_cpu).values()) - sum(workers_before.values()) if client else 0.0
