@@ -4,12 +4,13 @@
                                   [--json PATH]
 
 Both servers run at the same time over the same on-disk store (``kg serve --workers 2``, and
-``oxigraph serve-read-only --union-default-graph`` from the PyPI package ``oxigraph`` on kg's current
-read snapshot). Clients are threads of this process, each holding one HTTP/1.1 keep-alive connection
-and sending the same simple lookup (GET, JSON results) for a fixed time. Rounds alternate between the
-two servers, so load from other processes hits both alike; the rate is the median over rounds. The
-servers' CPU seconds per request (kg: the server and its workers) are summed over all rounds, which is
-steadier than the rate on a shared machine. Peak RSS is kg's server plus its workers.
+``oxigraph serve-read-only`` from the PyPI package ``oxigraph`` on kg's current read snapshot, whose
+default graph holds the merge of the sources, as kg's does). Clients are threads of this process,
+each holding one HTTP/1.1 keep-alive connection and sending the same simple lookup (GET, JSON
+results) for a fixed time. Rounds alternate between the two servers, so load from other processes
+hits both alike; the rate is the median over rounds. The servers' CPU seconds per request (kg: the
+server and its workers) are summed over all rounds, which is steadier than the rate on a shared
+machine. Peak RSS is kg's server plus its workers.
 """
 
 from __future__ import annotations
@@ -113,8 +114,7 @@ def endpoint_rates(store: Path, entity: str, rounds: int = 5, seconds: float = 2
     kg = [sys.executable, "-m", "kg.cli", "--store", str(store), "serve", "--port", str(kg_port), "--workers", "2"]
     oxigraph = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
     snapshot = snapshot_dir(store) / os.readlink(snapshot_dir(store) / "current")
-    ox = [oxigraph, "serve-read-only", "--location", str(snapshot), "--bind", f"127.0.0.1:{ox_port}",
-          "--union-default-graph"]
+    ox = [oxigraph, "serve-read-only", "--location", str(snapshot), "--bind", f"127.0.0.1:{ox_port}"]
     with running(kg, kg_port) as kg_process, running(ox, ox_port) as ox_process:
         sides = {"kg": (kg_port, "/sparql?", kg_process.pid), "ox": (ox_port, "/query?", ox_process.pid)}
         rates: dict[str, list[float]] = {"kg": [], "ox": []}
@@ -157,8 +157,7 @@ def main() -> None:
         store = cached_store(size, args.seed)
         snapshot = ox.Store.read_only(str(snapshot_dir(store) / os.readlink(snapshot_dir(store) / "current")))
         entity = next(iter(snapshot.query(  # type: ignore[arg-type]
-            "SELECT ?x WHERE { ?c schema:about ?x } ORDER BY ?x LIMIT 1", prefixes=vocab.PREFIXES,
-            use_default_graph_as_union=True)))[0].value
+            "SELECT ?x WHERE { ?c schema:about ?x } ORDER BY ?x LIMIT 1", prefixes=vocab.PREFIXES)))[0].value
         triples = len(snapshot)
         del snapshot
         rates = endpoint_rates(store, entity, args.rounds, args.seconds, args.clients)

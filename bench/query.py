@@ -9,10 +9,11 @@ relayed claim, largest source), resolved once; then, side by side in one run:
 
   kg lib     ``QueryEngine.query`` (safety check, VALUES binding, killable worker, row cap, results
              back to the caller), on the on-disk store;
-  ox disk    the same bound SPARQL on ``pyoxigraph.Store.read_only`` of the same store, in-process,
-             solutions consumed into tuples;
+  ox disk    the same bound SPARQL on ``pyoxigraph.Store.read_only`` of the same store (its default
+             graph, which holds the merge of the sources kg keeps), in-process, solutions consumed
+             into tuples;
   ox mem     the same on an in-memory pyoxigraph store holding the same quads;
-  rdflib     the same on rdflib's in-memory Dataset (default graph = union), in a child process
+  rdflib     the same on rdflib's in-memory Dataset (default graph = union, a set), in a child process
              killed after --rdflib-timeout seconds; only up to --rdflib-max triples (it is slow);
              "error" where rdflib's engine rejects or fails on the query;
   kg ask     ``saved.ask`` including the name/alias lookups of its parameters;
@@ -107,7 +108,7 @@ def _median(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
 
 
 def _pick(store: ox.Store, kind: str) -> str:
-    rows = list(store.query(PICKS[kind], prefixes=vocab.PREFIXES, use_default_graph_as_union=True))
+    rows = list(store.query(PICKS[kind], prefixes=vocab.PREFIXES))
     value = rows[0][0]
     assert isinstance(value, ox.NamedNode)
     return value.value
@@ -118,7 +119,7 @@ def parameters(store: ox.Store) -> dict[str, dict[str, str]]:
     entity, claimant = _pick(store, "entity"), _pick(store, "claimant")
     organization, claim, source = _pick(store, "organization"), _pick(store, "claim"), _pick(store, "source")
     labels = list(store.query("SELECT ?e ?l WHERE { ?e rdfs:label ?l } LIMIT 1", prefixes=vocab.PREFIXES,
-                              substitutions={ox.Variable("e"): ox.NamedNode(entity)}, use_default_graph_as_union=True))
+                              substitutions={ox.Variable("e"): ox.NamedNode(entity)}))
     word = str(labels[0][1].value).split()[0] if labels else "a"  # type: ignore[union-attr]
     by_type = {"entity": entity, "person": claimant, "organization": organization, "publication": entity,
                "claim": claim, "source": source, "text": word}
@@ -207,8 +208,7 @@ def run_size(size: int, seed: int, repeat: int, work: Path, rdflib_max: int, rdf
             substitutions = {ox.Variable(k): v for k, v in request.substitutions.items()}
 
             def bare(store: ox.Store, text: str = request.text, subs: dict[Any, Any] = substitutions) -> list[Any]:
-                return [tuple(s) for s in store.query(text, prefixes=vocab.PREFIXES, use_default_graph_as_union=True,
-                                                      substitutions=subs or None)]
+                return [tuple(s) for s in store.query(text, prefixes=vocab.PREFIXES, substitutions=subs or None)]
 
             medians, cpu, outputs = _interleaved({
                 "kg": lambda q=question, b=bindings: engine.query(q.text, b),

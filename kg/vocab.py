@@ -149,6 +149,9 @@ PENDING = KG.term("pending")
 BASE_IRI = KG.term("baseIri")
 RESOLUTION_DIGEST = KG.term("resolutionDigest")
 WRITER = KG.term("writer")
+DEFAULT_GRAPH_HOLDS = KG.term("defaultGraphHolds")
+SOURCE_MERGE = KG.term("SourceMerge")
+MERGE_PENDING = KG.term("mergePending")
 
 DIRECT_QUOTE = KG.term("DirectQuote")
 

@@ -7,13 +7,13 @@ import pickle
 import pyoxigraph as ox
 import pytest
 
-from kg.query.messages import Boolean, Document, Failed, Ready, Request, Rows, Triples, Updated, decode, encode
+from kg.query.messages import Boolean, Dataset, Document, Failed, Ready, Request, Rows, Triples, Updated, decode, encode
 
 TRIPLE = ox.Triple(ox.NamedNode("http://e.x/s"), ox.NamedNode("http://e.x/p"), ox.Literal("o", language="en"))
 
 
 def test_a_request_pickles_to_an_equal_one() -> None:
-    request = Request("SELECT * WHERE { ?s ?p ?o }", union=False, default_graph=["http://e.x/g"], named_graphs=[],
+    request = Request("SELECT * WHERE { ?s ?p ?o }", dataset=Dataset(("http://e.x/g", "http://e.x/h"), ()),
                       max_rows=5, substitutions={"s": ox.NamedNode("http://e.x/s")}, fmt="json")
     assert pickle.loads(pickle.dumps(request, pickle.HIGHEST_PROTOCOL)) == request
 

@@ -97,7 +97,7 @@ def test_rows_come_back_exactly_as_pyoxigraph_returns_them(engine: QueryEngine, 
     result = engine.query(query)
     with KgStore.open_read_only(store_dir) as reader:
         assert reader.ox is not None
-        solutions = reader.ox.query(query, use_default_graph_as_union=True)
+        solutions = reader.ox.query(query)  # its default graph is the merge kg keeps
         assert isinstance(solutions, ox.QuerySolutions)
         expected = [tuple(solution) for solution in solutions]
     assert result.rows == expected and not result.truncated

@@ -21,8 +21,10 @@ import pyoxigraph as ox
 import pytest
 
 from kg import vocab
+from kg.errors import QueryError
 from kg.store import KgStore
 from kg.store.location import Location, Remote, parse
+from kg.store.remote import RemoteBackend
 
 from conftest import SAMPLE, SAMPLE_CASE, OxigraphServer, free_port, run_kg
 
@@ -133,14 +135,16 @@ def test_build_query_export_retract_against_the_oxigraph_server(server: Oxigraph
 
     retracted = run_kg("--store", server.url, "retract", "case.yaml")
     ok(retracted)
-    left = graphs(server.url)
-    assert list(left) == ["https://kg.example/graph/ingest-log"] and left["https://kg.example/graph/ingest-log"] == 1
+    left = graphs(server.url)  # the log keeps the base IRI and the mark that the default graph is the merge
+    assert list(left) == ["https://kg.example/graph/ingest-log"] and left["https://kg.example/graph/ingest-log"] == 2
+    with KgStore.at(Location("remote", remote=_remote(server.url)), writable=False) as store:
+        assert list(store.backend.query("SELECT * WHERE { ?s ?p ?o }")) == []  # nothing left in the merge
 
 
 def test_a_plain_sparql_endpoint_from_the_config_file(server: OxigraphServer, tmp_path: Path) -> None:
-    """No Graph Store Protocol, no union parameter: writes by SPARQL Update, the union by default-graph-uri."""
+    """No Graph Store Protocol: writes by SPARQL Update; FROM is answered from the graphs kg fetches by name."""
     config = tmp_path / "kg.toml"
-    config.write_text(f'[store]\nquery = "{server.url}/query"\nupdate = "{server.url}/update"\nunion = "graphs"\n')
+    config.write_text(f'[store]\nquery = "{server.url}/query"\nupdate = "{server.url}/update"\n')
     ok(run_kg("build", str(SAMPLE), "-o", str(tmp_path / "out"), cwd=tmp_path))
     ok(run_kg("--store", str(tmp_path / "store"), "build", str(SAMPLE), "-o", str(tmp_path / "disk")))
     assert (tmp_path / "out" / "graph.ttl").read_bytes() == (tmp_path / "disk" / "graph.ttl").read_bytes()
@@ -149,12 +153,25 @@ def test_a_plain_sparql_endpoint_from_the_config_file(server: OxigraphServer, tm
     assert asked.stdout == run_kg("--store", str(tmp_path / "store"), "ask", "claims-about", "--param", "entity=ccp",
                                   "--format", "tsv").stdout
     graph = "https://kg.example/source/case.yaml"
-    refused = run_kg("query", f"SELECT * FROM <{graph}> WHERE {{ ?s ?p ?o }}", cwd=tmp_path)
-    assert refused.returncode == 2 and "use GRAPH <iri>" in refused.stderr  # the server might fetch the IRI
-    count = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
-    scoped = run_kg("query", count, "--format", "csv", cwd=tmp_path)
-    assert scoped.stdout == run_kg("--store", str(tmp_path / "store"), "query", count, "--format", "csv").stdout
-    assert int(scoped.stdout.splitlines()[1]) > 100
+    for count in (f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}",
+                  f"SELECT (COUNT(*) AS ?n) FROM <{graph}> FROM <{graph}x> WHERE {{ ?s ?p ?o }}"):
+        scoped = run_kg("query", count, "--format", "csv", cwd=tmp_path)
+        assert scoped.stdout == run_kg("--store", str(tmp_path / "store"), "query", count, "--format", "csv").stdout
+        assert int(scoped.stdout.splitlines()[1]) > 100
+    config.write_text(config.read_text() + 'union = "graphs"\n')
+    stale = run_kg("stats", cwd=tmp_path)
+    assert stale.returncode == 2 and "union is no longer needed" in stale.stderr
+
+
+def test_no_dataset_is_ever_sent_to_a_server(server: OxigraphServer) -> None:
+    backend = RemoteBackend(_remote(server.url))
+    try:
+        for options in ({}, {"default_graph": []}, {"use_default_graph_as_union": True}):
+            text = "SELECT * FROM <file:///etc/hostname> WHERE { ?s ?p ?o }" if not options else "ASK {}"
+            with pytest.raises(QueryError, match="sends no dataset"):
+                backend.query(text, **options)
+    finally:
+        backend.close()
 
 
 def test_from_reads_only_stored_graphs_on_the_oxigraph_server(server: OxigraphServer, tmp_path: Path) -> None:

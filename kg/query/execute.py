@@ -22,6 +22,7 @@ import pyoxigraph as ox
 
 from kg import vocab
 from kg.errors import StoreError
+from kg.query import dataset
 from kg.query.messages import Answer, Boolean, Document, Reply, Request, Rows, StoreSpec, Triples, Updated
 from kg.store.location import Location, require_store
 from kg.store.snapshot import CURRENT, Snapshot, acquire_current, publish, snapshot_dir
@@ -43,6 +44,7 @@ class SnapshotReader:
         self._ident: str | None = None
         self._held: Snapshot | None = None
         self._store: ox.Store | None = None
+        self.union = False  # the snapshot predates the merged default graph: read the union of its graphs
 
     def store(self) -> ox.Store:
         try:
@@ -55,21 +57,32 @@ class SnapshotReader:
         return self._store
 
     def _reopen(self) -> None:
+        from kg.store.kgstore import KgStore, holds_merge
+
         snapshot = acquire_current(self.path)
         if snapshot is None:  # a store written before snapshots existed: publish its first one
-            from kg.store import KgStore
-
             KgStore.open_read_only(self.path).close()
             snapshot = acquire_current(self.path)
             if snapshot is None:
                 raise StoreError(f"{self.path}: no read snapshot could be published")
         try:
             store = ox.Store.read_only(str(snapshot.path))
+            merged = holds_merge(store)
+            if not merged:  # written before kg kept the merge: a writer adds it, if none holds the store now
+                del store
+                snapshot.release()
+                KgStore.open_read_only(self.path).close()
+                snapshot = acquire_current(self.path)
+                if snapshot is None:
+                    raise StoreError(f"{self.path}: no read snapshot could be published")
+                store = ox.Store.read_only(str(snapshot.path))
+                merged = holds_merge(store)
         except BaseException:
-            snapshot.release()
+            if snapshot is not None:
+                snapshot.release()
             raise
         self.close()  # the old handle goes before its snapshot's lock, so a writer may then prune it
-        self._store, self._held, self._ident = store, snapshot, snapshot.path.name
+        self._store, self._held, self._ident, self.union = store, snapshot, snapshot.path.name, not merged
 
     def close(self) -> None:
         self._store = None
@@ -93,6 +106,7 @@ class _Writer:
 
     def update(self, text: str) -> None:
         self.store.update(text, prefixes=vocab.PREFIXES)
+        self.opened.rebuild_merge()  # the update may have changed any source graph
         self.store.flush()
         publish(self.store, self.path)
 
@@ -110,9 +124,16 @@ def open_store(spec: StoreSpec) -> ox.Store | SnapshotReader | _Writer | RemoteB
     if spec.remote is not None:
         if spec.writable:
             raise StoreError(f"{spec.remote.label}: a remote store takes updates at its own endpoint")
+        from kg.store.kgstore import check_default_graph
         from kg.store.remote import RemoteBackend
 
-        return RemoteBackend(spec.remote)
+        backend = RemoteBackend(spec.remote)
+        try:
+            check_default_graph(backend, spec.remote.label)
+        except BaseException:
+            backend.close()
+            raise
+        return backend
     assert spec.path is not None
     if spec.writable:
         return _Writer(spec.path)
@@ -193,7 +214,7 @@ def execute(opened: ox.Store | SnapshotReader | _Writer | RemoteBackend, req: Re
         return Updated()
     store = opened.store() if isinstance(opened, SnapshotReader) else (
         opened.store if isinstance(opened, _Writer) else opened)
-    reply = _query(store, req)
+    reply = _query(store, req, isinstance(opened, SnapshotReader) and opened.union)
     return _document(reply, req.fmt) if req.fmt else reply
 
 
@@ -203,16 +224,13 @@ def _prefixes(text: str) -> dict[str, str]:
     return {prefix: iri for prefix, iri in vocab.PREFIXES.items() if f"{prefix}:" in text}
 
 
-def _query(store: ox.Store | RemoteBackend, req: Request) -> Answer:
+def _query(store: ox.Store | RemoteBackend, req: Request, union: bool = False) -> Answer:
     options: dict[str, Any] = {"prefixes": _prefixes(req.text)}
     if req.substitutions:
         options["substitutions"] = {ox.Variable(name): term for name, term in req.substitutions.items()}
-    if req.default_graph or req.named_graphs is not None:
-        options["default_graph"] = [ox.NamedNode(g) for g in req.default_graph] or ox.DefaultGraph()
-        options["named_graphs"] = [ox.NamedNode(g) for g in (req.named_graphs or [])]
-    else:
-        options["use_default_graph_as_union"] = req.union
-    result = store.query(req.text, **options)
+    if union and req.dataset is None:
+        options["use_default_graph_as_union"] = True
+    result = dataset.run(store, req.text, req.dataset, **options)
     if isinstance(result, ox.QueryBoolean):
         return Boolean(bool(result))
     if isinstance(result, ox.QuerySolutions):

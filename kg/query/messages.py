@@ -29,20 +29,26 @@ class StoreSpec:
     quads: bytes | None = None  # an in-memory store's content, for a worker that cannot inherit it (spawn)
 
 
+@dataclass(frozen=True)
+class Dataset:
+    """The dataset a query names (FROM, FROM NAMED, the protocol's default-graph-uri/named-graph-uri):
+    its default graph is the merge of ``default``, its named graphs are ``named`` (kg.query.dataset)."""
+
+    default: tuple[str, ...] = ()
+    named: tuple[str, ...] = ()
+
+
 @dataclass
 class Request:
     text: str
     update: bool = False
-    union: bool = True
-    default_graph: list[str] = field(default_factory=list)
-    named_graphs: list[str] | None = None
+    dataset: Dataset | None = None  # None: the store's default graph (the merge of its sources)
     max_rows: int = 10_000
     substitutions: dict[str, ox.NamedNode | ox.Literal] = field(default_factory=dict)
     fmt: str | None = None  # a result format name (kg.query.formats): reply with the finished document
 
     def __reduce__(self) -> tuple[type[Request], tuple[Any, ...]]:
-        return Request, (self.text, self.update, self.union, self.default_graph, self.named_graphs, self.max_rows,
-                         self.substitutions, self.fmt)
+        return Request, (self.text, self.update, self.dataset, self.max_rows, self.substitutions, self.fmt)
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,8 @@
 
 Every query path (``kg query``, ``kg ask``, the endpoint) goes through :class:`QueryEngine`. The
 ontology's prefixes (``kg:``, ``schema:``, ``prov:`` ...) are predeclared. The default graph is the
-union of all source graphs unless the query's ``FROM`` clauses, or the protocol's
-``default-graph-uri``, pick graphs of the store itself.
+merge of all source graphs (a set: :mod:`kg.store.merge`) unless the query's ``FROM`` clauses, or the
+protocol's ``default-graph-uri``, pick graphs of the store itself (:mod:`kg.query.dataset`).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import pyoxigraph as ox
 
 from kg.errors import QueryError, StoreError
 from kg.iris import check_iri
+from kg.query import dataset
 from kg.query.execute import parse_rows
 from kg.query.messages import Boolean, Request, Rows, StoreSpec, Triples
 from kg.query.safety import check_query, check_update, projected
@@ -79,6 +80,7 @@ class QueryEngine:
 
     @classmethod
     def for_store(cls, store: KgStore, **options: object) -> QueryEngine:
+        store.settle()  # what was written so far is in the default graph before a worker reads it
         if store.location.remote is not None:
             spec = StoreSpec(remote=store.location.remote)
         else:
@@ -97,8 +99,9 @@ class QueryEngine:
         if substitute:
             for name, term in bindings.items():
                 bind("SELECT * WHERE { }", {name: term})  # the same checks on names and terms as VALUES gets
-        request = Request(text if substitute else bind(text, bindings), union=not checked.has_dataset,
-                          default_graph=list(default_graph or []), named_graphs=named_graphs,
+        chosen = dataset.chosen(text, default_graph, named_graphs) if checked.has_dataset or default_graph \
+            or named_graphs else None
+        request = Request(text if substitute else bind(text, bindings), dataset=chosen,
                           max_rows=max_rows or self.max_rows, substitutions=bindings if substitute else {})
         return checked.form, request
 
@@ -130,7 +133,7 @@ class QueryEngine:
     def start_writer(self) -> None:
         """Open the writer now, so a locked store is reported at start-up, not at the first update."""
         if self.writer is not None:
-            self.writer.run(Request("ASK {}", union=False), self.timeout)
+            self.writer.run(Request("ASK {}"), self.timeout)
 
     def worker_pids(self) -> list[int]:
         pids = self.readers.pids()

@@ -3,8 +3,8 @@
 - ``SERVICE`` is refused: rdflib, pyoxigraph and oxrdflib all make the HTTP request it names (SSRF).
 - ``LOAD`` is refused everywhere, updates included: it fetches URLs and files.
 - ``FROM``/``FROM NAMED`` only ever select graphs already in the store (pyoxigraph never
-  dereferences them); the runner sees ``has_dataset`` and turns the union default graph off so the
-  clause means what SPARQL says it means.
+  dereferences them, and no FROM is sent to a remote server); :mod:`kg.query.dataset` gives the
+  dataset they name merge semantics.
 - Parameters are bound by a ``VALUES`` block written from term objects (:func:`kg.sparql.bind`),
   never pasted text.
 

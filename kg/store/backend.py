@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 import pyoxigraph as ox
 
+from kg.store.merge import MergeQueue
 from kg.store.nt import SpilledSink
 
 # Sources up to this many triples are written in one transaction; larger ones are bulk loaded
@@ -71,6 +72,14 @@ class Backend(Protocol):
         """Second step: ``graph`` now holds exactly the staged triples."""
         ...
 
+    def merge_in(self, queue: MergeQueue) -> None:
+        """Add the queued sources' triples to the default graph (kg.store.merge)."""
+        ...
+
+    def merge_rebuild(self, sources: list[ox.NamedNode]) -> None:
+        """Make the default graph exactly the merge of ``sources``."""
+        ...
+
     def query(self, text: str, **options: Any) -> QueryAnswer:
         """SPARQL with pyoxigraph's options (prefixes, use_default_graph_as_union, default_graph,
         named_graphs, substitutions)."""
@@ -121,6 +130,21 @@ class LocalBackend:
             load(path=str(sink.path), format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
         else:
             load(sink.nquads(graph.value).encode("utf-8"), ox.RdfFormat.N_QUADS)
+
+    def merge_in(self, queue: MergeQueue) -> None:
+        load = self.store.load if queue.triples <= TRANSACTION_LIMIT else self.store.bulk_load
+        load(queue.text(), ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
+
+    def merge_rebuild(self, sources: list[ox.NamedNode]) -> None:
+        self.store.clear_graph(ox.DefaultGraph())
+        queue = MergeQueue(keep_text=True)
+        try:
+            for graph in sources:  # dumped by pyoxigraph (Rust), read back in one load
+                queue.add(graph.value, self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph) or b"")
+            if queue:
+                self.merge_in(queue)
+        finally:
+            queue.clear()
 
     def query(self, text: str, **options: Any) -> QueryAnswer:
         return self.store.query(text, **options)

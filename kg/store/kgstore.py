@@ -15,6 +15,7 @@ validated completely before any of this starts, so bad input never reaches the s
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,11 +26,12 @@ from typing import Protocol
 import pyoxigraph as ox
 
 from kg import sparql, vocab
-from kg.errors import InputError, StoreError
+from kg.errors import InputError, StoreError, StoreLockedError
 from kg.iris import DEFAULT_BASE, Minter, check_base
 from kg.store.backend import Backend, GraphData, LocalBackend
 from kg.store.location import Location, require_store
 from kg.store.lock import WriterLock
+from kg.store.merge import MERGE_PENDING, MERGED, STATE_QUERY, MergeQueue, unmerge_update
 from kg.store.remotelock import RemoteLock
 from kg.store.snapshot import Snapshot, acquire_current, publish
 
@@ -83,6 +85,10 @@ class KgStore:
         self.log_graph = _nn(minter.log_graph())
         self.recovered: list[str] = []
         self._snapshot: Snapshot | None = None
+        # sources written but not yet in the default graph (kg.store.merge); False: a store written
+        # before kg kept the merge, read here as the union of its graphs until a writer opens it
+        self._merge = MergeQueue(keep_text=isinstance(backend, LocalBackend))
+        self.merged = True
 
     # -- opening --------------------------------------------------------------------------------
     @classmethod
@@ -107,8 +113,8 @@ class KgStore:
                 lock.acquire()
             kg_store = cls(backend, location, minter, lock, writable)
             if writable:
-                kg_store._check_base(base)
-                kg_store._recover()
+                kg_store._start_writing(base)
+            check_default_graph(backend, location.remote.label)
         except BaseException:
             if kg_store is not None:
                 kg_store.close()
@@ -130,8 +136,7 @@ class KgStore:
             backend = LocalBackend(store)
             kg_store = cls(backend, Location("disk", path), Minter(_stored_base(backend) or base or DEFAULT_BASE),
                            lock)
-            kg_store._check_base(base)
-            kg_store._recover()
+            kg_store._start_writing(base)
         except BaseException:
             del store
             lock.release()
@@ -143,8 +148,20 @@ class KgStore:
         """Open the store's current read snapshot; works while a writer holds the store.
 
         A store written before snapshots existed gets its first one here, unless a writer holds it
-        (then StoreLockedError: that writer publishes one when it finishes).
+        (then StoreLockedError: that writer publishes one when it finishes). One written before kg
+        kept the merged default graph gets it here (a writer opens it once), unless a writer holds
+        it: then it is read as the union of its graphs until that writer has finished.
         """
+        opened = cls._open_snapshot(path, base)
+        if opened.merged:
+            return opened
+        opened.close()
+        with contextlib.suppress(StoreLockedError):
+            cls.open(path, base).close()  # the writer adds the merge and publishes a snapshot with it
+        return cls._open_snapshot(path, base)
+
+    @classmethod
+    def _open_snapshot(cls, path: Path, base: str | None) -> KgStore:
         require_store(Location("disk", path))
         snapshot = acquire_current(path)
         if snapshot is None:
@@ -171,12 +188,13 @@ class KgStore:
         opened = cls(backend, Location("disk", path), Minter(_stored_base(backend) or base or DEFAULT_BASE), None,
                      writable=False)
         opened._snapshot = snapshot
+        opened.merged = holds_merge(store)
         return opened
 
     @classmethod
     def in_memory(cls, base: str = DEFAULT_BASE) -> KgStore:
         opened = cls(LocalBackend(ox.Store()), Location("memory"), Minter(base), None)
-        opened._check_base(None)  # recorded like on disk, so queries can read it
+        opened._start_writing(None)  # the base is recorded like on disk, so queries can read it
         return opened
 
     def close(self) -> None:
@@ -184,6 +202,7 @@ class KgStore:
         try:
             if self._lock is not None:
                 try:
+                    self.settle()
                     self.backend.flush()
                     if self.path is not None and self.ox is not None:
                         publish(self.ox, self.path)
@@ -220,6 +239,11 @@ class KgStore:
             raise InputError(f"base IRI {requested!r} differs from the store's {stored!r}; "
                              "use a new store for a different base")
 
+    def _start_writing(self, base: str | None) -> None:
+        self._check_base(base)
+        self._recover()
+
+
     def _recover(self) -> None:
         """Roll back sources whose write (or retraction) was interrupted.
 
@@ -240,8 +264,42 @@ class KgStore:
         for graph in self.backend.graphs():
             if graph.value.startswith(staging):
                 self.backend.drop(graph)
+        marks = {q.predicate.value for q in self.backend.quads(self.log_graph, None, None, self.log_graph)}
+        if pending or MERGE_PENDING in marks or MERGED not in marks:
+            self.rebuild_merge()
         if pending:
             self.backend.flush()
+
+    def _log_mark(self, predicate: str) -> ox.Quad:
+        value = _nn(vocab.SOURCE_MERGE) if predicate == MERGED else ox.Literal("true", datatype=_nn(vocab.XSD_BOOLEAN))
+        return ox.Quad(self.log_graph, _nn(predicate), value, self.log_graph)
+
+    # -- the merged default graph (kg.store.merge) ----------------------------------------------
+    def rebuild_merge(self) -> None:
+        """Make the default graph the merge of the source graphs from scratch (after an interrupted
+        write, an update that may have changed any graph, or for a store written before the merge)."""
+        self._merge.clear()
+        self.backend.merge_rebuild(self.source_graphs())
+        self.backend.remove([self._log_mark(MERGE_PENDING)])
+        self.backend.add([self._log_mark(MERGED)])
+
+    def settle(self) -> None:
+        """Bring the default graph up to date with the sources written so far (one load for all)."""
+        if not self._merge:
+            return
+        self.backend.merge_in(self._merge)
+        self._merge.clear()
+        self.backend.remove([self._log_mark(MERGE_PENDING)])
+
+    def _queue_merge(self, graph: ox.NamedNode, data: GraphData) -> None:
+        if not self._merge:
+            self.backend.add([self._log_mark(MERGE_PENDING)])  # a writer that dies now leaves this mark
+        self._merge.add(graph.value, data)
+
+    def _unmerge(self, graph: ox.NamedNode) -> None:
+        """Before ``graph`` changes: what only it states leaves the default graph."""
+        self._merge.drop(graph.value)
+        self.backend.update(unmerge_update(graph, self.log_graph, self.minter.staging_prefix()))
 
     def _pending_quad(self, graph: ox.NamedNode) -> ox.Quad:
         return ox.Quad(graph, _nn(vocab.PENDING), ox.Literal("true", datatype=_nn(vocab.XSD_BOOLEAN)),
@@ -297,7 +355,9 @@ class KgStore:
         self.backend.add([self._pending_quad(graph)])
         if old_hash is not None:
             self._forget(graph, keep_pending=True)
+            self._unmerge(graph)
         self.backend.swap(staged, graph)
+        self._queue_merge(graph, source.sink)
         log, stamp = self.log_graph, _nn(vocab.XSD_DATETIME)
         self.backend.remove([self._pending_quad(graph)])
         finished = [ox.Quad(graph, _nn(vocab.STARTED_AT), ox.Literal(started, datatype=stamp), log),
@@ -318,6 +378,7 @@ class KgStore:
         info = self.find_source(name_or_iri)
         graph = _nn(info.iri)
         self.backend.add([self._pending_quad(graph)])  # a retraction cut short is finished by the next writer
+        self._unmerge(graph)
         self.backend.drop(graph)
         self._forget(graph)
         return info
@@ -328,12 +389,14 @@ class KgStore:
         return sorted(graphs, key=lambda g: g.value)
 
     def quads(self, include_log: bool = False) -> Iterator[ox.Quad]:
+        """Every quad of the named graphs (the default graph is derived from them)."""
+        self.settle()
         for quad in self.backend.quads():
             if include_log or quad.graph_name != self.log_graph:
                 yield quad
 
     def select(self, query: str, bindings: dict[str, sparql.Term] | None = None) -> ox.QuerySolutions:
-        """A kg-written SELECT over the union of all graphs.
+        """A kg-written SELECT; its default graph is the merge of the source graphs.
 
         ``bindings`` become a VALUES block at the top of the first WHERE group (:func:`kg.sparql.bind`:
         written from term objects, never from pasted text; pyoxigraph's substitutions only accept
@@ -341,7 +404,9 @@ class KgStore:
         """
         if bindings:
             query = sparql.bind(query, bindings)
-        result = self.backend.query(query, prefixes=vocab.PREFIXES, use_default_graph_as_union=True)
+        self.settle()
+        union = {} if self.merged else {"use_default_graph_as_union": True}  # a store kg has not merged yet
+        result = self.backend.query(query, prefixes=vocab.PREFIXES, **union)
         assert isinstance(result, ox.QuerySolutions)
         return result
 
@@ -368,6 +433,34 @@ def unlock(location: Location, base: str | None = None) -> str:
     finally:
         backend.close()
     return f"removed the lock of {'; '.join(removed)}" if removed else f"{location}: not locked"
+
+
+def check_default_graph(backend: Backend, where: str) -> None:
+    """A remote store's default graph must hold the merge, and queries must see it (not a union)."""
+    answer = backend.query(STATE_QUERY)
+    assert isinstance(answer, ox.QuerySolutions)
+    merged, leaked = _state(answer)
+    if leaked:
+        raise StoreError(f"{where}: the server answers queries over the union of its graphs (is it started "
+                         "with --union-default-graph?); kg keeps the merge of the sources in the default "
+                         "graph itself: serve the store without that option")
+    if not merged:
+        raise StoreError(f"{where}: written by an older kg, without the merged default graph; open it once "
+                         "for writing (kg build, ingest or retract) and kg adds it")
+
+
+def holds_merge(store: ox.Store) -> bool:
+    """Whether an embedded store's default graph holds the merge of its sources (kg.store.merge)."""
+    answer = store.query(STATE_QUERY)
+    assert isinstance(answer, ox.QuerySolutions)
+    return _state(answer)[0]
+
+
+def _state(answer: ox.QuerySolutions) -> tuple[bool, bool]:
+    """(the default graph holds the merge, log triples leak into the default graph)."""
+    for row in answer:
+        return row["merged"] is not None, row["leak"] is not None
+    return False, False
 
 
 def _stored_base(backend: Backend) -> str | None:

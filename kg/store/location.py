@@ -26,22 +26,16 @@ from kg.errors import InputError, NoStoreError
 
 CONFIG_FILE = "kg.toml"
 MEMORY = "memory:"
-UNION_MODES = ("param", "graphs")
-_ENDPOINT_KEYS = {"url", "query", "update", "graph-store", "union", "timeout"}
+_ENDPOINT_KEYS = {"url", "query", "update", "graph-store", "timeout"}
 
 
 @dataclass(frozen=True)
 class Remote:
-    """A remote SPARQL 1.1 store: its endpoints and how to ask for the union of its graphs.
-
-    ``union`` is ``param`` when the server takes Oxigraph's ``union-default-graph`` parameter, and
-    ``graphs`` when kg lists the graphs as ``default-graph-uri`` (plain SPARQL 1.1 Protocol).
-    """
+    """A remote SPARQL 1.1 store: its endpoints (its default graph holds the merge kg keeps there)."""
 
     query: str
     update: str
     graph_store: str | None = None
-    union: str = "graphs"
     timeout: float = 60.0
     auth: str | None = field(default=None, repr=False, compare=False)
 
@@ -104,9 +98,9 @@ def remote_from_url(url: str, **settings: object) -> Remote:
     if not root.path:  # an Oxigraph server's root: its conventional endpoints
         base = urllib.parse.urlunsplit(root)
         defaults: dict[str, object] = {"query": f"{base}/query", "update": f"{base}/update",
-                                       "graph_store": f"{base}/store", "union": "param"}
+                                       "graph_store": f"{base}/store"}
     else:
-        defaults = {"query": url, "update": url, "graph_store": None, "union": "graphs"}
+        defaults = {"query": url, "update": url, "graph_store": None}
     defaults.update({k: v for k, v in settings.items() if v is not None})
     return Remote(auth=_auth(), **defaults)  # type: ignore[arg-type]
 
@@ -126,6 +120,9 @@ def from_config(path: Path) -> Location:
         return Location("disk", (path.parent / str(table["path"])).resolve())
     if table.get("memory") is True:
         return Location("memory")
+    if "union" in table:  # kg asked servers for a union once; it keeps the merge in the default graph now
+        raise InputError(f"{path}: [store] union is no longer needed (kg keeps the merge of the sources in the "
+                         "store's default graph); remove the key")
     unknown = set(table) - _ENDPOINT_KEYS
     if unknown:
         raise InputError(f"{path}: [store] unknown key {sorted(unknown)[0]!r} "
@@ -138,10 +135,6 @@ def from_config(path: Path) -> Location:
         if key in table:
             settings[key.replace("-", "_")] = urllib.parse.urlunsplit(_checked_url(str(table[key]),
                                                                                    f"{path}: [store] {key}"))
-    if "union" in table:
-        if table["union"] not in UNION_MODES:
-            raise InputError(f"{path}: [store] union must be one of {', '.join(UNION_MODES)}")
-        settings["union"] = table["union"]
     if "timeout" in table:
         timeout = table["timeout"]
         if not isinstance(timeout, int | float) or isinstance(timeout, bool) or timeout <= 0:

@@ -24,6 +24,7 @@ from kg.errors import QueryError, StoreError
 from kg.sparql import keywords, values
 from kg.store.backend import GraphData, Object, QueryAnswer, Staged, Subject
 from kg.store.location import Remote
+from kg.store.merge import MergeQueue, copy_update
 from kg.store.nt import SpilledSink
 
 RESULTS_JSON = "application/sparql-results+json"
@@ -37,7 +38,6 @@ class RemoteBackend:
     def __init__(self, remote: Remote) -> None:
         self.remote = remote
         self._conn: http.client.HTTPConnection | None = None
-        self._graphs: list[ox.NamedNode] | None = None
 
     # -- HTTP -----------------------------------------------------------------------------------
     def _connection(self, url: urllib.parse.SplitResult) -> http.client.HTTPConnection:
@@ -102,18 +102,10 @@ class RemoteBackend:
         substitutions = options.get("substitutions") or {}
         if substitutions:  # a trailing VALUES clause joins before the solution modifiers
             text += "\n" + values([v.value for v in substitutions], [tuple(substitutions.values())])
-        fields: list[tuple[str, str]] = [("query", text)]
-        default = options.get("default_graph")
-        if isinstance(default, list):
-            fields += [("default-graph-uri", g.value) for g in default]
-            fields += [("named-graph-uri", g.value) for g in options.get("named_graphs") or []]
-        elif options.get("use_default_graph_as_union"):
-            fields += self._union_fields()
-        elif self.remote.union != "param" and "FROM" in keywords(text):
-            # Oxigraph only selects stored graphs with FROM; another server might fetch the IRI (safety rule S2)
-            raise QueryError(f"{self.remote.label}: FROM/FROM NAMED is only sent to an Oxigraph server; "
-                             "use GRAPH <iri> { ... } in the query instead")
-        body = urllib.parse.urlencode(fields).encode("ascii")
+        if "FROM" in keywords(text) or set(options) & {"default_graph", "named_graphs", "use_default_graph_as_union"}:
+            # a server might fetch a FROM IRI (safety rule S2); kg.query.dataset fetches the store's own graphs by name instead
+            raise QueryError(f"{self.remote.label}: kg sends no dataset (FROM, default-graph-uri) to a server")
+        body = urllib.parse.urlencode({"query": text}).encode("ascii")
         response = self._request("POST", self.remote.query, body, {
             "Content-Type": "application/x-www-form-urlencoded",
             "Accept": f"{RESULTS_JSON}, {N_TRIPLES};q=0.9"})
@@ -126,19 +118,19 @@ class RemoteBackend:
             self.close()
             raise StoreError(f"{self.remote.label}: unreadable answer ({kind or 'no type'}): {exc}") from None
 
-    def _union_fields(self) -> list[tuple[str, str]]:
-        if self.remote.union == "param":
-            return [("union-default-graph", "")]
-        if self._graphs is None:
-            self._graphs = self._list_graphs()
-        # the dataset a protocol request names replaces the store's: name every graph twice, as part
-        # of the default graph and as a named graph, so GRAPH ?g still finds them
-        graphs = [g.value for g in self._graphs] or [_NOTHING]
-        return [("default-graph-uri", g) for g in graphs] + [("named-graph-uri", g) for g in graphs]
+    def graph_text(self, graph: ox.NamedNode) -> bytes:
+        """One graph as N-Triples (empty if there is none), by a CONSTRUCT that names it: never a FROM."""
+        query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}"
+        response = self._request("POST", self.remote.query, urllib.parse.urlencode({"query": query}).encode("ascii"),
+                                 {"Content-Type": "application/x-www-form-urlencoded", "Accept": N_TRIPLES})
+        try:
+            return response.read()
+        except (OSError, http.client.IncompleteRead) as exc:  # a timeout is an OSError
+            self.close()
+            raise StoreError(f"{self.remote.label}: the answer was cut off ({type(exc).__name__})") from None
 
     def update(self, text: str, **options: Any) -> None:
         self._post_update(_with_prefixes(text, options.get("prefixes")))
-        self._graphs = None
 
     # -- quads ----------------------------------------------------------------------------------
     def quads(self, subject: Subject | None = None, predicate: ox.NamedNode | None = None,
@@ -159,9 +151,6 @@ class RemoteBackend:
             yield ox.Quad(s, p, o, g)
 
     def graphs(self) -> list[ox.NamedNode]:
-        return self._list_graphs()
-
-    def _list_graphs(self) -> list[ox.NamedNode]:
         answer = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
         assert isinstance(answer, ox.QuerySolutions)
         return [row["g"] for row in answer if isinstance(row["g"], ox.NamedNode)]
@@ -169,16 +158,13 @@ class RemoteBackend:
     def add(self, quads: Sequence[ox.Quad]) -> None:
         if quads:
             self._post_update(f"INSERT DATA {{ {_quad_block(quads)} }}")
-            self._graphs = None
 
     def remove(self, quads: Sequence[ox.Quad]) -> None:
         if quads:
             self._post_update(f"DELETE DATA {{ {_quad_block(quads)} }}")
-            self._graphs = None
 
     def drop(self, graph: ox.NamedNode) -> None:
         self._post_update(f"DROP SILENT GRAPH {graph}")
-        self._graphs = None
 
     def stage(self, sink: GraphData, staging: ox.NamedNode) -> Staged:
         """With a Graph Store endpoint nothing is staged: one PUT replaces the graph in one transaction.
@@ -203,7 +189,16 @@ class RemoteBackend:
             self._request("PUT", target, body, {"Content-Type": f"{N_TRIPLES}; charset=utf-8"}).read()
         else:
             self._post_update(f"MOVE SILENT GRAPH {staged.staging} TO GRAPH {graph}")
-        self._graphs = None
+
+    def merge_in(self, queue: MergeQueue) -> None:
+        """The server copies the queued graphs into its default graph (nothing is sent but their names)."""
+        self._post_update(copy_update(queue.graphs))
+
+    def merge_rebuild(self, sources: list[ox.NamedNode]) -> None:
+        update = "CLEAR SILENT DEFAULT"
+        if sources:
+            update += " ; " + copy_update(g.value for g in sources)
+        self._post_update(update)
 
     def flush(self) -> None:
         """Every write is committed by the server when its request returns."""
@@ -212,9 +207,6 @@ class RemoteBackend:
         if self._conn is not None:
             self._conn.close()
             self._conn = None
-
-
-_NOTHING = "urn:kg:no-graph"  # an empty store's union: a graph that cannot exist
 
 
 def _body(response: http.client.HTTPResponse) -> IO[bytes]:
@@ -229,7 +221,7 @@ class _Body:
 
     def read(self, size: int = -1) -> bytes:
         try:
-            return self.response.read(size)
+            return self.response.read(size) if size >= 0 else self.response.read()
         except (OSError, http.client.IncompleteRead) as exc:  # a timeout is an OSError
             raise StoreError(f"the answer was cut off ({type(exc).__name__})") from None
 
