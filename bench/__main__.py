@@ -3,7 +3,7 @@
     python -m bench [--sizes 100000,1000000] [--10m] [--quick] [--only NAME[,NAME]] [--out PATH]
 
 Runs each script in ``bench/`` as its own process with ``--json PATH`` (ingest, remote, query,
-export, interop, view, extraction, loop, resolve, cluster: each compares kg with its anchor side by side in one
+export, interop, view, extraction, loop, resolve, cluster, merge: each compares kg with its anchor side by side in one
 run),
 collects their result rows and prints one table of ratios and peak RSS, headed by the machine and
 the load average before and after. A script that is missing or fails becomes a failed row naming
@@ -73,6 +73,7 @@ SCRIPTS = (
                                                "--out", str(Path(tempfile.gettempdir()) / "kg-bench-resolve.md")]),
     Script("cluster", "cluster.py", lambda p: ["--articles", "40", "--rss-articles", "0", "--repeat", "1"] if p.quick
            else []),
+    Script("merge", "merge.py", lambda p: [*_triples(p), *(["--repeat", "1"] if p.quick else [])]),
 )
 
 

@@ -24,6 +24,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = Path(os.environ.get("KG_BENCH_CACHE", "/tmp/kg-bench-cache"))
 Row = dict[str, Any]
+# bumped when what kg keeps in a store changes, so a cached store from an older kg is never reused
+# (2: the default graph holds the merge of the sources)
+STORE_FORMAT = 2
 ROW_KEYS = ("benchmark", "case", "size", "triples", "kg_s", "anchor", "anchor_s", "ratio", "target", "met",
             "peak_rss_mb", "notes")
 
@@ -139,7 +142,7 @@ def cached_store(triples: int, seed: int, cache: Path = CACHE) -> Path:
     from kg.store import KgStore
     from kg.synth import world as synth
 
-    folder = cache / f"store-{triples}-{seed}"
+    folder = cache / f"store-{triples}-{seed}-v{STORE_FORMAT}"
     store = folder / "store"
     if (folder / "done").exists():
         return store

@@ -47,8 +47,8 @@ from query import parameters  # noqa: E402
 from kg import vocab  # noqa: E402
 from kg.build import pipeline  # noqa: E402
 from kg.query import saved  # noqa: E402
+from kg.query.messages import StoreSpec  # noqa: E402
 from kg.query.runner import QueryEngine  # noqa: E402
-from kg.query.worker import StoreSpec  # noqa: E402
 from kg.store import KgStore  # noqa: E402
 
 

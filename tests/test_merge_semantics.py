@@ -186,3 +186,15 @@ def test_a_store_written_before_the_merge_gets_it_from_its_first_reader(tmp_path
     with KgStore.open_read_only(path) as reader:  # the lock is free: the reader has a writer add the merge
         assert reader.merged
     assert _default_graph(path) == good
+
+
+@pytest.mark.parametrize("where", ["disk", "memory:"])
+def test_the_python_api_counts_on_the_merge(where: str, tmp_path: Path) -> None:
+    """kg.open: a case that ingests and then queries in the same process reads the merge its writer
+    published so far (KgStore.publish settles the queued sources first)."""
+    import kg
+
+    with kg.open(tmp_path / "store" if where == "disk" else where, write=True) as case:
+        case.ingest(*_sources(tmp_path / "data"))
+        rows = case.query(f"PREFIX ex: <{EX}> SELECT (COUNT(*) AS ?all) WHERE {{ ?s ?p ?o FILTER(?p = ex:p) }}").rows
+        assert rows == [{"all": 4}]  # "shared" once, "1", "2", "3"

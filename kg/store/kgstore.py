@@ -202,10 +202,7 @@ class KgStore:
         try:
             if self._lock is not None:
                 try:
-                    self.settle()
-                    self.backend.flush()
-                    if self.path is not None and self.ox is not None:
-                        publish(self.ox, self.path)
+                    self.publish()
                 finally:
                     self._lock.release()
                     self._lock = None
@@ -217,8 +214,10 @@ class KgStore:
 
     def publish(self) -> None:
         """A writer on disk: flush and publish a read snapshot now (as closing does), so readers in
-        other processes (query workers included) see what it wrote so far. Nothing to do elsewhere."""
+        other processes (query workers included) see what it wrote so far, with the sources written
+        so far in the default graph (:meth:`settle`). Nothing to do elsewhere."""
         if self._lock is not None:
+            self.settle()
             self.backend.flush()
             if self.path is not None and self.ox is not None:
                 publish(self.ox, self.path)
@@ -242,7 +241,6 @@ class KgStore:
     def _start_writing(self, base: str | None) -> None:
         self._check_base(base)
         self._recover()
-
 
     def _recover(self) -> None:
         """Roll back sources whose write (or retraction) was interrupted.
