@@ -103,7 +103,7 @@ class RemoteBackend:
         if substitutions:  # a trailing VALUES clause joins before the solution modifiers
             text += "\n" + values([v.value for v in substitutions], [tuple(substitutions.values())])
         if "FROM" in keywords(text) or set(options) & {"default_graph", "named_graphs", "use_default_graph_as_union"}:
-            # a server might fetch a FROM IRI (safety rule S2); kg.query.dataset fetches the store's own graphs by name instead
+            # a server might fetch a FROM IRI (safety rule S2); kg.query.dataset fetches the graphs by name instead
             raise QueryError(f"{self.remote.label}: kg sends no dataset (FROM, default-graph-uri) to a server")
         body = urllib.parse.urlencode({"query": text}).encode("ascii")
         response = self._request("POST", self.remote.query, body, {
