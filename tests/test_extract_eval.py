@@ -24,7 +24,7 @@ from kg.ingest.casemodel import read_case
 ARTICLES = Path(__file__).parent / "data" / "articles"
 REAL = Path(__file__).parent / "data" / "real"
 # What the real set scores at this commit, raised as rules land, until targets.yaml's targets are met.
-REAL_FLOORS = {"recall": {"entities": 0.86, "claims": 0.78, "roles": 0.70}, "precision": {"claims": 0.89}}
+REAL_FLOORS = {"recall": {"entities": 0.86, "claims": 0.81, "roles": 0.70}, "precision": {"claims": 0.89}}
 PATHS = sorted(p for p in ARTICLES.iterdir() if p.suffix in ARTICLE_SUFFIXES and p.name != "README.md")
 
 

@@ -216,3 +216,21 @@ def test_roles_named_across_a_programme_a_body_or_an_appointment() -> None:
     assert ("Abdel Rahim Noor", "Justice and Equality Movement", "official") in roles
     assert ("Lena Sorvik", "Corvin Mining", "chief executive") in roles
     assert ("Abdel Rahim Noor", "the rebellion has not been defeated") in _claims(result)
+
+
+def test_figures_published_by_a_body_are_its_statements() -> None:
+    text = ("The jobless rate in Morland was 6.1% in May, down from 6.4% in April. This is the lowest rate "
+            "since 2009. These figures are published by Statline, the statistical office of Morland.")
+    said = _claims(_run(text))
+    assert ("Statline", "The jobless rate in Morland was 6.1% in May, down from 6.4% in April.") in said
+    assert ("Statline", "This is the lowest rate since 2009.") in said
+
+
+def test_rulings_and_denied_allegations_without_that() -> None:
+    text = ("The Regional Court of Morland held that the importers forged customs records. "
+            "The court held a hearing in May.\n\n"
+            "The Morland Trade Office is denying allegations it bribed customs officers.")
+    said = _claims(_run(text))
+    assert ("Regional Court of Morland", "the importers forged customs records") in said
+    assert ("Morland Trade Office", "deny: it bribed customs officers") in said
+    assert not any("hearing" in t for _, t in said)

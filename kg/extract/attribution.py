@@ -20,7 +20,15 @@ from typing import Any
 from kg.extract.blocks import Paragraphs
 from kg.extract.claimdraft import Draft, Event
 from kg.extract.docindex import index
-from kg.extract.lexicon import DENIALS, DOCUMENT_NOUNS, HEDGES, HONORIFICS, QUOTE_ONLY_VERBS, SPEECH_VERBS
+from kg.extract.lexicon import (
+    CLAUSE_ONLY_VERBS,
+    DENIALS,
+    DOCUMENT_NOUNS,
+    HEDGES,
+    HONORIFICS,
+    QUOTE_ONLY_VERBS,
+    SPEECH_VERBS,
+)
 from kg.extract.objects import CONSTRUCTION_VERBS, noun_claims, object_contents
 from kg.extract.quotes import Quote
 from kg.extract.references import References, Resolved
@@ -28,6 +36,10 @@ from kg.extract.textnorm import PARAGRAPH_BREAK
 
 _WH_WORDS = {"how", "what", "why", "whether", "if", "when", "where", "who", "which", "whom"}
 _RELATIVE = {"who", "which", "that"}
+_DEFINITE = {"these", "the", "this", "those"}
+_PUBLISHING = {"publish", "release", "compile", "produce", "issue", "provide", "collect"}
+_FIGURES = {"figure", "data", "statistic", "number", "estimate", "result", "finding", "indicator", "datum"}
+_CHARGES = {"allegation", "accusation", "charge", "claim", "report", "suggestion", "rumour", "rumor"}
 _ALLEGING = {"allegedly", "purportedly"}
 _EDGE_WORDS = {"that", ",", ":", ";", "-", "\u2014", "\u2013", "and"}
 
@@ -193,7 +205,9 @@ class Attributor:
         if verb.lemma_.lower() in DENIALS:
             for obj in (c for c in verb.children if c.dep_ in ("dobj", "xcomp", "pcomp")):
                 clause = next((c for c in obj.children if c.dep_ in ("acl", "ccomp")
-                               and any(t.lower_ == "that" and t.dep_ == "mark" for t in c.children)), None)
+                               and (any(t.lower_ == "that" and t.dep_ == "mark" for t in c.children)
+                                    or (obj.lemma_.lower() in _CHARGES and c.pos_ in ("VERB", "AUX")
+                                        and any(t.dep_ in ("nsubj", "nsubjpass") for t in c.children)))), None)
                 if clause is not None:
                     return [self.trimmed(clause.left_edge.i, clause.right_edge.i + 1)]
                 if any(t.tag_ == "VBG" for t in obj.subtree):
@@ -225,7 +239,8 @@ class Attributor:
             if (lemma not in SPEECH_VERBS and lemma not in CONSTRUCTION_VERBS) or token.pos_ != "VERB" \
                     or self.heading(token):
                 continue
-            if self.quote_of(token) is not None:
+            if self.quote_of(token) is not None or (lemma in CLAUSE_ONLY_VERBS
+                                                    and not any(c.dep_ == "ccomp" for c in token.children)):
                 continue
             who = self.speaker_token(token)
             speaker = self.refs.resolve(who) if who is not None else None
@@ -290,6 +305,7 @@ class Attributor:
         out.extend(Paragraphs(self, events, loose).drafts(out))
         out = [d for d in out if d.start < d.end]
         out.extend(self.alleged(self.unattributed(out, events), out))
+        out = self.published(out)
         for draft in out:
             draft.hedged = self.hedged(draft)
         return sorted(out, key=lambda d: d.start)
@@ -432,6 +448,35 @@ class Attributor:
             out.append(Draft(draft.start, draft.end, "reported-speech", found.entity, found.via,
                              "allegedly", verb=tokens[0]))
         return out
+
+    def published(self, drafts: list[Draft]) -> list[Draft]:
+        """"These figures are published by Eurostat": the sentences before it in the paragraph are
+        the publisher's figures (its statements, not the outlet's)."""
+        out = drafts
+        for number, sent in enumerate(self.index.sents):
+            root = sent.root
+            subject = next((c for c in root.children if c.dep_ == "nsubjpass"), None)
+            agent = next((c for c in root.children if c.dep_ == "agent"), None)
+            if subject is None or agent is None or root.lemma_.lower() not in _PUBLISHING \
+                    or subject.lemma_.lower() not in _FIGURES \
+                    or not any(c.dep_ == "det" and c.lower_ in _DEFINITE for c in subject.children):
+                continue
+            pobj = next((t for t in agent.children if t.dep_ == "pobj"), None)
+            found = self.refs.resolve(pobj) if pobj is not None else None
+            if found is None:
+                continue
+            paragraph = self.paragraph(sent.start_char)
+            before = [n for n in range(max(0, number - 6), number) if n not in self.headings
+                      and self.paragraph(self.index.sents[n].start_char) == paragraph]
+            for n in before:
+                earlier = self.index.sents[n]
+                start, end = earlier.start_char, earlier.start_char + len(earlier.text.rstrip())
+                if any(d.kind != "unattributed" and d.start < end and start < d.end for d in out):
+                    continue
+                out = [d for d in out if not (d.kind == "unattributed" and d.start < end and start < d.end)]
+                out.append(Draft(start, end, "reported-speech", found.entity, found.via, "published by",
+                                 verb=root.i))
+        return sorted(out, key=lambda d: d.start)
 
     def hedged(self, draft: Draft) -> bool:
         numbers = {self.index.sent_no[i] for i in self.index.tokens(draft.start, draft.end)}

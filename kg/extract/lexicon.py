@@ -14,8 +14,10 @@ say tell add warn argue claim insist state report find conclude confirm deny all
 explain write announce acknowledge admit estimate predict testify maintain contend assert stress
 reply respond recall complain reveal disclose concede declare emphasise emphasize observe counter
 comment show indicate caution agree believe fear accuse describe call dismiss write tweet post
-dispute reject refute contest recommend
+dispute reject refute contest recommend hold rule
 """)
+# Verbs that only count as speech with a clause of their own ("the court held that ...", "ruled that").
+CLAUSE_ONLY_VERBS = frozenset({"hold", "rule"})
 # Speech verbs whose complement is what the speaker rejects: the claim text says so.
 DENIALS = frozenset({"deny", "dispute", "reject", "refute", "dismiss", "contest"})
 # Verbs that only count as speech when a quotation is their object ("called it 'a fabrication'").
