@@ -305,6 +305,16 @@ def test_a_killed_writer_does_not_leave_the_store_locked(sample_store: Path, hol
     assert result.stderr == ""
 
 
+def test_a_symbolic_link_planted_as_the_lock_file_is_refused_not_followed(sample_dir: Path, tmp_path: Path) -> None:
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n", encoding="utf-8")
+    store = tmp_path / "store"
+    Path(f"{store}.lock").symlink_to(victim)
+    result = run_kg("--store", str(store), "build", str(sample_dir))
+    assert result.returncode == 1 and result.stderr.startswith(f"kg: error: {store}.lock: cannot create lock file (")
+    assert victim.read_text(encoding="utf-8") == "precious\n" and not store.exists()
+
+
 # -- (c) crash recovery ---------------------------------------------------------------------------------
 
 def source_quads(lines: list[str], name: str) -> list[str]:
