@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+from kg.demonyms import same_country
 from kg.extract.model import Extraction
-from kg.extract.names import same_country
 from kg.extract.run import extract_text
 from kg.extract.textnorm import lines_are_paragraphs, normalise
 from kg.ingest.article import ArticleMeta

@@ -19,7 +19,7 @@ PACKAGE = ROOT / "kg"
 # (directly in kg/) may import each other. kg/__init__.py and kg/__main__.py are the package's doors.
 LAYERS: list[set[str]] = [
     {"kg.errors", "kg.vocab", "kg.defaults", "kg.iris", "kg.fsutil", "kg.ontology", "kg.schema", "kg.sparql",
-     "kg.stages", "kg.processes"},
+     "kg.stages", "kg.processes", "kg.demonyms"},
     {"kg.store", "kg.synth"},
     {"kg.ingest"},
     {"kg.extract", "kg.resolve"},

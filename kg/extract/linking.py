@@ -14,10 +14,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from kg.demonyms import same_country
 from kg.extract.lexicon import FEMALE, MALE
 from kg.extract.mentions import Cand
 from kg.extract.model import FoundEntity
-from kg.extract.names import GOVERNMENT_NOUNS, same_country
+from kg.extract.names import GOVERNMENT_NOUNS
 
 _NOT_INITIAL = {"of", "for", "and", "&", "the", "on", "in", "de", "du", "des", "la", "le", "to", "against"}
 

@@ -152,24 +152,6 @@ def governments(doc: Any, sent_end: list[int]) -> list[tuple[int, int]]:
     return out
 
 
-_DEMONYM_ENDINGS = ("vians", "vian", "ians", "ian", "ean", "ans", "an", "ese", "ish", "ic", "i", "n", "a", "y", "ey",
-                    "istan", "ia")
-
-
-def _stems(name: str) -> set[str]:
-    word = name.casefold().replace("\u2019", "'").removesuffix("'s").strip()
-    out = {word}
-    for ending in _DEMONYM_ENDINGS:
-        if word.endswith(ending) and len(word) - len(ending) >= 4:
-            out.add(word[: -len(ending)])
-    return out
-
-
-def same_country(a: str, b: str) -> bool:
-    """"Iranian" and "Iran", "Chinese" and "China", "Afghan" and "Afghanistan": one country."""
-    return bool(_stems(a) & _stems(b))
-
-
 _WHEN = frozenset({"online", "today", "yesterday", "recently", "this", "last", "week", "month", "year", "on"})
 
 

@@ -18,8 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from kg.demonyms import same_country
 from kg.extract.lexicon import HONORIFICS, ROLE_DROP, ROLE_NOUNS
-from kg.extract.names import same_country
 from kg.extract.references import References
 
 _PREPS = {"of", "for", "at", "with", "in"}

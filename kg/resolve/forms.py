@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from kg.resolve.countries import demonym_alias
 from kg.resolve.mention import Mention
 from kg.resolve.normalize import acronyms, is_acronym, normalize, split_definition
 
@@ -45,7 +46,8 @@ def forms_of(mention: Mention, kind: str) -> Forms:
     name, defined = split_definition(mention.name)
     key, weak = classify(name, kind)
     forms = Forms(key, name, weak)
-    aliases = list(mention.aliases) + ([defined] if defined else [])
+    aliases = [a for a in mention.aliases if kind != "organization" or not demonym_alias(a, name)]
+    aliases += [defined] if defined else []  # "Chinese" is never a name of the Chinese Communist Party
     for alias in aliases:
         alias_name, alias_defined = split_definition(alias)
         for text in (alias_name, alias_defined):

@@ -6,7 +6,9 @@ so they can never meet, the investigator's merges are applied, then automatic me
 1. *strong names*: mentions of one type sharing a normalised name or declared alias are merged,
    unless their organization kind / publication type, date, URL, publisher or explicit key differ
    (a journal and its publisher of the same name stay apart);
-2. *weak names*: an acronym or a surname is attached to an entity only when exactly one candidate
+2. *national bodies*: "Iran's government", "the Iranian government" and "the Government of Iran" are
+   one organization (:mod:`kg.resolve.countries`, conservative: same country word or its adjective);
+3. *weak names*: an acronym or a surname is attached to an entity only when exactly one candidate
    fits, looking first in the same source, then (acronyms only) everywhere, at declared aliases and
    at long names whose initials match together: "CCP" declared by the Chinese Communist Party stays
    apart while a Cuban Communist Party is also in the graph. A surname is never matched across sources.
@@ -21,6 +23,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from kg.resolve.canonical import Cluster, Resolution, name_clusters
+from kg.resolve.countries import national_groups
 from kg.resolve.forms import Forms, forms_of
 from kg.resolve.mention import Mention
 from kg.resolve.normalize import normalize, surname
@@ -76,6 +79,7 @@ class _Resolver:
     def run(self) -> Resolution:
         self.curated()
         self.strong()
+        self.national()
         self.weak()
         groups = [[self.mentions[i] for i in g if self.live(i)] for g in self.uf.groups().values()]
         clusters = name_clusters([g for g in groups if g], self.forms_by_ref(), self.kind_by_ref())
@@ -132,6 +136,14 @@ class _Resolver:
         for _key, items in sorted(blocks.items()):
             if len(items) > 1:
                 self.merge_block(items)
+
+    def national(self) -> None:
+        """"Iran's government" = "the Iranian government" = "the Government of Iran" (kg.resolve.countries)."""
+        names = [(i, text) for i, m in enumerate(self.mentions) if self.live(i) and self.kinds[i] == "organization"
+                 for text in (self.forms[i].name, *m.aliases)]
+        for group in national_groups(names):
+            for j in group[1:]:
+                self.uf.union(group[0], j)
 
     def merge_block(self, items: list[int]) -> None:
         """Merge a block of mentions sharing a name; mentions missing a property on which the block
