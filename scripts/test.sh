@@ -21,6 +21,15 @@ if ! command -v tesseract >/dev/null 2>&1; then
     echo "scripts/test.sh: tesseract is missing; install it with: sudo apt-get install tesseract-ocr tesseract-ocr-eng" >&2
   fi
 fi
+# The endpoint tests drive curl as a client.
+if ! command -v curl >/dev/null; then
+  if [ "$(id -u)" = 0 ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl >/dev/null
+  else
+    echo "scripts/test.sh: curl is missing; install it with: sudo apt-get install curl" >&2
+  fi
+fi
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e '.[test]'

@@ -9,12 +9,15 @@ scope: kg skolemises blank nodes): FROM, FROM NAMED, GRAPH, several FROM graphs 
 
 from __future__ import annotations
 
+import json
+import urllib.parse
+import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from query_support import engine_on
+from query_support import build_store, engine_on, serving
 
 from kg import vocab
 from kg.build import pipeline
@@ -198,3 +201,15 @@ def test_the_python_api_counts_on_the_merge(where: str, tmp_path: Path) -> None:
         case.ingest(*_sources(tmp_path / "data"))
         rows = case.query(f"PREFIX ex: <{EX}> SELECT (COUNT(*) AS ?all) WHERE {{ ?s ?p ?o FILTER(?p = ex:p) }}").rows
         assert rows == [{"all": 4}]  # "shared" once, "1", "2", "3"
+
+
+def test_the_endpoint_merges_the_graphs_a_request_names(tmp_path: Path) -> None:
+    """kg serve: default-graph-uri twice is the merge of both graphs; named-graph-uri alone, no default graph."""
+    store = build_store(tmp_path / "store", _sources(tmp_path / "data"))
+    query = f"PREFIX ex: <{EX}> SELECT (COUNT(*) AS ?n) WHERE {{ ?x ex:p ?o }}"
+    with serving(store) as served:
+        for dataset, expected in (([("default-graph-uri", G1[1:-1]), ("default-graph-uri", G2[1:-1])], "3"),
+                                  ([("named-graph-uri", G1[1:-1])], "0"), ([], "4")):
+            url = f"{served.url}?{urllib.parse.urlencode([('query', query), *dataset])}"
+            with urllib.request.urlopen(url, timeout=30) as response:
+                assert json.loads(response.read())["results"]["bindings"][0]["n"]["value"] == expected

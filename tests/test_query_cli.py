@@ -110,9 +110,15 @@ def test_ask_with_a_parameter(store: str) -> None:
 
 
 @pytest.mark.parametrize(("args", "code", "message"), [
-    (("query", "SELECT * WHERE { ?s ?p }"), 2, "kg: error: bad query: error at 1:"),
+    (("query", "SELECT * WHERE { ?s ?p }"), 2, "kg: error: bad query: line 1, column 25: expected a complete "
+     "triple pattern (subject, predicate and object) or a keyword such as OPTIONAL or FILTER, here: "),
+    (("query", "SELECT ?s WHERE {\n  ?s a schema:Person\n  FILTER(CONTAINS(?s, 'x')\n}"), 2,
+     "kg: error: bad query: line 4, column 1: this '}' does not close the '(' at line 3, column 9"),
+    (("query", "SELECT * WHERE { ?s ex:p ?o }"), 2, "kg: error: bad query: line 1, column 21: the prefix 'ex:' is "
+     "not declared (add PREFIX ex: <...>; predeclared: dcterms, kg, oa, owl, prov, rdf, rdfs, schema, skos, xsd)"),
+    (("query", "SELECT * WHERE { ?s ?p " + "?o " * 100 + "}"), 2, "kg: error: bad query: line 1"),  # > 255 chars
     (("query", "CONSTRUCT WHERE { ?s ?p ?o }", "--format", "csv"), 2,
-     "kg: error: a CONSTRUCT result is a graph: use --format ttl, nt, jsonld\n"),
+     "kg: error: a CONSTRUCT result is a graph: use --format ttl, nt, jsonld, rdfxml, n3\n"),
     (("query", "SELECT * WHERE { ?s ?p ?o }", "--format", "ttl"), 2,
      "kg: error: a SELECT result is a table: use --format table, json, xml, csv, tsv\n"),
     (("query", "missing.rq"), 2, "kg: error: missing.rq: cannot read query file (No such file or directory)\n"),

@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 import threading
 import time
 import urllib.error
@@ -15,8 +17,9 @@ from urllib.parse import urlencode
 import pytest
 import rdflib
 from query_support import SAMPLE_FILES, Listener, Served, build_store, serving
-from rdflib.plugins.stores.sparqlstore import SPARQLStore
-from SPARQLWrapper import JSON, SPARQLWrapper
+from rdflib.plugins.stores.sparqlstore import SPARQLStore, SPARQLUpdateStore
+from SPARQLWrapper import CSV, JSON, JSONLD, N3, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
 from kg.query import saved
 from kg.query.messages import StoreSpec
@@ -126,6 +129,106 @@ def test_content_negotiation_for_graphs(server: Served, accept: str, media: str,
     assert len(rdflib.Graph().parse(data=body, format=fmt)) == 6
 
 
+FORMS = {
+    "SELECT": "SELECT ?claim ?text WHERE { ?claim a schema:Claim ; schema:text ?text }",
+    "ASK": "ASK { ?claim a schema:Claim }",
+    "CONSTRUCT": "CONSTRUCT { ?claim schema:text ?text } WHERE { ?claim a schema:Claim ; schema:text ?text }",
+    "DESCRIBE": "DESCRIBE ?claim WHERE { ?claim a schema:Claim ; schema:text ?text }",
+}
+
+
+@pytest.mark.parametrize("form", list(FORMS))
+@pytest.mark.parametrize("fmt", [JSON, XML, TURTLE, N3, RDFXML, JSONLD, CSV, TSV])
+def test_sparqlwrapper_every_return_format_and_query_form(server: Served, form: str, fmt: str) -> None:
+    """What SPARQLWrapper sends (format=NAME and its Accept header), GET and POST, parsed by SPARQLWrapper."""
+    graph_form = form in ("CONSTRUCT", "DESCRIBE")
+    fits = fmt in ((JSON, XML, TURTLE, N3, RDFXML, JSONLD) if graph_form else (JSON, XML, CSV, TSV))
+    for method in ("GET", "POST"):
+        client = SPARQLWrapper(server.url)
+        client.setQuery("PREFIX schema: <http://schema.org/> " + FORMS[form])
+        client.setReturnFormat(fmt)
+        client.setMethod(method)
+        if not fits:  # SPARQLWrapper warns itself, and kg says which formats fit
+            with pytest.warns(RuntimeWarning), pytest.raises(QueryBadFormed, match="does not fit"):
+                client.query()
+            continue
+        answer = client.queryAndConvert()
+        if graph_form:
+            graph = answer if isinstance(answer, rdflib.Graph) else rdflib.Graph().parse(
+                data=answer, format="n3" if fmt == N3 else "turtle")
+            texts = set(graph.objects(None, rdflib.URIRef("http://schema.org/text")))
+            assert len(texts) == 6, (fmt, method)
+        elif form == "ASK":
+            assert _ask_answer(answer, fmt) is True, (fmt, method)
+        else:
+            assert _row_count(answer, fmt) == 6, (fmt, method)
+
+
+def _ask_answer(answer: object, fmt: str) -> bool:
+    if fmt == JSON:
+        assert isinstance(answer, dict)
+        return bool(answer["boolean"])
+    if fmt == XML:
+        return answer.getElementsByTagName("boolean")[0].firstChild.data == "true"  # type: ignore[attr-defined, no-any-return]
+    assert isinstance(answer, bytes)
+    return answer.decode().split()[-1] == "true"
+
+
+def _row_count(answer: object, fmt: str) -> int:
+    if fmt == JSON:
+        assert isinstance(answer, dict)
+        return len(answer["results"]["bindings"])
+    if fmt == XML:
+        return len(answer.getElementsByTagName("result"))  # type: ignore[attr-defined]
+    assert isinstance(answer, bytes)
+    return len(answer.decode().strip().splitlines()) - 1
+
+
+@pytest.mark.parametrize("fmt", ["xml", "json"])
+def test_rdflib_sparqlstore_every_query_form(server: Served, fmt: str) -> None:
+    """rdflib asks for results XML or JSON whatever the form, and reads the Content-Type that comes back."""
+    graph = rdflib.Graph(store=SPARQLStore(server.url, returnFormat=fmt))
+    assert len(list(graph.query("PREFIX schema: <http://schema.org/> " + FORMS["SELECT"]))) == 6
+    assert graph.query("PREFIX schema: <http://schema.org/> " + FORMS["ASK"]).askAnswer is True
+    for form in ("CONSTRUCT", "DESCRIBE"):
+        built = graph.query("PREFIX schema: <http://schema.org/> " + FORMS[form]).graph
+        assert built is not None and len(set(built.objects(None, rdflib.URIRef("http://schema.org/text")))) == 6
+    assert len(list(graph.triples((None, rdflib.URIRef("http://schema.org/text"), None)))) == 6
+
+
+@pytest.mark.parametrize(("args", "media", "check"), [
+    (["--data-urlencode", "query=ASK {}", "-G"], "application/sparql-results+json", b'"boolean": true'),
+    (["--data-urlencode", "query=ASK {}", "-G", "-H", "Accept: text/csv"], "text/csv", b"_askResult"),
+    (["--data-urlencode", "query=CONSTRUCT WHERE { ?s a schema:Claim }", "-G", "--data", "format=rdf%2Bxml"],
+     "application/rdf+xml", b"<rdf:RDF"),
+    (["--data-urlencode", "query=CONSTRUCT WHERE { ?s a schema:Claim }", "-H", "Accept: application/n-triples"],
+     "application/n-triples", b"<http://schema.org/Claim> ."),
+    (["--data-binary", "ASK {}", "-H", "Content-Type: application/sparql-query", "-H",
+      "Transfer-Encoding: chunked"], "application/sparql-results+json", b'"boolean": true'),
+    (["-G"], "text/turtle", b"sd:Service"),
+])
+def test_curl(server: Served, args: list[str], media: str, check: bytes) -> None:
+    curl = shutil.which("curl")
+    assert curl is not None, "curl is installed by scripts/test.sh"
+    done = subprocess.run([curl, "-s", "-D", "-", *args, server.url], capture_output=True, timeout=60, check=True)
+    head, _, body = done.stdout.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200") and f"content-type: {media}".encode() in head.lower(), head
+    assert check in body
+
+
+def test_the_service_description(server: Served) -> None:
+    status, headers, body = http(server.url)
+    assert status == 200 and headers["Content-Type"].startswith("text/turtle")
+    graph = rdflib.Graph().parse(data=body, format="turtle", publicID=server.url)
+    sd = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
+    service = rdflib.URIRef(server.url)
+    assert (service, rdflib.RDF.type, sd.Service) in graph and (service, sd.endpoint, service) in graph
+    assert set(graph.objects(service, sd.supportedLanguage)) == {sd.SPARQL11Query}  # read-only
+    json_results = rdflib.URIRef("http://www.w3.org/ns/formats/SPARQL_Results_JSON")
+    assert json_results in set(graph.objects(service, sd.resultFormat))
+    assert http(server.url, method="HEAD")[2] == b""
+
+
 def test_every_results_format_parses_with_rdflib(server: Served) -> None:
     for fmt in ("json", "xml", "csv", "tsv"):
         status, _, body = get(server, CLAIMS, format=fmt)
@@ -146,10 +249,14 @@ def test_post_form_and_post_query_bodies(server: Served) -> None:
 
 
 @pytest.mark.parametrize(("method", "path", "data", "headers", "status", "text"), [
-    ("GET", "?query=SELECT%20*%20WHERE%20%7B%20%3Fs%20%3Fp%20%7D", None, {}, 400, "bad query: error at 1:"),
-    ("GET", "", None, {}, 400, "expected exactly one 'query' parameter"),
+    ("GET", "?query=SELECT%20*%20WHERE%20%7B%20%3Fs%20%3Fp%20%7D", None, {}, 400,
+     "bad query: line 1, column 25: expected a complete triple pattern"),
+    ("GET", "?query=SELECT%20*%20WHERE%20%7B%20%3Fs%20%3Fp%20%3Fo", None, {}, 400,
+     "bad query: line 1, column 16: this '{' is never closed"),
+    ("GET", "?query=ASK%7B%7D&query=ASK%7B%7D", None, {}, 400, "expected exactly one 'query' parameter"),
     ("POST", "", b"x", {"Content-Type": "text/plain"}, 415, "application/sparql-query"),
     ("DELETE", "", None, {}, 405, "use GET or POST"),
+    ("POST", "", b"", {"Content-Type": "application/x-www-form-urlencoded"}, 400, "exactly one 'query'"),
     ("GET", "/../nowhere", None, {}, 404, "not found"),
     ("POST", "", b"update=DELETE+WHERE+%7B%3Fs+%3Fp+%3Fo%7D", {"Content-Type": "application/x-www-form-urlencoded"},
      403, "read-only"),
@@ -227,8 +334,18 @@ def test_updates_need_the_token_and_never_load(store_dir: Path, tmp_path: Path) 
         status, _, body = http(served.url, urlencode({"update": "LOAD <file:///etc/hostname>"}).encode(),
                                {**form, **bearer})
         assert status == 400 and b"LOAD is not allowed" in body
+        status, _, _ = http(f"{served.url}?using-graph-uri=https://kg.example/graph/notes", insert.encode(),
+                              {"Content-Type": "application/sparql-update", **bearer})
+        assert status == 400 and total() == before  # a dataset kg would not apply is refused, not ignored
         status, _, _ = http(served.url, insert.encode(), {"Content-Type": "application/sparql-update", **bearer})
         assert status == 200 and total() == before + 1
+        # rdflib's SPARQLUpdateStore, as a script writes a graph through it (the token as a header)
+        remote = SPARQLUpdateStore(served.url, served.url, headers={"Authorization": f"Bearer {TOKEN}"})
+        notes = rdflib.Graph(store=remote, identifier=rdflib.URIRef("https://kg.example/graph/notes"))
+        notes.add((rdflib.URIRef("https://kg.example/y"), rdflib.RDFS.label, rdflib.Literal("second note")))
+        assert total() == before + 2 and len(notes) == 2
+        notes.remove((None, None, None))
+        assert total() == before and len(notes) == 0
 
 
 def test_an_update_reaches_every_reader_without_restarting_them(tmp_path: Path) -> None:

@@ -86,8 +86,13 @@ def test_expect_100_continue_is_answered_before_the_body(served: Served) -> None
 
 @pytest.mark.parametrize(("raw", "status"), [
     (b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + b"a" * 70_000 + b"\r\n\r\n", 431),
-    (b"GET / HTTP/1.1\r\n" + b"".join(b"X-%d: 1\r\n" % i for i in range(101)) + b"\r\n", 431),
-    (b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 411),
+    (b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n" + b"".join(b"X-%d: 1\r\n" % i for i in range(101)) + b"\r\n", 431),
+    (b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n"
+     b"0\r\n\r\n", 400),
+    (b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: gzip\r\n\r\n", 501),
+    (b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 400),
+    (b"GET /sparql HTTP/2.0\r\nHost: 127.0.0.1\r\n\r\n", 505),
+    (b"GET /sparql HTTP/1.1\r\n\r\n", 400),
     (b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: -5\r\n\r\n", 400),
     (b"POST /sparql HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab", 400),
     (b"GET /sparql\r\n\r\n", 400),
@@ -98,6 +103,17 @@ def test_malformed_or_oversized_requests_are_refused_and_closed(served: Served, 
         sock.sendall(raw)
         answer = _until_closed(sock)  # the server closes the connection after refusing
     assert _statuses(answer)[0].startswith(f"HTTP/1.1 {status} ") and b"Connection: close" in answer
+
+
+def test_a_chunked_body_is_read_like_any_other(served: Served) -> None:
+    body = b"ASK { ?s ?p ?o }"
+    chunks = b"".join(b"%x\r\n%s\r\n" % (len(part), part) for part in (body[:5], body[5:])) + b"0\r\n\r\n"
+    head = (b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\n"
+            b"Transfer-Encoding: chunked\r\n\r\n")
+    with _connect(served) as sock:
+        sock.sendall(head + chunks + _request("ASK { }", "Connection: close"))  # and a second request after it
+        raw = _until_closed(sock)
+    assert _statuses(raw) == ["HTTP/1.1 200 OK"] * 2 and raw.count(b'"boolean": true') == 2
 
 
 def test_a_slow_query_does_not_hold_up_the_others(served: Served) -> None:

@@ -81,7 +81,11 @@ def test_a_saved_question_runs_and_renders_a_table(browser: Any, server: Served)
 def test_errors_show_the_parser_message(browser: Any, server: Served) -> None:
     page, log = _open(browser, server)
     page.fill("#query", "SELECT * WHERE { ?s ?p }")
-    assert _run(page).startswith("400 bad query: error at 1:")
+    shown = _run(page)  # one readable line: where, and what was expected in words (no grammar dump)
+    assert shown.startswith("400 bad query: line 1, column 25: expected a complete triple pattern")
+    assert "\n" not in shown.strip() and "\\u{" not in shown and len(shown) < 300
+    page.fill("#query", "SELECT * WHERE { ?s foo:bar ?o }")
+    assert "the prefix 'foo:' is not declared" in _run(page)
     page.fill("#query", "CONSTRUCT WHERE { ?s a schema:Person }")
     assert _run(page).endswith(" s") and "@prefix" in (page.text_content("#raw") or "")
     assert log["errors"] == [] and log["dialogs"] == [] and log["foreign"] == []

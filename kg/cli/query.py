@@ -50,20 +50,31 @@ def _pairs(values: list[str] | None, option: str) -> dict[str, str]:
 def _query_text(source: str) -> str:
     if source == "-":
         return sys.stdin.read()
-    path = Path(source)
-    if source.endswith(".rq") or (len(source) < 4096 and "\n" not in source and path.is_file()):
+    if _names_a_file(source):
         try:
-            return path.read_text(encoding="utf-8")
+            return Path(source).read_text(encoding="utf-8")
         except OSError as exc:
             raise QueryError(f"{source}: cannot read query file ({exc.strerror})") from None
     return source
+
+
+def _names_a_file(source: str) -> bool:
+    """A .rq path, or a line that names an existing file; anything else is the query itself."""
+    if "\n" in source or len(source) >= 4096:
+        return False
+    if source.endswith(".rq") and "{" not in source:
+        return True
+    try:
+        return Path(source).is_file()
+    except (OSError, ValueError):  # longer than a file name can be, or a NUL byte: query text
+        return False
 
 
 def _emit(engine: QueryEngine, result: Result, args: argparse.Namespace) -> int:
     fmt = args.format or ("ttl" if result.is_graph else "table")
     if fmt == "table":
         if result.is_graph:
-            raise QueryError(f"a {result.form} result is a graph: use --format ttl, nt or jsonld")
+            raise QueryError(f"a {result.form} result is a graph: use --format {', '.join(formats.GRAPH_FORMATS)}")
         labels, base = ({}, None) if args.no_labels else table.lookup_labels(engine, result)
         data = (table.render(result, labels, base, width=args.width) + "\n").encode("utf-8")
     elif fmt == "csv" and args.labels and not result.is_graph:
@@ -91,7 +102,7 @@ def _add_run_options(p: argparse.ArgumentParser, output: bool = True) -> None:
                    help=f"row cap, reported when hit (default: {DEFAULT_MAX_ROWS:,})")
     if output:
         p.add_argument("--format", choices=OUTPUT_FORMATS, help="table (default for SELECT/ASK), csv, tsv, json, "
-                       "xml (W3C result formats); ttl (default for CONSTRUCT/DESCRIBE), nt, jsonld")
+                       "xml (W3C result formats); ttl (default for CONSTRUCT/DESCRIBE), nt, jsonld, rdfxml, n3")
         p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
         p.add_argument("--no-labels", action="store_true", help="table: show IRIs without looking up labels")
         p.add_argument("--labels", action="store_true", help="csv: after each column of IRIs, a NAME_label column "
@@ -198,6 +209,8 @@ COMMANDS = [
             ask_arguments),
     Command("path", cmd_path, "shortest connections between two entities, each hop with its relation and sources",
             "kg path 'Sophia Bryskine' 'Falun Gong' --max-hops 4", path_arguments),
-    Command("serve", cmd_serve, "a SPARQL 1.1 Protocol endpoint at /sparql with a query page at / (read-only)",
-            "kg serve --port 7878     # then open http://127.0.0.1:7878/", serve_arguments),
+    Command("serve", cmd_serve, "a SPARQL 1.1 Protocol endpoint at /sparql (GET without a query: its service "
+            "description) with a query page at / (read-only)",
+            "kg serve --port 7878     # then open http://127.0.0.1:7878/\n"
+            "  curl 'http://127.0.0.1:7878/sparql?query=ASK%7B%7D&format=json'", serve_arguments),
 ]

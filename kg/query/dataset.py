@@ -16,7 +16,6 @@ no ``FROM`` is ever sent to a server, which might dereference it.
 
 from __future__ import annotations
 
-import urllib.parse
 from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
@@ -76,12 +75,22 @@ def from_clauses(text: str) -> Dataset | None:
 def _iri(token: Token, prefixes: dict[str, str], base: str | None) -> str | None:
     if token.kind == "iri":
         iri = unescape_codepoints(token.text[1:-1])
-        return urllib.parse.urljoin(base, iri) if base and ":" not in iri.split("/")[0] else iri
+        return _resolved(iri, base) if base else iri
     if token.kind == "word" and ":" in token.text:
         prefix, _, local = token.text.partition(":")
         if prefix in prefixes:
             return prefixes[prefix] + local.replace("\\", "")
     return None
+
+
+def _resolved(iri: str, base: str) -> str | None:
+    """``iri`` resolved against ``base`` as the engine does it (RFC 3986, by the same IRI library)."""
+    try:
+        [quad] = ox.parse(f"<{iri}> <urn:kg:p> <urn:kg:o> .", format=ox.RdfFormat.TURTLE, base_iri=base)
+    except (SyntaxError, ValueError):
+        return None
+    subject = quad.subject
+    return subject.value if isinstance(subject, ox.NamedNode) else None
 
 
 def run(store: ox.Store | RemoteBackend, text: str, dataset: Dataset | None, **options: Any) -> Any:

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from kg.store.remote import RemoteBackend
 
 _TSV = ox.QueryResultsFormat.TSV
+_PARSER = ox.Store()  # empty: a query "run" on it is parsed (and answers at once)
 RESULT_FORMATS = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
                   "csv": ox.QueryResultsFormat.CSV, "tsv": _TSV}
 
@@ -204,7 +205,7 @@ def _document(answer: Answer, fmt: str) -> Document:
         result.boolean = answer.value
     elif isinstance(answer, Triples):
         result.triples, result.truncated = answer.triples, answer.truncated
-    return Document(formats.render(result, fmt), result.truncated)
+    return Document(formats.serialize(result, fmt), result.truncated)
 
 
 def execute(opened: ox.Store | SnapshotReader | _Writer | RemoteBackend, req: Request) -> Reply:
@@ -230,6 +231,8 @@ def _query(store: ox.Store | RemoteBackend, req: Request, union: bool = False) -
         options["substitutions"] = {ox.Variable(name): term for name, term in req.substitutions.items()}
     if union and req.dataset is None:
         options["use_default_graph_as_union"] = True
+    if not isinstance(store, ox.Store):  # a server's parser errors would come back in its own words: parse here
+        _PARSER.query(req.text, **options)
     result = dataset.run(store, req.text, req.dataset, **options)
     if isinstance(result, ox.QueryBoolean):
         return Boolean(bool(result))

@@ -1,7 +1,7 @@
 """Result formats: the W3C SPARQL 1.1 result formats for SELECT/ASK, RDF syntaxes for graphs.
 
 JSON (application/sparql-results+json), XML (application/sparql-results+xml), CSV and TSV follow
-their W3C specifications; Turtle, N-Triples and JSON-LD are written by pyoxigraph's serializers.
+their W3C specifications; Turtle, N-Triples, JSON-LD, RDF/XML and N3 are written by pyoxigraph's serializers.
 Rows are serialized here (not by pyoxigraph) because the row cap cuts the result first.
 """
 
@@ -27,6 +27,8 @@ GRAPH_FORMATS: dict[str, ox.RdfFormat] = {
     "ttl": ox.RdfFormat.TURTLE,
     "nt": ox.RdfFormat.N_TRIPLES,
     "jsonld": ox.RdfFormat.JSON_LD,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+    "n3": ox.RdfFormat.N3,
 }
 MEDIA_TYPES: dict[str, str] = {**RESULT_FORMATS, **{k: f.media_type for k, f in GRAPH_FORMATS.items()}}
 _RESULTS_NS = "http://www.w3.org/2005/sparql-results#"
@@ -42,20 +44,13 @@ def quoteattr(text: str) -> str:
     return '"' + escape(text).replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;") + '"'
 
 
-def render(result: Result, fmt: str) -> bytes:
-    """Like :func:`serialize`, and RDF/XML for graphs too (the endpoint offers it)."""
-    if fmt == "rdfxml" and result.is_graph:
-        return ox.serialize(sorted(result.triples, key=str), format=ox.RdfFormat.RDF_XML) or b""
-    return serialize(result, fmt)
-
-
 def serialize(result: Result, fmt: str) -> bytes:
-    """``result`` in ``fmt`` (json, xml, csv, tsv for SELECT/ASK; ttl, nt, jsonld for graphs)."""
+    """``result`` in ``fmt`` (json, xml, csv, tsv for SELECT/ASK; ttl, nt, jsonld, rdfxml, n3 for graphs)."""
     if result.is_graph:
         if fmt not in GRAPH_FORMATS:
             raise QueryError(f"a {result.form} result is a graph: use --format {', '.join(GRAPH_FORMATS)}")
         triples = sorted(result.triples, key=str)
-        prefixes = vocab.PREFIXES if fmt == "ttl" else None
+        prefixes = vocab.PREFIXES if fmt in ("ttl", "n3", "rdfxml") else None
         return ox.serialize(triples, format=GRAPH_FORMATS[fmt], prefixes=prefixes) or b""
     writer = {"json": _json, "xml": _xml, "csv": _csv, "tsv": _tsv}.get(fmt)
     if writer is None:

@@ -27,6 +27,7 @@ import pyoxigraph as ox
 
 from kg import processes
 from kg.errors import QueryError, QueryTimeoutError, StoreError
+from kg.query import syntax
 from kg.query.execute import execute, open_store
 from kg.query.messages import Failed, Ready, Reply, Request, StoreSpec, decode, encode
 
@@ -83,7 +84,9 @@ def _serve(conn: Connection, spec: StoreSpec, inherited: int | None = None) -> N
             break
         try:
             reply: Reply | Failed = execute(opened, req)
-        except (SyntaxError, QueryError) as exc:  # QueryError: a remote server refused the query
+        except SyntaxError as exc:
+            reply = Failed(True, syntax.readable(str(exc), req.text))
+        except QueryError as exc:  # a remote server refused the query
             reply = Failed(True, " ".join(str(exc).split()))
         except Exception as exc:
             reply = Failed(False, " ".join(str(exc).split()) or type(exc).__name__)

@@ -1,15 +1,16 @@
 """``kg serve``: a SPARQL 1.1 Protocol endpoint over the store, and an offline query page.
 
 ``/sparql`` takes GET ``?query=``, POST ``application/x-www-form-urlencoded`` and POST
-``application/sparql-query``, with ``default-graph-uri``/``named-graph-uri``. Results are content
-negotiated (JSON, XML, CSV, TSV; Turtle, N-Triples, JSON-LD, RDF/XML for graphs), or picked with
-``format=``. A bad query is a 400 carrying the parser's message. Everything runs through
+``application/sparql-query``, with ``default-graph-uri``/``named-graph-uri``; ``GET /sparql`` without
+a query returns the SPARQL 1.1 Service Description (:mod:`kg.serve.description`). Results are
+content negotiated for every query form, by Accept or ``format=`` (:mod:`kg.serve.negotiate`). A bad
+query is a 400 saying where and what was expected. Everything runs through
 :class:`kg.query.runner.QueryEngine` (no SERVICE, no LOAD, killable workers, row cap).
 
 Read-only unless started with ``allow_update`` and a token in ``$KG_UPDATE_TOKEN``; updates must
 carry ``Authorization: Bearer <token>``. Loopback by default; requests whose Host header is not a
 loopback name are refused then (DNS rebinding). Request lines, headers and bodies are size-capped
-(:mod:`kg.serve.http`, the standard-library HTTP/1.1 front end that runs the requests).
+(:mod:`kg.serve.http`, the h11-based HTTP/1.1 front end that runs the requests).
 
 A query becomes a :class:`Job` for a worker: the form is known before it runs, so the format is
 negotiated first and the worker sends back the finished document; this process does no per-row work.
@@ -33,21 +34,18 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from kg.errors import KgError, QueryError, ServeError, StoreError
-from kg.query import formats, saved
+from kg.query import saved
 from kg.query.messages import Document, Reply, Request, StoreSpec
 from kg.query.runner import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, QueryEngine
 from kg.query.safety import check_update
 from kg.query.saved import SavedQuery
+from kg.serve.description import MEDIA_TYPE as DESCRIPTION_TYPE
+from kg.serve.description import service_description
 from kg.serve.http import HttpServer, Job, Response, error_response
+from kg.serve.negotiate import media_type, negotiate
 
 TOKEN_ENV = "KG_UPDATE_TOKEN"
 MIN_TOKEN = 16
-_GRAPH_TYPES = {"ttl": "text/turtle", "nt": "application/n-triples", "jsonld": "application/ld+json",
-                "rdfxml": "application/rdf+xml"}
-_ALIASES = {"application/json": "json", "text/json": "json", "application/xml": "xml", "text/xml": "xml",
-            "text/plain": "nt", "application/x-turtle": "ttl", "text/n3": "ttl", "application/sparql-results+json":
-            "json", "application/sparql-results+xml": "xml", "text/csv": "csv", "text/tab-separated-values": "tsv",
-            **{v: k for k, v in _GRAPH_TYPES.items()}}
 _LOOPBACK_NAMES = {"localhost", "127.0.0.1", "[::1]", "::1"}
 
 
@@ -104,39 +102,6 @@ def _parameters(query_string: str) -> dict[str, list[str]]:
     return parse_qs(query_string, keep_blank_values=True)
 
 
-@lru_cache(maxsize=256)
-def _accepted(accept: str) -> list[str]:
-    """Media types from an Accept header, best first (q-values honoured, q=0 dropped)."""
-    ranked = []
-    for index, part in enumerate(accept.split(",")):
-        media, *params = [p.strip() for p in part.split(";")]
-        q = 1.0
-        for param in params:
-            if param.startswith("q="):
-                try:
-                    q = float(param[2:])
-                except ValueError:
-                    q = 0.0
-        if media and q > 0:
-            ranked.append((-q, index, media.lower()))
-    return [media for _, _, media in sorted(ranked)]
-
-
-def negotiate(form: str, accept: str, override: str | None) -> str:
-    """The short format name for a ``form`` query's result: ``format=`` wins, then Accept, then the default."""
-    allowed = list(_GRAPH_TYPES) if form in ("CONSTRUCT", "DESCRIBE") else list(formats.RESULT_FORMATS)
-    if override:
-        name = _ALIASES.get(override.lower(), override.lower())
-        if name not in allowed:
-            raise QueryError(f"format {override!r} does not fit a {form} result (use {', '.join(allowed)})")
-        return name
-    for media in _accepted(accept):
-        found = _ALIASES.get(media)
-        if found in allowed:
-            return str(found)
-    return allowed[0]
-
-
 class Endpoint:
     """The protocol logic, independent of the socket server (so it is easy to test and reason about)."""
 
@@ -144,6 +109,7 @@ class Endpoint:
         self.config = config
         self.engine = engine
         self.page, self.page_csp = page(saved.registry())
+        self.description = service_description(config.allow_update)
 
     def handle(self, method: str, target: str, headers: dict[str, str], body: bytes) -> Response | Job:
         url = urlsplit(target)
@@ -155,10 +121,10 @@ class Endpoint:
             return Response(404, b"not found: the endpoint is /sparql, the query page is /\n")
         if method == "OPTIONS":
             return Response(204, headers={"Allow": "GET, POST, OPTIONS", **self._cors(headers, preflight=True)})
-        if method not in ("GET", "POST"):
-            return Response(405, b"use GET or POST\n", headers={"Allow": "GET, POST, OPTIONS"})
+        if method not in ("GET", "HEAD", "POST"):
+            return Response(405, b"use GET or POST\n", headers={"Allow": "GET, HEAD, POST, OPTIONS"})
         try:
-            answer = self._sparql(method, url.query, headers, body)
+            answer = self._sparql("GET" if method == "HEAD" else method, url.query, headers, body)
         except KgError as exc:
             return error_response(exc)
         cors = self._cors(headers)
@@ -214,8 +180,14 @@ class Endpoint:
                 return Response(400, b"updates must be sent with POST\n")
             update = params["update"][0]
         if update is not None:
+            if params.get("using-graph-uri") or params.get("using-named-graph-uri"):
+                # SPARQL 1.1 Protocol 2.2.3: these would set the update's dataset; running it on another is wrong
+                return Response(400, b"using-graph-uri/using-named-graph-uri are not supported here: "
+                                     b"name the graphs in the update itself (USING, WITH or GRAPH)\n")
             return self._update(update, headers)
         if text is None:
+            if method == "GET" and not params.get("query"):  # the SPARQL 1.1 Service Description
+                return Response(200, self.description, DESCRIPTION_TYPE, {"Vary": "Accept"})
             if len(params.get("query", [])) != 1:
                 return Response(400, b"expected exactly one 'query' parameter (GET ?query=... or a POST form)\n")
             text = params["query"][0]
@@ -223,8 +195,7 @@ class Endpoint:
                                                   named_graphs=params.get("named-graph-uri") or None)
         chosen = params.get("format") or params.get("output")
         request.fmt = negotiate(query_form, headers.get("accept", ""), chosen[0] if chosen else None)
-        media = _GRAPH_TYPES.get(request.fmt) or formats.MEDIA_TYPES[request.fmt]
-        content_type = media + ("" if request.fmt in ("json", "jsonld") else "; charset=utf-8")
+        content_type = media_type(request.fmt)
 
         def finish(reply: Reply) -> Response:
             if not isinstance(reply, Document):

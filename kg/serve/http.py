@@ -1,21 +1,30 @@
-"""The endpoint's HTTP/1.1 front end: one thread, one ``selectors`` loop, workers answered as they finish.
+"""The endpoint's HTTP/1.1 front end: h11 frames the protocol, one ``selectors`` loop runs it all.
 
-Why not ``http.server``: its thread per connection and line-by-line header parsing cost more than
-the query itself on a simple lookup (threads fight for the GIL while they wait on workers). Here the
-loop reads whole requests from non-blocking sockets, hands each query to an idle worker of its pool
-(or queues it until one is free), watches the workers' sockets next to the clients', and writes every
-response with one ``send``. A query past its time limit gets its worker killed (503) by the same loop.
+HTTP/1.1 parsing and framing (request lines, headers, Content-Length, chunked bodies, keep-alive,
+pipelining, ``Expect: 100-continue``, HEAD) is done by ``h11``, a well-kept sans-I/O library: it
+refuses malformed and ambiguous requests (conflicting lengths, bad chunk sizes, header folding) and
+hands over one request at a time, so a pipelined second request is never read as the first one's
+body. This module only moves bytes: one thread, one ``selectors`` loop over non-blocking client
+sockets and the query workers' sockets. Each query goes to an idle worker of its pool (or waits in
+line for one), the loop answers it when the worker does, and a query past its time limit gets its
+worker killed (503) by the same loop. Threads per connection would fight for the GIL while they wait
+on workers, and an asyncio server would not let the loop watch the workers' sockets as directly.
 
-Keeps what the protocol needs: keep-alive (HTTP/1.1 default, HTTP/1.0 closes), ``Expect:
-100-continue``, HEAD, and caps on the request head (64 KiB, 100 header lines) and body (``max_body``:
-a larger one is answered 413 and read up to 16 MB so the client sees the answer, then dropped).
-Chunked bodies are refused (411). Nothing here decides what a request means: that is
-:class:`kg.serve.endpoint.Endpoint`, which answers a :class:`Response` now or a :class:`Job` for a worker.
+Limits, each answered with a status and the connection closed: a request head over 64 KiB or 100
+header lines (431), a body over ``max_body`` (413; a declared body is read up to 16 MB and dropped so
+the client sees the answer), an HTTP version other than 1.0/1.1 (505), Content-Length together with
+Transfer-Encoding, and folded header lines (400: how long the body is must not be in doubt), a
+request that has not arrived whole within 30 s of its first byte (408), more than 512 connections at once (503); an idle
+keep-alive connection is closed after 5 minutes. Nothing here decides what a request means: that is
+:class:`kg.serve.endpoint.Endpoint`, which answers a :class:`Response` now or a :class:`Job` for a
+worker.
 """
 
 from __future__ import annotations
 
 import collections
+import contextlib
+import re
 import selectors
 import socket
 import time
@@ -25,6 +34,8 @@ from email.utils import formatdate
 from http import HTTPStatus
 from typing import Any, Protocol
 
+import h11
+
 from kg.errors import InputError, KgError, QueryError, QueryTimeoutError
 from kg.query.messages import Reply, Request
 from kg.query.worker import Worker, WorkerPool
@@ -32,7 +43,11 @@ from kg.query.worker import Worker, WorkerPool
 MAX_HEAD = 65_536
 MAX_HEADERS = 100
 DRAIN_LIMIT = 16_000_000  # bodies over max_body up to this size are read and dropped after the 413
+MAX_CLIENTS = 512
+HEAD_TIMEOUT = 30.0  # seconds for a request to arrive whole once its first byte has
+IDLE_TIMEOUT = 300.0  # seconds a keep-alive connection may wait for its next request
 _CHUNK = 262_144
+_TICK = 1.0  # how often the loop looks for connections past their time limits
 
 
 @dataclass
@@ -67,18 +82,23 @@ def error_response(exc: KgError) -> Response:
 
 
 class _Client:
-    """One client connection: bytes read but not yet used, bytes still to write, and its state."""
+    """One client connection: its h11 state machine, the request being read, bytes still to write."""
 
-    def __init__(self, sock: socket.socket) -> None:
+    def __init__(self, sock: socket.socket, now: float) -> None:
         self.sock = sock
-        self.inbox = bytearray()
+        self.conn = h11.Connection(h11.SERVER, max_incomplete_event_size=MAX_HEAD)
         self.outbox = b""
+        self.open = True
         self.busy = False  # a request of this connection is being answered
         self.closing = False  # close once the outbox is written
         self.drain = 0  # bytes of an oversized body still to read and drop
-        self.head_only = False
-        self.continued = False  # "100 Continue" already sent for the request in the inbox
-        self.open = True
+        self.continued = False  # "100 Continue" already sent for the current request
+        self.request: h11.Request | None = None
+        self.keep_alive = True
+        self.body: list[bytes] = []
+        self.size = 0
+        self.started: float | None = None  # when the first byte of the request being read arrived
+        self.last = now  # when the connection last did anything
 
 
 @dataclass
@@ -93,27 +113,40 @@ class _Running:
 class HttpServer:
     """Serve ``handler`` on ``host``:``port`` until :meth:`serve_forever` is interrupted."""
 
-    def __init__(self, handler: Handler, host: str, port: int, max_body: int) -> None:
-        self.handler, self.max_body = handler, max_body
+    def __init__(self, handler: Handler, host: str, port: int, max_body: int, head_timeout: float = HEAD_TIMEOUT,
+                 idle_timeout: float = IDLE_TIMEOUT, max_clients: int = MAX_CLIENTS) -> None:
+        self.handler, self.max_body, self.max_clients = handler, max_body, max_clients
+        self.head_timeout, self.idle_timeout = head_timeout, idle_timeout
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         self.socket = socket.create_server((host.strip("[]"), port), family=family, backlog=128)
         self.socket.setblocking(False)
         self.server_address: tuple[Any, ...] = self.socket.getsockname()
         self.selector = selectors.DefaultSelector()
         self.selector.register(self.socket, selectors.EVENT_READ, None)
+        self._wake, self._waker = socket.socketpair()  # stop() writes here to end serve_forever
+        self._wake.setblocking(False)
+        self.selector.register(self._wake, selectors.EVENT_READ, self._wake)
+        self._stopping = False
+        self.clients: set[_Client] = set()
         self.running: dict[int, _Running] = {}  # by worker socket
         self.watched: dict[int, Worker] = {}
         self.waiting: collections.deque[tuple[Job, _Client, bool]] = collections.deque()
         self._date = (0, "")
+        self._every = min(_TICK, head_timeout / 4, idle_timeout / 4)
+        self._tick = time.monotonic() + self._every
 
     # -- the loop ---------------------------------------------------------------------------------
     def serve_forever(self) -> None:
-        while True:
+        while not self._stopping:
             deadline = min((r.deadline for r in self.running.values()), default=None)
+            if self.clients:
+                deadline = self._tick if deadline is None else min(deadline, self._tick)
             wait = None if deadline is None else max(0.0, deadline - time.monotonic())
             for key, events in self.selector.select(wait):
                 if key.data is None:
                     self._accept()
+                elif key.data is self._wake:
+                    self._stopping = True
                 elif isinstance(key.data, Worker):
                     self._finished(key.data)
                 else:
@@ -129,28 +162,56 @@ class HttpServer:
                 running.job.pool.give(running.worker)
                 self._answer(running.client, error_response(expired), running.head_only)
                 self._next_waiting()
+            if now >= self._tick:
+                self._tick = now + self._every
+                self._expire_clients(now)
+
+    def stop(self) -> None:
+        """End :meth:`serve_forever` (from another thread); it returns after its current round."""
+        with contextlib.suppress(OSError):
+            self._waker.send(b"x")
 
     def server_close(self) -> None:
-        for key in list(self.selector.get_map().values()):
-            if isinstance(key.data, _Client):
-                key.data.sock.close()
+        for client in list(self.clients):
+            client.sock.close()
+        self.clients.clear()
         self.selector.close()
         self.socket.close()
+        self._wake.close()
+        self._waker.close()
 
     def _accept(self) -> None:
         try:
             sock, _ = self.socket.accept()
         except (BlockingIOError, InterruptedError, ConnectionAbortedError):
             return
+        if len(self.clients) >= self.max_clients:
+            with contextlib.suppress(OSError):  # best effort: a full server says so in one write and hangs up
+                sock.send(b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+            sock.close()
+            return
         sock.setblocking(False)
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        self.selector.register(sock, selectors.EVENT_READ, _Client(sock))
+        client = _Client(sock, time.monotonic())
+        self.clients.add(client)
+        self.selector.register(sock, selectors.EVENT_READ, client)
 
     def _close(self, client: _Client) -> None:
         if client.open:
             client.open = False
+            self.clients.discard(client)
             self.selector.unregister(client.sock)
             client.sock.close()
+
+    def _expire_clients(self, now: float) -> None:
+        """Requests that arrive too slowly get 408; idle keep-alive connections are closed."""
+        for client in list(self.clients):
+            if client.busy or client.outbox:
+                continue
+            if client.started is not None and now - client.started > self.head_timeout and not client.closing:
+                self._reject(client, 408, f"the request did not arrive whole within {self.head_timeout:g} s")
+            elif client.started is None and now - client.last > self.idle_timeout:
+                self._close(client)
 
     # -- reading requests -------------------------------------------------------------------------
     def _read(self, client: _Client) -> None:
@@ -163,76 +224,105 @@ class HttpServer:
         except OSError:
             data = b""
         if not data:
+            if client.started is not None and not client.busy and not client.closing:
+                client.conn.receive_data(b"")  # the client stopped midway: h11 says so, and we answer 400
+                self._next_request(client)
             self._close(client)  # a running query still finishes; its answer is dropped
             return
-        if client.drain:
+        client.last = time.monotonic()
+        if client.drain or client.closing:  # the rest of a refused body: read and dropped
             client.drain = max(0, client.drain - len(data))
             if not client.drain and not client.outbox:
                 self._close(client)
             return
-        client.inbox += data
-        if client.busy and len(client.inbox) > MAX_HEAD + self.max_body:
+        if client.started is None and not client.busy:
+            client.started = client.last
+        client.conn.receive_data(data)
+        if client.busy and len(client.conn.trailing_data[0]) > MAX_HEAD + self.max_body:
             self._close(client)  # pipelining far ahead of the answers
             return
         self._next_request(client)
 
     def _next_request(self, client: _Client) -> None:
-        """Answer the requests waiting in the inbox, one at a time, while each is answered at once."""
-        while self._one_request(client) and client.open and not client.outbox:
-            pass
+        """Read events while there is no answer pending, answering each request that has arrived whole."""
+        while client.open and not client.busy and not client.outbox and not client.closing:
+            if client.conn.their_state is h11.IDLE and _folded(client.conn.trailing_data[0]):
+                self._reject(client, 400, "folded header lines (obs-fold) are refused")
+                return
+            try:
+                event = client.conn.next_event()
+            except h11.RemoteProtocolError as exc:
+                self._reject(client, exc.error_status_hint, str(exc))
+                return
+            if event is h11.NEED_DATA:
+                if client.conn.they_are_waiting_for_100_continue and not client.continued:
+                    client.continued = True
+                    self._send(client, client.conn.send(h11.InformationalResponse(status_code=100, headers=[],
+                                                                                    reason=b"Continue")))
+                return
+            if event is h11.PAUSED:  # the next request waits until this one is answered
+                return
+            if isinstance(event, h11.Request):
+                self._begin(client, event)
+            elif isinstance(event, h11.Data):
+                client.size += len(event.data)
+                if client.size > self.max_body:
+                    self._too_large(client, DRAIN_LIMIT)  # chunked: how much more is coming is not known
+                    return
+                client.body.append(bytes(event.data))
+            elif isinstance(event, h11.EndOfMessage):
+                self._complete(client)
+            elif isinstance(event, h11.ConnectionClosed):
+                self._close(client)
+                return
 
-    def _one_request(self, client: _Client) -> bool:
-        """Answer the request at the front of the inbox if it has all arrived; True if it was answered now."""
-        if client.busy or client.outbox or client.closing or not client.open:
-            return False
-        end = client.inbox.find(b"\r\n\r\n")
-        if end < 0 or end > MAX_HEAD:
-            return len(client.inbox) > MAX_HEAD and self._reject(client, 431, "request head over 64 KiB")
-        parsed = _parse_head(bytes(client.inbox[:end]).decode("latin-1"))
-        if isinstance(parsed, str):
-            return self._reject(client, 431 if "header lines" in parsed else 400, parsed)
-        method, target, version, headers = parsed
-        if headers.get("transfer-encoding"):
-            return self._reject(client, 411, "send a Content-Length")
+    def _begin(self, client: _Client, request: h11.Request) -> None:
+        """A request head has arrived: check what h11 leaves to the server before its body is read."""
+        client.request, client.body, client.size, client.continued = request, [], 0, False
+        names = [name for name, _ in request.headers]
+        tokens = {t.strip().lower() for n, v in request.headers if n == b"connection" for t in v.split(b",")}
+        client.keep_alive = request.http_version == b"1.1" and b"close" not in tokens  # as h11 decides it
+        if request.http_version not in (b"1.0", b"1.1"):
+            self._reject(client, 505, "only HTTP/1.0 and HTTP/1.1 are spoken here")
+        elif len(names) > MAX_HEADERS:
+            self._reject(client, 431, f"over {MAX_HEADERS} header lines")
+        elif len(request.target) + sum(len(n) + len(v) + 4 for n, v in request.headers) > MAX_HEAD:
+            self._reject(client, 431, "request head over 64 KiB")
+        elif b"content-length" in names and b"transfer-encoding" in names:
+            self._reject(client, 400, "both Content-Length and Transfer-Encoding: send one")
+        else:
+            length = next((int(v) for n, v in request.headers if n == b"content-length"), 0)
+            if length > self.max_body:
+                self._too_large(client, length)
+
+    def _too_large(self, client: _Client, declared: int) -> None:
+        client.drain = max(0, min(declared, DRAIN_LIMIT) - len(client.conn.trailing_data[0]))
+        self._reject(client, 413, f"request body over the {self.max_body:,}-byte limit")
+
+    def _complete(self, client: _Client) -> None:
+        """The whole request is in: answer it now, or hand it to a worker."""
+        request = client.request
+        assert request is not None
+        client.request, client.started, client.busy = None, None, True
+        body, client.body = b"".join(client.body), []
+        head_only = request.method == b"HEAD"
+        headers = {name.decode("latin-1"): value.decode("latin-1") for name, value in request.headers}
         try:
-            length = int(headers.get("content-length") or "0")
-        except ValueError:
-            length = -1
-        if length < 0:
-            return self._reject(client, 400, "bad Content-Length")
-        start = end + 4
-        if length > self.max_body:
-            client.drain = max(0, min(length, DRAIN_LIMIT) - (len(client.inbox) - start))
-            return self._reject(client, 413, f"request body over the {self.max_body:,}-byte limit")
-        if len(client.inbox) < start + length:
-            if headers.get("expect", "").lower() == "100-continue" and not client.continued:
-                client.continued = True
-                self._send(client, b"HTTP/1.1 100 Continue\r\n\r\n")
-            return False
-        body = bytes(client.inbox[start:start + length])
-        del client.inbox[:start + length]
-        client.continued = False
-        keep = version == "HTTP/1.1" and "close" not in headers.get("connection", "").lower()
-        client.closing = not keep
-        client.busy = True
-        head_only = method == "HEAD"
-        try:
-            answer = self.handler.handle(method, target, headers, body)
+            answer = self.handler.handle(request.method.decode("ascii"), request.target.decode("latin-1"),
+                                         headers, body)
         except KgError as exc:
             answer = error_response(exc)
         except Exception as exc:  # a bug must cost one request, not the server (every connection shares it)
             answer = _internal(exc)
         if isinstance(answer, Response):
             self._reply(client, answer, head_only)
-            return True
-        self._dispatch(answer, client, head_only)
-        return False
+        else:
+            self._dispatch(answer, client, head_only)
 
-    def _reject(self, client: _Client, status: int, message: str) -> bool:
-        client.inbox.clear()
-        client.busy = client.closing = True
-        self._reply(client, Response(status, f"{message}\n".encode()), False)
-        return True
+    def _reject(self, client: _Client, status: int, message: str) -> None:
+        client.closing = True
+        client.busy = True
+        self._reply(client, Response(status, f"{message}\n".encode(), headers={"Connection": "close"}), False)
 
     # -- workers ----------------------------------------------------------------------------------
     def _dispatch(self, job: Job, client: _Client, head_only: bool) -> None:
@@ -312,10 +402,19 @@ class HttpServer:
     def _reply(self, client: _Client, response: Response, head_only: bool) -> None:
         if not client.open:
             return
+        conn = client.conn
+        if conn.their_state is not h11.DONE or not client.keep_alive or "Connection" in response.headers:
+            client.closing = True  # a refused request, HTTP/1.0, Connection: close, or a body not read
+        else:  # the next request starts on a fresh state machine with the bytes already received
+            left, _ = conn.trailing_data
+            client.conn = h11.Connection(h11.SERVER, max_incomplete_event_size=MAX_HEAD)
+            if left:  # (empty data would tell h11 the client closed)
+                client.conn.receive_data(left)
+                client.started = time.monotonic()  # a pipelined request is already on its way
         lines = [f"HTTP/1.1 {response.status} {HTTPStatus(response.status).phrase}", "Server: kg-sparql",
                  f"Date: {self._now()}", f"Content-Type: {response.content_type}",
                  f"Content-Length: {len(response.body)}", "X-Content-Type-Options: nosniff"]
-        lines += [f"{key}: {value}" for key, value in response.headers.items()]
+        lines += [f"{key}: {value}" for key, value in response.headers.items() if key != "Connection"]
         if client.closing:
             lines.append("Connection: close")
         head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
@@ -370,26 +469,19 @@ class HttpServer:
             self._close(client)
 
 
+_FOLD = re.compile(rb"\n[ \t]")
+
+
+def _folded(buffered: bytes) -> bool:
+    """Whether the request head at the front of ``buffered`` continues a header line on the next (obs-fold).
+
+    RFC 9112 lets a server unfold them (h11 does) or refuse them; kg refuses: a proxy in front that
+    reads the header differently would see a different body length, the root of request smuggling.
+    """
+    end = buffered.find(b"\r\n\r\n")
+    head = buffered if end < 0 else buffered[:end]
+    return _FOLD.search(head) is not None
+
+
 def _internal(exc: Exception) -> Response:
     return Response(500, f"internal error ({type(exc).__name__}); the server goes on\n".encode())
-
-
-def _parse_head(head: str) -> tuple[str, str, str, dict[str, str]] | str:
-    """(method, target, version, headers with lower-case names) or what is wrong with the head."""
-    lines = head.split("\r\n")
-    parts = lines[0].split(" ")
-    if len(parts) != 3 or not parts[2].startswith("HTTP/1.") or not parts[0].isalpha():
-        return f"bad request line {lines[0][:100]!r}"
-    if len(lines) > MAX_HEADERS + 1:
-        return f"over {MAX_HEADERS} header lines"
-    headers: dict[str, str] = {}
-    for line in lines[1:]:
-        name, colon, value = line.partition(":")
-        if not colon or not name or name != name.strip():
-            return f"bad header line {line[:100]!r}"
-        key = name.lower()
-        value = value.strip()
-        if key == "content-length" and headers.get(key, value) != value:
-            return "conflicting Content-Length headers"
-        headers.setdefault(key, value)
-    return parts[0], parts[1], parts[2], headers
