@@ -194,7 +194,7 @@ COMMANDS = [
     Command("entities", cmd_entities, "list entities (type, aliases, sources, claims), or likely duplicates with "
             "--suggest", "kg entities --type person\n  kg entities --suggest --limit 20", entities_arguments),
     Command("merge", cmd_merge, "record that two entities are one (curation file; applied by the next build)",
-            "kg merge person/jinato-liu 'person:Mr. Liu' --reason 'same detainee, per the interview'", pair_arguments),
+            "kg merge person/jinato-liu 'person:J. Liu' --reason 'same detainee, per the interview'", pair_arguments),
     Command("split", cmd_split, "record that two entities must stay apart even if their names match",
             "kg split a.yaml#john-smith b.yaml#js --reason 'different men: MP and reporter'", pair_arguments),
     Command("reject", cmd_reject, "record that something is not an entity (dropped, with references to it)",
@@ -202,5 +202,5 @@ COMMANDS = [
     Command("rename", cmd_rename, "record a better name for an entity (its IRI is kept)",
             "kg rename org/ccp 'Chinese Communist Party'", rename_arguments),
     Command("retype", cmd_retype, "record the right type of an entity (person, organization, publication)",
-            "kg retype 'person:Falun Gong' organization --reason 'a movement, not a person'", retype_arguments),
+            "kg retype 'person:Xinhua' organization --reason 'a news agency, not a person'", retype_arguments),
 ]

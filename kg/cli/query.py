@@ -202,7 +202,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 COMMANDS = [
     Command("query", cmd_query, "run a SPARQL query (argument, .rq file or stdin) and print the result",
             "kg query 'SELECT ?name WHERE { ?p a schema:Person ; rdfs:label ?name }'\n"
-            "  kg query my-question.rq --format csv -o out.csv", query_arguments),
+            "  kg query examples/claims.rq --format csv -o answers.csv   # a query file (examples/ has two)",
+            query_arguments),
     Command("ask", cmd_ask, "run a saved investigator question; --list shows them all",
             "kg ask claims-about --param entity=CCP\n  kg ask --list\n"
             "  kg ask claims-about --param entity=CCP --format csv --labels -o ccp.csv   # names next to IRIs",

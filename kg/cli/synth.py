@@ -33,7 +33,7 @@ def cmd_synth(args: argparse.Namespace) -> int:
 COMMANDS = [
     Command("synth", cmd_synth, "write a synthetic, fictional investigation (seeded case files and articles) for "
             "trials and benchmarks",
-            "kg synth --triples 100000 --seed 7 -o outputs/synth && kg --store outputs/synth-store build "
+            "kg synth --triples 20000 --seed 7 -o outputs/synth && kg --store outputs/synth-store build "
             "outputs/synth -o outputs/synth-out\n"
             "  kg synth --triples 2000 --articles 400 --seed 3 -o outputs/news   # article-heavy", synth_arguments),
 ]
