@@ -1,5 +1,6 @@
 """Every example a person is shown runs as written: the `example:` lines of `kg --help` and of each
-command's --help, and the `kg ...` lines of the README's shell blocks.
+command's --help, and the `kg ...` lines of the README's shell blocks (```sh / ```bash; a deployment
+sketch naming other machines, such as the Dask cluster's, is fenced ```console and not run here).
 
 They run in a copy of the project as a person has it after `bash scripts/run.sh`: the shipped
 sample (data/), examples/ and tests/data/articles, a store built from data/ (outputs/store), run

@@ -161,7 +161,7 @@ COMMANDS = [
             "  kg extract report.pdf -o report.case.yaml      # evidence names its page", extract_arguments),
     Command("eval-extract", cmd_eval_extract, "score extraction against hand-written gold annotations "
             "(NAME.gold.yaml), each folder reported on its own",
-            "kg eval-extract tests/data/articles tests/data/real   # written fixtures, then real articles\n"
-            "  kg eval-extract tests/data/real --verbose              # every miss and false find",
+            "kg eval-extract tests/data/articles             # scores; exit 1 if a folder misses its targets.yaml\n"
+            "  kg eval-extract tests/data/articles --verbose   # every miss and false find",
             eval_extract_arguments),
 ]

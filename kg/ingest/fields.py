@@ -74,7 +74,7 @@ class FieldReader:
         if isinstance(value, float) and not math.isfinite(value):  # JSON's NaN/Infinity, YAML's .nan/.inf
             raise self.error(name, f"must be text, not {value}")
         result = str(value).strip()
-        check_literal(f"{self.where}: field {shown(name)}", result)
+        check_literal(lambda: f"{self.where}: field {shown(name)}", result)
         return result or None
 
     def required_text(self, name: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 from kg.errors import InputError
@@ -93,9 +94,10 @@ def refuse_dtd(path: Path, data: bytes) -> None:
                          "(entity expansion attacks); remove the DTD")
 
 
-def check_literal(where: str, value: str) -> str:
-    """``value`` unless it is over the literal cap; ``where`` names the file, record and field."""
+def check_literal(where: Callable[[], str], value: str) -> str:
+    """``value`` unless it is over the literal cap; ``where()`` names the file, record and field (called
+    only for the message: a case file has hundreds of thousands of fields, nearly all well within it)."""
     if len(value) > DEFAULT_MAX_LITERAL_CHARS:
-        raise InputError(f"{where}: text of {len(value):,} characters is over the "
+        raise InputError(f"{where()}: text of {len(value):,} characters is over the "
                          f"{DEFAULT_MAX_LITERAL_CHARS:,}-character cap")
     return value
