@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from kg.build import parallel, pipeline
+from kg.build.sources import discover
 from kg.iris import Minter
 from kg.store import KgStore
 from kg.synth import world as synth
@@ -71,3 +72,20 @@ def test_workers_do_not_rerun_a_callers_unguarded_script(tmp_path: Path, case_di
                             capture_output=True, text=True, timeout=600, env={**os.environ, "KG_WORKERS": "2"})
     assert result.stderr.count("Traceback") == 0, result.stderr
     assert result.stdout == "script ran\n5 added, 1 failed\n"
+
+
+def test_articles_get_a_worker_of_their_own_and_change_nothing(monkeypatch: pytest.MonkeyPatch,
+                                                                tmp_path: Path) -> None:
+    directory = tmp_path / "case"
+    synth.generate(6_000, 4, directory, articles=3)
+    jobs = [(p, p.name) for p in discover(directory)]
+    articles = [i for i, (p, _) in enumerate(jobs) if p.parent.name == "articles"]
+    assert 0 < len(articles) < len(jobs)
+    assert parallel.lanes(jobs, 2) == [(articles, 1), ([i for i in range(len(jobs)) if i not in articles], 1)]
+    assert parallel.lanes([jobs[i] for i in articles], 2) == [(list(range(len(articles))), 2)]  # all articles
+    monkeypatch.setenv("KG_WORKERS", "0")
+    sequential = _build(directory)
+    monkeypatch.setenv("KG_WORKERS", "2")
+    assert _build(directory) == sequential
+    assert sum(1 for o in sequential[0] if o[1] == "added") == len(jobs)
+

@@ -20,6 +20,7 @@ from types import TracebackType
 from typing import Protocol
 
 from kg.build.sources import PreparedSource, prepare_spilled, source_name
+from kg.ingest.article import ARTICLE_SUFFIXES
 from kg.iris import Minter
 from kg.processes import plain_main
 
@@ -46,6 +47,32 @@ def worker_count(jobs: Sequence[tuple[Path, str]]) -> int:
     return min(cores, MAX_WORKERS, len(jobs))
 
 
+def lanes(jobs: Sequence[tuple[Path, str]], workers: int) -> list[tuple[list[int], int]]:
+    """Which jobs go to which pool, and its worker count. Articles get workers of their own when other
+    sources are there too: each worker that prepares an article imports spaCy and loads its model
+    (about a second of CPU), so they are kept to as few workers as the articles' share of the jobs
+    asks for -- at 300k triples (17 articles, 7 large case files, 2 workers) one worker loads it, not
+    both. Article-heavy builds use every worker for articles, as before."""
+    articles = [i for i, (path, _) in enumerate(jobs) if path.suffix.lower() in ARTICLE_SUFFIXES]
+    share = round(workers * len(articles) / len(jobs)) if jobs else 0
+    if workers < 2 or not articles or len(articles) == len(jobs) or share >= workers:
+        return [(list(range(len(jobs))), workers)]
+    chosen = set(articles)
+    others = [i for i in range(len(jobs)) if i not in chosen]
+    return [(articles, max(1, share)), (others, workers - max(1, share))]
+
+
+class _Lane:
+    """One pool and the jobs it prepares, a few ahead, in their order."""
+
+    def __init__(self, indexes: list[int], workers: int) -> None:
+        # spawn, not fork: the writer already has the store (and its threads) open
+        self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+        self.todo = deque(indexes)
+        self.window = workers + 1  # sources prepared but not yet written, at most
+        self.ahead: deque[Future[PreparedSource]] = deque()
+
+
 class Preparer:
     """Hands out the prepared sources for ``jobs`` in order; :meth:`next` raises what
     :func:`kg.build.sources.prepare` raised for that source."""
@@ -54,44 +81,44 @@ class Preparer:
         self.jobs, self.minter, self.spill_dir = list(jobs), minter, spill_dir
         self.position = 0
         workers = worker_count(self.jobs)
-        self.pool: ProcessPoolExecutor | None = None
-        self.ahead: deque[Future[PreparedSource]] = deque()
+        self.lanes: list[_Lane] = []
+        self.lane_of: dict[int, _Lane] = {}
         if workers:
-            # spawn, not fork: the writer already has the store (and its threads) open
-            self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
-            self.window = workers + 1  # sources prepared but not yet written, at most
-            self._fill()
+            for indexes, count in lanes(self.jobs, workers):
+                lane = _Lane(indexes, count)
+                self.lanes.append(lane)
+                self.lane_of.update((i, lane) for i in indexes)
+                self._fill(lane)
 
-    def _fill(self) -> None:
-        assert self.pool is not None
-        while len(self.ahead) < self.window and self.position + len(self.ahead) < len(self.jobs):
-            path, name = self.jobs[self.position + len(self.ahead)]
+    def _fill(self, lane: _Lane) -> None:
+        while len(lane.ahead) < lane.window and lane.todo:
+            path, name = self.jobs[lane.todo.popleft()]
             with plain_main():  # a submit may start a worker process
-                self.ahead.append(self.pool.submit(prepare_spilled, path, name, self.minter, self.spill_dir))
+                lane.ahead.append(lane.pool.submit(prepare_spilled, path, name, self.minter, self.spill_dir))
 
     def next(self) -> PreparedSource:
         path, name = self.jobs[self.position]
-        if self.pool is None:
-            self.position += 1
-            return prepare_spilled(path, name, self.minter, self.spill_dir)
-        future = self.ahead.popleft()
+        lane = self.lane_of.get(self.position)
         self.position += 1
+        if lane is None:
+            return prepare_spilled(path, name, self.minter, self.spill_dir)
+        future = lane.ahead.popleft()  # each lane holds its own jobs in order: this one is first
         try:
             return future.result()
         except BrokenProcessPool:  # a worker died (killed, out of memory): carry on in-process
             self.close()
             return prepare_spilled(path, name, self.minter, self.spill_dir)
         finally:
-            if self.pool is not None:
-                self._fill()
+            if self.lanes:
+                self._fill(lane)
 
     def close(self) -> None:
-        if self.pool is not None:
-            for future in self.ahead:
+        for lane in self.lanes:
+            for future in lane.ahead:
                 future.cancel()
-            self.ahead.clear()
-            self.pool.shutdown(wait=True, cancel_futures=True)
-            self.pool = None
+            lane.ahead.clear()
+            lane.pool.shutdown(wait=True, cancel_futures=True)
+        self.lanes, self.lane_of = [], {}
 
     def __enter__(self) -> Preparer:
         return self
