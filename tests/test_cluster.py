@@ -221,3 +221,24 @@ def test_cluster_settings_from_the_command_line_and_kg_toml(tmp_path: Path) -> N
         cluster.options_from(None, False, (config, {"workers": 4}))
     with pytest.raises(InputError, match="timeout must be a positive"):
         cluster.options_from(None, False, (config, {"dask": "local:2", "timeout": 0}))
+
+
+def test_the_client_holds_at_most_the_window_of_sources_whatever_finishes_first(
+        tmp_path: Path, corpus: Path, dask_cluster: DaskCluster) -> None:
+    """Results come back in completion order: with the long report first, the short ones finish
+    before it, and still no more than the window (2 per worker thread) are sent but not handed over."""
+    from kg.build.remote import DaskExecutor
+    from kg.build.sources import discover, source_name
+    from kg.iris import Minter
+
+    paths = [p for p in discover(corpus) if p.name not in ("empty.txt", "broken.json")]
+    paths.sort(key=lambda p: p.name != "zz-long-report.txt")
+    jobs = [(path, source_name(path, corpus)) for path in paths]
+    preparing = DaskExecutor(dask_cluster.client)(jobs, Minter("https://example.org/case/"), tmp_path)
+    try:
+        names = [preparing.next().name for _ in jobs]
+    finally:
+        preparing.close()
+    assert names == [name for _, name in jobs]
+    window = cluster.TASKS_PER_THREAD * sum(dask_cluster.client.nthreads().values())
+    assert len(jobs) > 3 * window and 0 < preparing.stream.most_held <= window

@@ -187,6 +187,7 @@ class TaskStream:
         self.done: dict[int, tuple[bool, Any]] = {}  # job -> (ok, result or error), until handed over
         self.completed = as_completed()
         self.submitted = 0
+        self.most_held = 0  # the most jobs sent but not yet handed over at any time (at most the window)
         self.fatal: ClusterError | None = None
         self._threads, self._threads_at = 1, -1.0
 
@@ -211,9 +212,13 @@ class TaskStream:
         self.completed.add(future)
 
     def _fill(self) -> None:
-        while self.submitted < self.count and len(self.pending) < self._limit():
+        """Send jobs while fewer than the window are held here: running, or done and waiting for
+        an earlier one (results come in completion order, so a slow job must not let the others
+        pile up behind it)."""
+        while self.submitted < self.count and len(self.pending) + len(self.done) < self._limit():
             self.submitted += 1
             self._submit(self.submitted - 1)
+        self.most_held = max(self.most_held, len(self.pending) + len(self.done))
 
     def _collect(self, future: Future[Any]) -> None:
         from distributed import KilledWorker
