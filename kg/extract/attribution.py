@@ -218,15 +218,18 @@ class Attributor:
         """"X claims, among other things, that A, that B, but also that C" parsed with the verb as
         an aside of A: each that-clause after the verb is a claim of its own."""
         sent = self.index.sent(verb)
-        first = next((t.i for t in self.doc[verb.i + 1:min(sent.end, verb.i + 8)] if t.lower_ == "that"), None)
+        toks = self.index.toks
+        first = next((t.i for t in toks[verb.i + 1:min(sent.end, verb.i + 8)] if t.lower_ == "that"), None)
         if first is None:
             return []
         ranges, start = [], first
-        for token in self.doc[first + 1:sent.end]:
+        for token in toks[first + 1:sent.end]:
+            if token.lower_ != "that":
+                continue
             back = token.i - 1
-            while back > first and self.doc[back].lower_ in ("also", "but", "and"):
+            while back > first and toks[back].lower_ in ("also", "but", "and"):
                 back -= 1
-            if token.lower_ == "that" and self.doc[back].text == ",":
+            if toks[back].text == ",":
                 ranges.append(self.trimmed(start, back))
                 start = token.i
         ranges.append(self.trimmed(start, sent.end))
@@ -234,7 +237,7 @@ class Attributor:
 
     def events(self) -> list[Event]:
         found = []
-        for token in self.doc:
+        for token in self.index.toks:
             lemma = token.lemma_.lower()
             if (lemma not in SPEECH_VERBS and lemma not in CONSTRUCTION_VERBS) or token.pos_ != "VERB" \
                     or self.heading(token):
@@ -383,7 +386,7 @@ class Attributor:
 
     def according(self) -> list[Draft]:
         out = []
-        for token in self.doc:
+        for token in self.index.toks:
             if token.lower_ != "according" or self.heading(token):
                 continue
             to = next((t for t in token.children if t.lower_ == "to"), None)
@@ -455,6 +458,8 @@ class Attributor:
         out = drafts
         for number, sent in enumerate(self.index.sents):
             root = sent.root
+            if root.lemma_.lower() not in _PUBLISHING:
+                continue
             subject = next((c for c in root.children if c.dep_ == "nsubjpass"), None)
             agent = next((c for c in root.children if c.dep_ == "agent"), None)
             if subject is None or agent is None or root.lemma_.lower() not in _PUBLISHING \
@@ -481,7 +486,7 @@ class Attributor:
     def hedged(self, draft: Draft) -> bool:
         numbers = {self.index.sent_no[i] for i in self.index.tokens(draft.start, draft.end)}
         for sent in (self.index.sents[n] for n in sorted(numbers)):
-            for token in sent:
+            for token in self.index.toks[sent.start:sent.end]:
                 if token.lower_ in HEDGES and (draft.start <= token.idx < draft.end or self.quote_of(token) is None):
                     return True
         return False

@@ -26,7 +26,8 @@ class DocIndex:
         for number, sent in enumerate(self.sents):
             for i in range(sent.start, sent.end):
                 self.sent_no[i] = number
-        self.starts = [token.idx for token in doc]
+        self.toks: list[Any] = list(doc)  # made once: every ``for token in doc`` builds new Token objects
+        self.starts = [token.idx for token in self.toks]
 
     def headings(self, text: str) -> set[int]:
         """Sentences that are headlines, bylines or labels: they end a paragraph without closing
@@ -34,9 +35,11 @@ class DocIndex:
         out = set()
         end_of_text = len(text.rstrip())
         for number, sent in enumerate(self.sents):
-            stripped = sent.text.strip()
+            own = text[sent.start_char:sent.end_char]  # sent.text would rebuild the string token by token
+            stripped = own.strip()
+            with_ws = sent.end_char + len(self.toks[sent.end - 1].whitespace_)
             ends_paragraph = text.startswith(PARAGRAPH_BREAK, sent.end_char) or sent.end_char >= end_of_text \
-                or "\n" in sent.text_with_ws[len(sent.text.rstrip()):]
+                or "\n" in text[sent.start_char + len(own.rstrip()):with_ws]
             if stripped and ((ends_paragraph and not stripped.endswith(_TERMINAL) and not _QUOTE_TAIL.search(stripped))
                              or stripped.isupper()):
                 out.add(number)

@@ -276,12 +276,12 @@ def _given_names(doc: Any, start: int, end: int, taken: set[int]) -> int:
 def _capital_compounds(doc: Any, taken: set[int]) -> list[Cand]:
     """"ZANU-PF": capitals joined by a hyphen are an organization's initials, whatever the model saw."""
     out = []
-    sent_no = index(doc).sent_no
-    for token in doc[:-2]:
+    sent_no, toks = index(doc).sent_no, index(doc).toks
+    for token in toks[:-2]:
         i = token.i
-        if i in taken or i + 2 in taken or token.whitespace_ or doc[i + 1].text != "-" or doc[i + 1].whitespace_:
+        if i in taken or i + 2 in taken or token.whitespace_ or toks[i + 1].text != "-" or toks[i + 1].whitespace_:
             continue
-        if all(t.is_alpha and t.is_upper and len(t) >= 2 for t in (token, doc[i + 2])) \
+        if all(t.is_alpha and t.is_upper and len(t) >= 2 for t in (token, toks[i + 2])) \
                 and not index(doc).sents[sent_no[i]].text.isupper():
             out.append(Cand(i, i + 3, "ORG", doc[i:i + 3].text, sent_no[i], kind="initials"))
     return out
@@ -326,29 +326,29 @@ def _untagged_orgs(doc: Any, found: list[Cand]) -> list[Cand]:
     organization word ("Helix Pharma", "Halden Port Operations") or "<Port> of <Halden>"."""
     taken = {i for c in found for i in range(c.start, c.end)}
     people = {i for c in found if c.label == "PERSON" for i in range(c.start, c.end)}
-    sent_no = index(doc).sent_no
+    sent_no, toks = index(doc).sent_no, index(doc).toks
     out = []
     i = 0
     while i < len(doc):
-        if doc[i].lower_ in HONORIFICS and i + 1 < len(doc) and i + 1 not in people and doc[i + 1].is_title \
-                and doc[i + 1].pos_ == "PROPN" and doc[i + 1].lower_ not in HONORIFICS:
+        if toks[i].lower_ in HONORIFICS and i + 1 < len(doc) and i + 1 not in people and toks[i + 1].is_title \
+                and toks[i + 1].pos_ == "PROPN" and toks[i + 1].lower_ not in HONORIFICS:
             j = i + 1  # "councillor Amara Nwosu": a title, then a name the model missed or mislabelled
-            while j + 1 < len(doc) and j - i < 3 and j + 1 not in people and doc[j + 1].is_title \
-                    and doc[j + 1].pos_ == "PROPN" and sent_no[j + 1] == sent_no[i]:
+            while j + 1 < len(doc) and j - i < 3 and j + 1 not in people and toks[j + 1].is_title \
+                    and toks[j + 1].pos_ == "PROPN" and sent_no[j + 1] == sent_no[i]:
                 j += 1
             if any(k in taken for k in range(i + 1, j + 1)) and j == i + 1:
                 i += 1  # one word the model already tagged: leave it to the other rules
                 continue
-            out.append(Cand(i + 1, j + 1, "PERSON", doc[i + 1:j + 1].text, sent_no[i], doc[i].lower_))
+            out.append(Cand(i + 1, j + 1, "PERSON", doc[i + 1:j + 1].text, sent_no[i], toks[i].lower_))
             i = j + 1
             continue
-        if i in taken or not doc[i].is_title or doc[i].pos_ != "PROPN":
+        if i in taken or not toks[i].is_title or toks[i].pos_ != "PROPN":
             i += 1
             continue
         j = i
         while j + 1 < len(doc) and j + 1 not in taken and (  # the parser may split a name: no sentence check
-                (doc[j + 1].is_title and doc[j + 1].pos_ in ("PROPN", "NOUN"))
-                or (doc[j + 1].lower_ in ("of", "for", "and", "&") and j + 2 < len(doc) and doc[j + 2].is_title
+                (toks[j + 1].is_title and toks[j + 1].pos_ in ("PROPN", "NOUN"))
+                or (toks[j + 1].lower_ in ("of", "for", "and", "&") and j + 2 < len(doc) and toks[j + 2].is_title
                     and j + 2 not in taken)):
             j += 1
         words = doc[i:j + 1]
@@ -371,7 +371,7 @@ def _repeated_in_full(doc: Any, cands: list[Cand]) -> set[str]:
         if c.end - c.start > 1:
             counts[c.text] = counts.get(c.text, 0) + 1
     inside = {i for c in cands if c.end - c.start > 1 for i in range(c.start, c.end)}
-    alone = {t.text for t in doc if t.i not in inside}
+    alone = {t.text for t in index(doc).toks if t.i not in inside}
     return {name for name, n in counts.items() if n >= 2 and name.split()[-1] not in alone}
 
 
@@ -428,7 +428,7 @@ def _bare_surnames(doc: Any, kept: list[Cand]) -> list[Cand]:
     taken = {i for c in kept for i in range(c.start, c.end)}
     sentence_of = index(doc).sent_no
     out = []
-    for token in doc:
+    for token in index(doc).toks:
         if token.i in taken or token.text not in names or not token.text[:1].isupper():
             continue
         for words, label in sorted(names[token.text], key=lambda n: -len(n[0])):

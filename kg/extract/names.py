@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kg.extract.docindex import index
 from kg.extract.lexicon import DOCUMENT_NOUNS, JOURNAL_CUES, ORG_HEADS
 
 _LINKS = {"of", "for", "on", "against"}
@@ -125,7 +126,7 @@ def governments(doc: Any, sent_end: list[int]) -> list[tuple[int, int]]:
     """Token spans naming a government: "<Liberian> government", "<Iran>'s government",
     "government in/of <Place>", "<Assad> regime"."""
     out = []
-    for token in doc:
+    for token in index(doc).toks:
         if token.lower_ not in GOVERNMENT_NOUNS or token.pos_ not in ("NOUN", "PROPN"):
             continue
         before = token.i - 1
@@ -158,7 +159,7 @@ _WHEN = frozenset({"online", "today", "yesterday", "recently", "this", "last", "
 def journals(doc: Any, sent_end: list[int]) -> list[tuple[int, int]]:
     """"published (online today) in (the journal) Nature": the capitalised name a paper appeared in."""
     out = []
-    for token in doc:
+    for token in index(doc).toks:
         if token.lemma_.lower() != "publish" or token.pos_ != "VERB":
             continue
         i, end = token.i + 1, sent_end[token.i]

@@ -165,10 +165,12 @@ def bare() -> Any:
     return importlib.import_module(MODEL_PACKAGE).load()
 
 
+@cache
 def model_name() -> str:
     meta = load().meta
     return f"{meta.get('lang', 'en')}_{meta.get('name', MODEL_PACKAGE)}"
 
 
+@cache
 def model_version() -> str:
     return str(load().meta.get("version", "unknown"))

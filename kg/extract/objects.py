@@ -17,6 +17,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from kg.extract.docindex import index
+
 OBJECT_VERBS = frozenset({"find", "conclude", "reveal", "show", "document", "detail", "claim", "describe",
                           "highlight", "cite", "list", "confirm", "identify", "record"})
 ACCUSING = frozenset({"accuse"})
@@ -109,7 +111,7 @@ def noun_claims(doc: Any) -> list[tuple[Any, Any, Span]]:
     """(noun, speaker token, content range) for "<X>'s claim that Y", "X gave his assessment that Y",
     "X is of the view that Y", "X agreed with the assessment that Y"."""
     out = []
-    for noun in doc:
+    for noun in index(doc).toks:
         if noun.lemma_.lower() not in CLAIM_NOUNS or noun.pos_ != "NOUN":
             continue
         clause = _that_clause(noun)

@@ -103,7 +103,7 @@ class References:
             out[lemma] = key if out.get(lemma, key) == key else None
             self.role_holders.setdefault(lemma, []).append((token.i, key))
 
-        for token in self.doc:
+        for token in index(self.doc).toks:
             key = self.token_entity.get(token.i)
             if key is None or self.entities[key].kind != "person":
                 continue

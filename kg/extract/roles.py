@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from kg.extract.docindex import index
 from kg.extract.lexicon import HONORIFICS, ROLE_DROP, ROLE_NOUNS, ROLE_VERBS, STAFF_NOUNS
 from kg.extract.references import References
 from kg.extract.titles import TitleRoles
@@ -88,7 +89,7 @@ class RoleFinder:
         found: dict[tuple[int, int], Role] = {}
         self.refs.strict = True
         try:
-            for token in self.doc:
+            for token in index(self.doc).toks:
                 person = self.person_head(token)
                 if person is None or (token.head.i != token.i and self.refs.entity_of(token.head) == person):
                     continue  # only the head token of a person mention
