@@ -65,6 +65,11 @@ class OutputError(KgError):
     exit_code = 1
 
 
+class DiskFullError(OutputError):
+    """A write failed for lack of space (a full disk, a quota, a file-size limit): the command stops
+    there, and what it had not finished is left as it was (outputs not replaced, nothing published)."""
+
+
 class ViewTooLarge(InputError):
     """The network view would exceed the node limit; narrow it (--around, --types) or --force."""
 

@@ -47,6 +47,18 @@ class PreparedCache:
         partial = self.root / f".{entry}.{os.getpid()}"
         shutil.rmtree(partial, ignore_errors=True)
         partial.mkdir()
+        try:
+            self._fill(partial, prepared)
+        except BaseException:  # a full disk half-way: no half entry stays behind
+            shutil.rmtree(partial, ignore_errors=True)
+            raise
+        try:
+            partial.rename(self.root / entry)
+        except OSError:  # another build put the same entry first
+            shutil.rmtree(partial, ignore_errors=True)
+
+    @staticmethod
+    def _fill(partial: Path, prepared: PreparedSource) -> None:
         sink = prepared.sink
         if isinstance(sink, TripleSink):
             SpilledSink.write(partial / "lines.nt", sink.lines())
@@ -61,10 +73,6 @@ class PreparedCache:
         meta["path"] = str(prepared.path)
         meta["lines"] = len(sink)
         (partial / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
-        try:
-            partial.rename(self.root / entry)
-        except OSError:  # another build put the same entry first
-            shutil.rmtree(partial, ignore_errors=True)
 
     def mentions(self, entry: str) -> list[Mention] | None:
         loaded = pickle.loads((self.root / entry / "mentions.pickle").read_bytes())  # our own files

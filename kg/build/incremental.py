@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import heapq
+import os
 import shutil
 import tempfile
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -41,7 +42,9 @@ from kg.build.state import BuildState, SourceState, Stat, current_snapshot, file
 from kg.errors import ClusterError, InputError, KgError
 from kg.export.rdf import prefixes as export_prefixes
 from kg.export.rdf import sort_key, sort_row
-from kg.ingest.article import ARTICLE_SUFFIXES, sidecar_of
+from kg.fsutil import no_space, out_of_space, remove_output, staged
+from kg.ingest.article import ARTICLE_SUFFIXES, read_sidecar, sidecar_of
+from kg.ingest.folder import Admitted
 from kg.ingest.guard import read_source_bytes
 from kg.query import stats as stats_module
 from kg.resolve import curation as curation_module
@@ -73,13 +76,12 @@ class BuildResult:
     stats: str = ""
 
 
-def content_hash(path: Path, data: bytes) -> str:
+def content_hash(path: Path, data: bytes, admitted: Admitted | None = None) -> str:
     """The hash a source is known by: its bytes (and, for an article, its sidecar's)."""
     digest = hashlib.sha256(data)
-    if path.suffix.lower() in ARTICLE_SUFFIXES:
-        sidecar = sidecar_of(path)
-        if sidecar.is_file():
-            digest.update(b"\0" + read_source_bytes(sidecar))
+    sidecar = read_sidecar(path, admitted) if path.suffix.lower() in ARTICLE_SUFFIXES else None
+    if sidecar is not None:
+        digest.update(b"\0" + sidecar)
     return "sha256:" + digest.hexdigest()
 
 
@@ -153,12 +155,13 @@ class _Build:
         self.mentions: dict[str, list[Mention] | None] = {}
         self.changed: dict[str, Path | None] = {}  # graph name (N-Triples) -> its new run's file, None if gone
         self.leaving: set[str] = set()
+        self.admitted: dict[Path, Admitted] = {}  # what discovery saw of each file, checked again on opening
 
     def run(self, spill: Path, cache: cache_module.PreparedCache) -> None:
         self.cache = cache
         with self.stages.stage("discover"):
             refused: list[tuple[Path, InputError]] = []
-            paths = discover(self.directory, self.follow_symlinks, refused)
+            paths = discover(self.directory, self.follow_symlinks, refused, self.admitted)
             names = [source_name(p, self.directory) for p in paths]
             self.stages.advance(len(paths))
         todo = self._fingerprint(paths, names, cache)
@@ -194,7 +197,8 @@ class _Build:
                 self._keep(name, known)
                 continue
             try:
-                digest = content_hash(path, read_source_bytes(path))
+                seen = self.admitted.get(path)
+                digest = content_hash(path, read_source_bytes(path, seen), seen)
             except KgError:
                 todo.append((path, name, stat))  # preparing it says what is wrong, in the usual words
                 continue
@@ -219,7 +223,7 @@ class _Build:
         stats = {name: stat for _, name, stat in todo}
         with self.stages.stage("prepare", total=len(todo)):
             for path, name, ready in prepare_in_order([p for p, _, _ in todo], self.directory, self.store.minter,
-                                                      spill, self.executor):
+                                                      spill, self.executor, self.admitted):
                 try:
                     prepared = ready()  # ahead, in worker processes or on a Dask cluster
                 except ClusterError:
@@ -228,6 +232,8 @@ class _Build:
                     self._failed(name, exc)
                     continue
                 except UNFORESEEN as exc:  # a parser tripped on input we did not foresee: keep going
+                    if out_of_space(exc):  # no: writing its spill files; the build stops, the file is fine
+                        raise
                     self._failed(name, unforeseen(path, exc))
                     continue
                 finally:
@@ -366,7 +372,7 @@ def build(store: KgStore, directory: Path, curation: Path, out: Outputs | None =
     scratch = Path(tempfile.mkdtemp(prefix="kg-build-state-")) if job.folder is None else None
     cache = cache_module.PreparedCache(job.folder or scratch or Path())
     try:
-        with tempfile.TemporaryDirectory(prefix=f"kg-build-{_pid()}-") as spill:
+        with tempfile.TemporaryDirectory(prefix=f"kg-build-{os.getpid()}-") as spill:
             job.run(Path(spill), cache)
             result = BuildResult(job.report)
             if out is not None:
@@ -374,16 +380,14 @@ def build(store: KgStore, directory: Path, curation: Path, out: Outputs | None =
                     _outputs(job, out, result, Path(spill))
         if job.folder is not None and prune and out is not None:
             cache.prune({s.entry for s in job.sources.values()})
+    except OSError as exc:  # spill files, sorted runs, the prepared cache: the store said its own
+        if out_of_space(exc):
+            raise no_space(exc, "building") from None
+        raise
     finally:
         if scratch is not None:
             shutil.rmtree(scratch, ignore_errors=True)
     return result
-
-
-def _pid() -> int:
-    import os
-
-    return os.getpid()
 
 
 # -- 5: outputs ---------------------------------------------------------------------------------------------------
@@ -404,14 +408,14 @@ def _outputs(job: _Build, out: Outputs, result: BuildResult, spill: Path) -> Non
         ttl_layout, trig_layout = _write_whole(job, ttl, trig, head, fixed, census, spill)
         union_changed = True
     for path in (ttl, trig):
-        result.wrote.append((path, path.stat().st_size))
+        result.wrote.append((path, _written(path).st_size))
     counts = stats_module.Stats(len(job.sources) if job.prune else len(store.source_graphs()), census.triples,
                                 {label: census.types.get(label, 0) for label in stats_module.COUNTED_TYPES})
     result.stats = stats_module.render(counts)
     view = out.folder / VIEW_FILE
     refused = _view_refusal(census, out.max_nodes)
     if refused is not None:
-        view.unlink(missing_ok=True)
+        remove_output(view)
         result.view_refused = refused
     elif union_changed or state is None or state.view is not None or \
             output_stat(view) != state.outputs.get(VIEW_FILE):
@@ -421,7 +425,7 @@ def _outputs(job: _Build, out: Outputs, result: BuildResult, spill: Path) -> Non
         result.view = f"{made.nodes:,} nodes, {made.edges:,} edges"
     else:
         result.view = state.drawn
-    files = {name: output_stat(out.folder / name) for name in (*OUTPUT_FILES, VIEW_FILE)}
+    files = {name: _final_stat(out.folder / name) for name in (*OUTPUT_FILES, VIEW_FILE)}
     if job.folder is not None and job.prune:
         result.state = BuildState(
             base=store.minter.base, directory=str(job.directory.resolve()), out=str(out.folder.resolve()),
@@ -429,6 +433,16 @@ def _outputs(job: _Build, out: Outputs, result: BuildResult, spill: Path) -> Non
             sources=job.sources, outputs={k: v for k, v in files.items() if v is not None},
             ttl=ttl_layout.to_json(), trig=trig_layout.to_json(), census=census.to_json(),
             view=refused, drawn=result.view, stats=result.stats)
+
+
+def _written(path: Path) -> os.stat_result:
+    """The output just written (its temp file, until the build's outputs replace the old ones together)."""
+    return (staged(path) or path).stat()
+
+
+def _final_stat(path: Path) -> Stat | None:
+    final = staged(path)
+    return output_stat(final) if final is not None else None
 
 
 def _view_refusal(census: runs.Census, limit: int) -> str | None:

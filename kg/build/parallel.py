@@ -12,7 +12,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -21,6 +21,7 @@ from typing import Protocol
 
 from kg.build.sources import PreparedSource, prepare_spilled, source_name
 from kg.ingest.article import ARTICLE_SUFFIXES
+from kg.ingest.folder import Admitted
 from kg.iris import Minter
 from kg.processes import plain_main
 
@@ -77,8 +78,10 @@ class Preparer:
     """Hands out the prepared sources for ``jobs`` in order; :meth:`next` raises what
     :func:`kg.build.sources.prepare` raised for that source."""
 
-    def __init__(self, jobs: Sequence[tuple[Path, str]], minter: Minter, spill_dir: Path | None = None) -> None:
+    def __init__(self, jobs: Sequence[tuple[Path, str]], minter: Minter, spill_dir: Path | None = None,
+                 admitted: Mapping[Path, Admitted] | None = None) -> None:
         self.jobs, self.minter, self.spill_dir = list(jobs), minter, spill_dir
+        self.admitted = admitted or {}
         self.position = 0
         workers = worker_count(self.jobs)
         self.lanes: list[_Lane] = []
@@ -94,20 +97,21 @@ class Preparer:
         while len(lane.ahead) < lane.window and lane.todo:
             path, name = self.jobs[lane.todo.popleft()]
             with plain_main():  # a submit may start a worker process
-                lane.ahead.append(lane.pool.submit(prepare_spilled, path, name, self.minter, self.spill_dir))
+                lane.ahead.append(lane.pool.submit(prepare_spilled, path, name, self.minter, self.spill_dir,
+                                                   self.admitted.get(path)))
 
     def next(self) -> PreparedSource:
         path, name = self.jobs[self.position]
         lane = self.lane_of.get(self.position)
         self.position += 1
         if lane is None:
-            return prepare_spilled(path, name, self.minter, self.spill_dir)
+            return prepare_spilled(path, name, self.minter, self.spill_dir, self.admitted.get(path))
         future = lane.ahead.popleft()  # each lane holds its own jobs in order: this one is first
         try:
             return future.result()
         except BrokenProcessPool:  # a worker died (killed, out of memory): carry on in-process
             self.close()
-            return prepare_spilled(path, name, self.minter, self.spill_dir)
+            return prepare_spilled(path, name, self.minter, self.spill_dir, self.admitted.get(path))
         finally:
             if self.lanes:
                 self._fill(lane)
@@ -137,18 +141,20 @@ class Preparing(Protocol):
     def close(self) -> None: ...
 
 
-# Makes the Preparing for ``(path, source name)`` jobs: the local Preparer, or a cluster's
-# (kg.build.cluster.DaskExecutor).
-Executor = Callable[[Sequence[tuple[Path, str]], Minter, Path | None], Preparing]
+# Makes the Preparing for ``(path, source name)`` jobs (and what the folder rule saw of each path):
+# the local Preparer, or a cluster's (kg.build.remote.DaskExecutor).
+Executor = Callable[[Sequence[tuple[Path, str]], Minter, Path | None, Mapping[Path, Admitted]], Preparing]
 
 
 def prepare_in_order(paths: Iterable[Path], root: Path | None, minter: Minter, spill_dir: Path | None = None,
-                     executor: Executor | None = None) -> Iterator[tuple[Path, str, Callable[[], PreparedSource]]]:
+                     executor: Executor | None = None, admitted: Mapping[Path, Admitted] | None = None,
+                     ) -> Iterator[tuple[Path, str, Callable[[], PreparedSource]]]:
     """``(path, source name, ready)`` for each path in order; ``ready()`` returns the prepared source
     (spilled into ``spill_dir`` when given) or raises what preparing it raised. Call it once per
-    item, before asking for the next. ``executor`` prepares them (default: :class:`Preparer`)."""
+    item, before asking for the next. ``executor`` prepares them (default: :class:`Preparer`);
+    ``admitted``: what the folder rule saw of each path, checked again when it is opened."""
     jobs = [(path, source_name(path, root)) for path in paths]
-    preparer = (executor or Preparer)(jobs, minter, spill_dir)
+    preparer = (executor or Preparer)(jobs, minter, spill_dir, admitted or {})
     try:
         for path, name in jobs:
             yield path, name, preparer.next

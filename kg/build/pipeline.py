@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +24,9 @@ from kg.build.parallel import Executor, prepare_in_order
 from kg.build.resolution import apply_to_source, resolve_sources
 from kg.build.sources import UNFORESEEN, PreparedSource, source_name, unforeseen
 from kg.errors import ClusterError, InputError, KgError
+from kg.fsutil import no_space, out_of_space
 from kg.ingest.article import ARTICLE_SUFFIXES, SIDECAR_SUFFIX, articles_of, is_sidecar
+from kg.ingest.folder import Admitted
 from kg.resolve.stored import context_mentions, stored_entities
 from kg.store import KgStore
 
@@ -58,21 +60,28 @@ class Report:
 
 
 def ingest(store: KgStore, paths: Iterable[Path], root: Path | None = None, curation: Path | None = None,
-           leaving: frozenset[str] = frozenset(), executor: Executor | None = None) -> Report:
+           leaving: frozenset[str] = frozenset(), executor: Executor | None = None,
+           admitted: Mapping[Path, Admitted] | None = None) -> Report:
     """Add or replace each file's source graph; failures are collected, not raised.
 
     All files are prepared first (by ``executor``: the local process pool unless another is given,
     such as a Dask cluster's), then their entities are resolved together (with the entities of
     the other sources in the store, except those ``leaving`` it, and the decisions in ``curation``),
-    then each is written."""
+    then each is written. ``admitted``: what the folder rule saw of the files found in folders
+    (:class:`kg.ingest.folder.Found`), checked again when each is opened."""
     report = Report()
     paths = _articles_for_sidecars(list(paths), root, report)
     remove_stale_spills()
-    with tempfile.TemporaryDirectory(prefix=f"{_SPILL_PREFIX}{os.getpid()}-") as spill:  # removed with its files
-        waiting: list[tuple[int, PreparedSource]] = []
-        _prepare_all(store, paths, root, Path(spill), report, waiting, executor)
-        messages = {p.name for _, p in waiting if p.media_type == "message/rfc822"}
-        _resolve_and_write(store, report, waiting, curation, leaving)
+    try:
+        with tempfile.TemporaryDirectory(prefix=f"{_SPILL_PREFIX}{os.getpid()}-") as spill:  # removed with its files
+            waiting: list[tuple[int, PreparedSource]] = []
+            _prepare_all(store, paths, root, Path(spill), report, waiting, executor, admitted)
+            messages = {p.name for _, p in waiting if p.media_type == "message/rfc822"}
+            _resolve_and_write(store, report, waiting, curation, leaving)
+    except OSError as exc:  # the spill files (the store says its own)
+        if out_of_space(exc):
+            raise no_space(exc, "ingesting") from None
+        raise
     _retract_old_parts(store, report, {n for n in messages if n not in {o.name for o in report.failed}})
     return report
 
@@ -118,8 +127,9 @@ def _alive(pid: int) -> bool:
 
 
 def _prepare_all(store: KgStore, paths: Iterable[Path], root: Path | None, spill: Path, report: Report,
-                 waiting: list[tuple[int, PreparedSource]], executor: Executor | None) -> None:
-    for path, name, ready in prepare_in_order(paths, root, store.minter, spill, executor):
+                 waiting: list[tuple[int, PreparedSource]], executor: Executor | None,
+                 admitted: Mapping[Path, Admitted] | None) -> None:
+    for path, name, ready in prepare_in_order(paths, root, store.minter, spill, executor, admitted):
         try:
             prepared = ready()  # parsed and validated ahead, in worker processes, for large builds
         except ClusterError:
@@ -128,6 +138,8 @@ def _prepare_all(store: KgStore, paths: Iterable[Path], root: Path | None, spill
             report.outcomes.append(Outcome(name, "failed", error=exc))
             continue
         except UNFORESEEN as exc:  # a parser tripped on input we did not foresee: keep going
+            if out_of_space(exc):  # no: writing its spill files; the command stops, the file is fine
+                raise no_space(exc, f"preparing {path}") from None
             report.outcomes.append(Outcome(name, "failed", error=unforeseen(path, exc)))
             continue
         for source in with_parts(prepared, report):

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,6 +24,7 @@ from kg.build.parcel import Parcel
 from kg.build.sources import UNFORESEEN, PreparedSource, prepare, read_input, unforeseen
 from kg.errors import ClusterError, InputError, KgError
 from kg.ingest.article import article_bytes, sidecar_of
+from kg.ingest.folder import Admitted
 from kg.iris import Minter
 
 if TYPE_CHECKING:
@@ -40,6 +41,7 @@ class Task:
     read_from: str | None = None  # shared path: where the worker reads the file
     data: bytes | None = None  # the file's bytes, unless scattered in chunks or read by the worker
     sidecar: bytes | None = None
+    admitted: Admitted | None = None  # shared path: the folder rule the worker holds the file to
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,7 @@ def _read_shared(task: Task, read: Any) -> tuple[bytes, bytes | None]:
     assert task.read_from is not None
     actual = Path(task.read_from)
     try:
-        data, sidecar = read(actual)
+        data, sidecar = read(actual, task.admitted)
     except InputError as exc:
         message = exc.message
         for there, here in ((sidecar_of(actual), sidecar_of(task.path)), (actual, task.path)):
@@ -136,13 +138,16 @@ class Submitter:
         self.sent = 0
         self.settings = settings()
 
-    def submit(self, function: Any, index: int, path: Path, name: str, read: Any, *arguments: Any) -> Future[Any]:
+    def submit(self, function: Any, index: int, path: Path, name: str, read: Any, *arguments: Any,
+               admitted: Admitted | None = None) -> Future[Any]:
+        """``read(path, admitted)`` gives the file's bytes and its sidecar's, here or on the worker."""
         chunks: list[Future[bytes]] = []
-        if self.shared_path:
-            task = Task(path, name, read_from=os.path.abspath(path))
+        if self.shared_path:  # the worker sees another device number: it checks the folder, not the inode
+            rule = Admitted(admitted.root, admitted.follow, link=True) if admitted is not None else None
+            task = Task(path, name, read_from=os.path.abspath(path), admitted=rule)
         else:
             try:
-                data, sidecar = read(path)
+                data, sidecar = read(path, admitted)
             except UNFORESEEN as exc:
                 raise unforeseen(path, exc) from None
             if len(data) <= INLINE_BYTES:
@@ -161,13 +166,13 @@ class DaskPreparer:
     """The pipeline's Preparing for ``jobs``, prepared on the cluster (see kg.build.parallel)."""
 
     def __init__(self, client: Client, shared_path: bool, jobs: Sequence[tuple[Path, str]], minter: Minter,
-                 spill_dir: Path | None) -> None:
+                 spill_dir: Path | None, admitted: Mapping[Path, Admitted]) -> None:
         submitter = Submitter(client, shared_path)
         self.spill_dir, self.position = spill_dir, 0
 
         def start(index: int) -> Future[Any]:
             path, name = jobs[index]
-            return submitter.submit(prepare_task, index, path, name, read_input, minter)
+            return submitter.submit(prepare_task, index, path, name, read_input, minter, admitted=admitted.get(path))
 
         self.stream = TaskStream(client, len(jobs), start, self._finish, lambda index: jobs[index][0])
 
@@ -190,15 +195,19 @@ class DaskExecutor:
     def __init__(self, client: Client, shared_path: bool = False) -> None:
         self.client, self.shared_path = client, shared_path
 
-    def __call__(self, jobs: Sequence[tuple[Path, str]], minter: Minter, spill_dir: Path | None) -> DaskPreparer:
-        return DaskPreparer(self.client, self.shared_path, jobs, minter, spill_dir)
+    def __call__(self, jobs: Sequence[tuple[Path, str]], minter: Minter, spill_dir: Path | None,
+                 admitted: Mapping[Path, Admitted]) -> DaskPreparer:
+        return DaskPreparer(self.client, self.shared_path, jobs, minter, spill_dir, admitted)
 
 
-def extract_stream(client: Client, paths: Sequence[Path], shared_path: bool = False) -> TaskStream:
+def extract_stream(client: Client, paths: Sequence[Path], shared_path: bool = False,
+                   admitted: Mapping[Path, Admitted] | None = None) -> TaskStream:
     """``kg extract`` on the cluster: ``result(i)`` is article i's (case document, warnings)."""
     submitter = Submitter(client, shared_path)
+    rules = admitted or {}
 
     def start(index: int) -> Future[Any]:
-        return submitter.submit(extract_task, index, paths[index], paths[index].name, article_bytes)
+        return submitter.submit(extract_task, index, paths[index], paths[index].name, article_bytes,
+                                admitted=rules.get(paths[index]))
 
     return TaskStream(client, len(paths), start, lambda _, value: opened(value), lambda index: paths[index])

@@ -22,6 +22,7 @@ import pyoxigraph as ox
 
 from kg import vocab
 from kg.export.rdf import sort_key, sort_row
+from kg.fsutil import naming
 from kg.query.network import NODE_TYPES, RELATIONS
 from kg.query.stats import COUNTED_TYPES
 from kg.store.nt import SpilledSink, TripleSink
@@ -80,7 +81,7 @@ def rows(run: Iterable[bytes]) -> Iterator[bytes]:
 
 
 def write_run(path: Path, run: list[bytes]) -> None:
-    with path.open("wb") as out:
+    with naming(path), path.open("wb") as out:
         out.writelines(e + b"\n" for e in run)
 
 

@@ -20,7 +20,7 @@ from kg.ingest.casefile import CASE_FILE_SUFFIXES, parse_case_text
 from kg.ingest.casemodel import Case, read_case
 from kg.ingest.csvmap import MAPPING_SUFFIX, is_mapping, read_mapping, table_paths
 from kg.ingest.document import Attachment
-from kg.ingest.folder import find_files
+from kg.ingest.folder import Admitted, find_files
 from kg.ingest.ftm import FTM_SUFFIXES, is_ftm_file
 from kg.ingest.guard import decode_text, read_source_bytes
 from kg.ingest.rdf import MEDIA_TYPES, RDF_FORMATS, rdf_triples
@@ -101,17 +101,29 @@ def is_source_name(path: Path) -> bool:
 
 
 def discover(directory: Path, follow_symlinks: bool = False,
-             refused: list[tuple[Path, InputError]] | None = None) -> list[Path]:
+             refused: list[tuple[Path, InputError]] | None = None,
+             admitted: dict[Path, Admitted] | None = None) -> list[Path]:
     """Every source file under ``directory`` (hidden files and folders skipped), in sorted order.
     Symbolic links that leave the folder and special files are not among them: each is appended to
-    ``refused`` instead (see :mod:`kg.ingest.folder`)."""
+    ``refused`` instead (see :mod:`kg.ingest.folder`). ``admitted`` receives what the folder rule saw
+    of each file, for :func:`prepare` to check again on the file it opens."""
     curation = directory / CURATION_FILE  # the investigator's decisions, not a source
     found = find_files(directory, lambda p: is_source_name(p) and p != curation, follow_symlinks)
     if refused is not None:
         refused.extend(found.refused)
+    if admitted is not None:
+        admitted.update(found.admitted)
     tables = {table.resolve() for path in found.files if is_mapping(path)
-              for table in table_paths(path, path.read_text(encoding="utf-8", errors="replace"))}
+              for table in table_paths(path, _mapping_text(path, found.admitted.get(path)))}
     return [path for path in found.files if path.resolve() not in tables]  # a mapping's tables come with it
+
+
+def _mapping_text(path: Path, admitted: Admitted | None) -> str:
+    """A mapping's text for discovery (which tables it names), read under the folder rule; "" if unreadable."""
+    try:
+        return read_source_bytes(path, admitted).decode("utf-8", errors="replace")
+    except InputError:
+        return ""  # prepare says why, against the mapping
 
 
 def source_name(path: Path, root: Path | None) -> str:
@@ -133,15 +145,17 @@ def _checked_suffix(path: Path) -> str:
     return suffix
 
 
-def read_input(path: Path) -> tuple[bytes, bytes | None]:
+def read_input(path: Path, admitted: Admitted | None = None) -> tuple[bytes, bytes | None]:
     """What :func:`prepare` needs from the folder: the file's bytes and its article sidecar's (or
-    None), with the errors :func:`prepare` gives for a file it cannot read."""
+    None), with the errors :func:`prepare` gives for a file it cannot read. ``admitted``: what the
+    folder rule saw of the file, checked again on the file opened (and its sidecar held to its folder)."""
     suffix = _checked_suffix(path)
-    return read_source_bytes(path), read_sidecar(path) if suffix in ARTICLE_SUFFIXES else None
+    sidecar = read_sidecar(path, admitted) if suffix in ARTICLE_SUFFIXES else None
+    return read_source_bytes(path, admitted), sidecar
 
 
 def prepare(path: Path, name: str, minter: Minter, data: bytes | None = None, sidecar: bytes | None = None,
-            parent: str | None = None) -> PreparedSource:
+            parent: str | None = None, admitted: Admitted | None = None) -> PreparedSource:
     """Read, check and convert one file. Raises InputError naming the file and the problem.
 
     With ``data`` (the file's bytes) and ``sidecar`` (its article sidecar's, or None) no file is
@@ -151,7 +165,7 @@ def prepare(path: Path, name: str, minter: Minter, data: bytes | None = None, si
     if not _utf8(name):  # a name from another system's encoding (an old zip): it could not be stored
         raise InputError(f"{path}: the file name is not UTF-8 text; rename the file")
     if data is None:
-        data, sidecar = read_input(path)
+        data, sidecar = read_input(path, admitted)
     suffix = _checked_suffix(path)
     digest = "sha256:" + hashlib.sha256(data).hexdigest()
     iri = minter.source(name)
@@ -161,7 +175,7 @@ def prepare(path: Path, name: str, minter: Minter, data: bytes | None = None, si
     attachments: list[Attachment] = []
     notes: list[str] = []
     if is_ftm_file(path) or is_mapping(path):
-        case, digest, notes, media_type = _structured(path, data)
+        case, digest, notes, media_type = _structured(path, data, admitted)
         case_triples(case, minter, sink)
         title = case.title
     elif suffix in CASE_FILE_SUFFIXES:
@@ -225,9 +239,10 @@ def unforeseen(path: Path, exc: BaseException) -> KgError:
     return KgError(f"{path}: could not be read ({type(exc).__name__}: {detail}); this is a bug in kg, please report it")
 
 
-def _structured(path: Path, data: bytes) -> tuple[Case, str, list[str], str]:
+def _structured(path: Path, data: bytes, admitted: Admitted | None) -> tuple[Case, str, list[str], str]:
     """FollowTheMoney JSON lines or a table mapping: its case, content hash, notes and media type.
-    A mapping's hash covers its tables, so an edited table makes the source change."""
+    A mapping's hash covers its tables, so an edited table makes the source change. The tables are
+    read under the mapping's folder rule (``admitted``; a mapping named on the command line: its folder)."""
     text = decode_text(path, data)
     if is_ftm_file(path):
         from kg.ingest.ftm import read_ftm  # loads followthemoney
@@ -236,16 +251,18 @@ def _structured(path: Path, data: bytes) -> tuple[Case, str, list[str], str]:
         skipped = ", ".join(f"{count} {schema}" for schema, count in sorted(found.skipped.items()))
         notes = [f"{path}: skipped FtM entities kg does not hold: {skipped}"] if skipped else []
         return read_case(found.raw), "sha256:" + hashlib.sha256(data).hexdigest(), notes, "application/x-ndjson"
-    raw, tables = read_mapping(path, text)
+    rule = admitted.beside() if admitted is not None else Admitted(str(path.parent.resolve()), False, True)
+    raw, tables = read_mapping(path, text, rule)
     digest = hashlib.sha256(data)
-    for table in tables:
-        digest.update(b"\x00" + table.name.encode("utf-8") + b"\x00" + read_source_bytes(table))
+    for table, table_data in tables:
+        digest.update(b"\x00" + table.name.encode("utf-8") + b"\x00" + table_data)
     return read_case(raw), "sha256:" + digest.hexdigest(), [], "application/yaml"
 
 
-def prepare_spilled(path: Path, name: str, minter: Minter, spill_dir: Path | None) -> PreparedSource:
+def prepare_spilled(path: Path, name: str, minter: Minter, spill_dir: Path | None,
+                    admitted: Admitted | None = None) -> PreparedSource:
     """:func:`prepare`, then :meth:`PreparedSource.spill` into ``spill_dir`` (when given)."""
-    prepared = prepare(path, name, minter)
+    prepared = prepare(path, name, minter, admitted=admitted)
     if spill_dir is not None:
         prepared.spill(spill_dir)
     return prepared

@@ -20,7 +20,11 @@ from kg.cli.common import (
     store_location,
 )
 from kg.defaults import DEFAULT_NODE_LIMIT
-from kg.errors import visible
+from kg.errors import DiskFullError, visible
+from kg.fsutil import together
+
+# what a write command that ran out of space left (the store's writer published nothing)
+UNCHANGED = "nothing was published: readers still see the store as the last finished command left it"
 
 # Library modules are imported inside the handlers: `kg --help` and the query commands start
 # without loading rdflib, pyshacl, pyvis or networkx.
@@ -87,14 +91,24 @@ def cmd_build(args: argparse.Namespace) -> int:
             _timings(args, stages)
             return 0
     title = f"case {directory.resolve().name}"
-    with open_writer(args) as store, executor(args) as prepare_on, (bars or contextlib.nullcontext()):
-        result = incremental.build(store, directory, curation.path,
-                                   incremental.Outputs(out, title, args.max_nodes),
-                                   prune=not args.keep_missing, stages=stages,
-                                   follow_symlinks=args.follow_symlinks, executor=prepare_on)
+    try:
+        # graph.ttl, .trig and .html replace the old ones only once the store is published
+        rewrite = f"this build writes it again if its file is in {directory}"
+        with together(), open_writer(args, rewrite) as store, executor(args) as prepare_on, \
+                (bars or contextlib.nullcontext()):
+            result = incremental.build(store, directory, curation.path,
+                                       incremental.Outputs(out, title, args.max_nodes),
+                                       prune=not args.keep_missing, stages=stages,
+                                       follow_symlinks=args.follow_symlinks, executor=prepare_on)
+    except DiskFullError as exc:
+        raise DiskFullError(f"{exc}; {UNCHANGED}, and {out}/graph.ttl, graph.trig and graph.html are as they "
+                            "were; free some space and build again") from None
     if result.state is not None and location.path is not None:
         result.state.snapshot = current_snapshot(location.path)  # published as the store closed
-        save(state_dir(location.path), result.state)
+        try:
+            save(state_dir(location.path), result.state)
+        except DiskFullError as exc:  # the build is done; only the next one's shortcut is lost
+            print(f"kg: warning: {one_line(exc)}; the next build reads every source again", file=sys.stderr)
     code = _print_report(result.report)
     for path, size in result.wrote:
         print(f"wrote {path} ({size:,} bytes)")
@@ -137,9 +151,13 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         args.root = "data"
     root = Path(args.root) if args.root else None
     found = expand(args.files, is_source_name, args.follow_symlinks)
-    with open_writer(args) as store, executor(args) as prepare_on:
-        curation = curationfile.choose(root, None).path if root else None
-        report = pipeline.ingest(store, found.files, root, curation, executor=prepare_on)
+    try:
+        with open_writer(args) as store, executor(args) as prepare_on:
+            curation = curationfile.choose(root, None).path if root else None
+            report = pipeline.ingest(store, found.files, root, curation, executor=prepare_on,
+                                     admitted=found.admitted)
+    except DiskFullError as exc:
+        raise DiskFullError(f"{exc}; {UNCHANGED}; free some space and ingest again") from None
     report.outcomes[:0] = [pipeline.Outcome(str(path), "failed", error=error) for path, error in found.refused]
     return _print_report(report)
 

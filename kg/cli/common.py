@@ -52,15 +52,16 @@ def base_iri(args: argparse.Namespace) -> str | None:
     return args.base or os.environ.get("KG_BASE") or None
 
 
-def open_writer(args: argparse.Namespace) -> KgStore:
+def open_writer(args: argparse.Namespace, then: str = "ingest that source again if it belongs in the store",
+                ) -> KgStore:
     """The store for writing; reports (on stderr) partial graphs an interrupted writer left and
-    opening removed."""
+    opening removed, and ``then``, what to do about them."""
     from kg.store import KgStore
 
     store = KgStore.at(store_location(args), base_iri(args))
     for graph in store.recovered:
-        print(f"kg: recovered from an interrupted write: removed the partial graph {graph}; "
-              "ingest that source again if it belongs in the store", file=sys.stderr)
+        print(f"kg: recovered from an interrupted write: removed the partial graph {graph}; {then}",
+              file=sys.stderr)
     return store
 
 

@@ -12,12 +12,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg.cli import progress
-from kg.cli.common import Command, cluster_arguments, executor, follow_symlinks_argument
+from kg.cli.common import Command, cluster_arguments, executor, follow_symlinks_argument, one_line
 from kg.errors import ClusterError, InputError, KgError
 from kg.fsutil import atomic_output
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from kg.build.remote import DaskExecutor
+    from kg.ingest.folder import Admitted
     from kg.stages import Stages
 
 
@@ -37,7 +40,8 @@ def extract_arguments(p: argparse.ArgumentParser) -> None:
 Extracted = tuple[Path, dict[str, Any], list[str]]  # an article, its case document and its warnings
 
 
-def _extract_here(paths: list[Path], processes: int, stages: Stages) -> tuple[list[Extracted], list[KgError]]:
+def _extract_here(paths: list[Path], processes: int, stages: Stages, admitted: Mapping[Path, Admitted],
+                  ) -> tuple[list[Extracted], list[KgError]]:
     from kg.extract.casewriter import article_case
     from kg.extract.run import extract_many
     from kg.ingest.article import Article, read_article
@@ -47,7 +51,7 @@ def _extract_here(paths: list[Path], processes: int, stages: Stages) -> tuple[li
     with stages.stage("read", total=len(paths)):
         for path in paths:
             try:
-                articles.append(read_article(path))
+                articles.append(read_article(path, admitted=admitted.get(path)))
             except KgError as exc:
                 failed.append(exc)
             stages.advance()
@@ -60,12 +64,12 @@ def _extract_here(paths: list[Path], processes: int, stages: Stages) -> tuple[li
     return done, failed
 
 
-def _extract_on_cluster(paths: list[Path], on: DaskExecutor, stages: Stages,
+def _extract_on_cluster(paths: list[Path], on: DaskExecutor, stages: Stages, admitted: Mapping[Path, Admitted],
                         ) -> tuple[list[Extracted], list[KgError]]:
     """Each article read and extracted on a worker (kg.build.remote.extract_task), in order."""
     from kg.build.remote import extract_stream
 
-    stream = extract_stream(on.client, paths, on.shared_path)
+    stream = extract_stream(on.client, paths, on.shared_path, admitted)
     done: list[Extracted] = []
     failed: list[KgError] = []
     try:
@@ -98,14 +102,14 @@ def cmd_extract(args: argparse.Namespace) -> int:
         raise InputError(f"{args.output}: several articles need -o DIR (one case file each) or '-'")
     code = 0
     for _, refusal in found.refused:
-        print(f"kg: error: {refusal}", file=sys.stderr)
+        print(f"kg: error: {one_line(refusal)}", file=sys.stderr)
         code = refusal.exit_code
     stages, bars = progress.stages_for(args)
     with executor(args) as on, (bars or contextlib.nullcontext()):  # --dask: each article on a worker there
-        done, failed = (_extract_here(paths, args.processes, stages) if on is None
-                        else _extract_on_cluster(paths, on, stages))
+        done, failed = (_extract_here(paths, args.processes, stages, found.admitted) if on is None
+                        else _extract_on_cluster(paths, on, stages, found.admitted))
     for exc in failed:
-        print(f"kg: error: {exc}", file=sys.stderr)
+        print(f"kg: error: {one_line(exc)}", file=sys.stderr)
         code = max(code, exc.exit_code)
     suffix = ".json" if args.format == "json" else ".yaml"
     for path, document, warnings in done:

@@ -99,3 +99,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except (OSError, RuntimeError) as exc:  # a full disk where no layer foresaw a write: still one line
+        from kg.fsutil import no_space, out_of_space
+
+        if not out_of_space(exc):
+            raise
+        print(f"kg: error: {one_line(no_space(exc, f'running kg {args.command}'))}", file=sys.stderr)
+        return 1

@@ -23,6 +23,7 @@ from typing import Any
 from kg.errors import InputError, shown
 from kg.ingest.casefile import plain_yaml
 from kg.ingest.document import Attachment, Document
+from kg.ingest.folder import Admitted
 from kg.ingest.guard import read_source_bytes
 from kg.ingest.pagetext import read_head
 from kg.ingest.web import reduce_html
@@ -186,10 +187,14 @@ def _meta(path: Path, fields: dict[str, Any], text: str, warnings: list[str]) ->
                        language=str(fields["language"]).strip() if fields.get("language") else None)
 
 
-def read_sidecar(path: Path) -> bytes | None:
-    """The bytes of the article's ``NAME.meta.yaml``, or None when it has none."""
+def read_sidecar(path: Path, admitted: Admitted | None = None) -> bytes | None:
+    """The bytes of the article's ``NAME.meta.yaml``, or None when it has none. ``admitted`` is what the
+    folder rule saw of the article: its sidecar is held to the same folder (a sidecar that is a link
+    leading out of the folder is refused, as the article would be)."""
     sidecar = sidecar_of(path)
-    return read_source_bytes(sidecar) if sidecar.is_file() else None
+    if not sidecar.is_file():
+        return None
+    return read_source_bytes(sidecar, admitted.beside() if admitted is not None else None)
 
 
 def _checked(path: Path, size: int) -> str:
@@ -201,22 +206,24 @@ def _checked(path: Path, size: int) -> str:
     return suffix
 
 
-def article_bytes(path: Path) -> tuple[bytes, bytes | None]:
+def article_bytes(path: Path, admitted: Admitted | None = None) -> tuple[bytes, bytes | None]:
     """The article's bytes and its sidecar's (or None), with the errors :func:`read_article` gives
-    for a file it cannot read."""
+    for a file it cannot read; ``admitted``: what the folder rule saw of it."""
     try:
         size = path.stat().st_size
     except OSError:
         size = 0
     _checked(path, size)
-    return read_source_bytes(path), read_sidecar(path)
+    return read_source_bytes(path, admitted), read_sidecar(path, admitted)
 
 
-def read_article(path: Path, data: bytes | None = None, sidecar: bytes | None = None) -> Article:
-    """Read one article and its sidecar (from the folder, or ``data`` and ``sidecar``: their bytes, when
-    given, and then no file is opened). Raises InputError naming the file and the problem."""
+def read_article(path: Path, data: bytes | None = None, sidecar: bytes | None = None,
+                 admitted: Admitted | None = None) -> Article:
+    """Read one article and its sidecar (from the folder, held to ``admitted``, what the folder rule saw
+    of it; or ``data`` and ``sidecar``: their bytes, when given, and then no file is opened). Raises
+    InputError naming the file and the problem."""
     if data is None:
-        data, sidecar = article_bytes(path)
+        data, sidecar = article_bytes(path, admitted)
     suffix = _checked(path, len(data))
     side: dict[str, Any] = {}
     if sidecar is not None:

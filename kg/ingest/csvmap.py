@@ -22,6 +22,7 @@ from typing import Any
 from kg.errors import InputError
 from kg.ingest.casefile import LINE_KEY, RawCase, RawRecord, read_csv_rows, read_yaml
 from kg.ingest.casemodel import FIELDS
+from kg.ingest.folder import Admitted
 from kg.ingest.guard import decode_text, read_source_bytes
 from kg.iris import slug
 
@@ -80,8 +81,10 @@ def table_paths(path: Path, text: str) -> list[Path]:
 
 
 class _Reader:
-    def __init__(self, path: Path, text: str) -> None:
+    def __init__(self, path: Path, text: str, rule: Admitted | None) -> None:
         self.path = path
+        self.rule = rule
+        self.read: list[tuple[Path, bytes]] = []  # each table as read (the source's hash covers them)
         document = read_yaml(path, text)
         if not isinstance(document, dict) or not isinstance(document.get("tables"), list):
             raise InputError(f"{path}: a mapping needs 'tables:', a list of tables (file, kind, id, fields)")
@@ -165,7 +168,9 @@ class _Reader:
     def read_table(self, path: Path, delimiter: str, line: int | None, index: int) -> tuple[list[str], Rows]:
         if not path.is_file():
             raise InputError(f"{self.where(line, index)}: table {path.name!r} not found next to the mapping")
-        text = decode_text(path, read_source_bytes(path)).removeprefix("\ufeff")  # spreadsheets write a BOM
+        data = read_source_bytes(path, self.rule)
+        self.read.append((path, data))
+        text = decode_text(path, data).removeprefix("\ufeff")  # spreadsheets write a BOM
         header, rows = read_csv_rows(path, text, delimiter)
         header = [column.strip() for column in header]
         if not any(header):
@@ -242,10 +247,11 @@ def _merge(first: dict[str, Any], later: dict[str, Any]) -> None:
             first.setdefault(name, value)
 
 
-def read_mapping(path: Path, text: str) -> tuple[RawCase, list[Path]]:
-    """The mapping's rows as a RawCase for kg.ingest.casemodel.read_case, and the tables it read."""
-    reader = _Reader(path, text)
+def read_mapping(path: Path, text: str, rule: Admitted | None = None) -> tuple[RawCase, list[tuple[Path, bytes]]]:
+    """The mapping's rows as a RawCase for kg.ingest.casemodel.read_case, and the tables it read
+    (name, bytes). ``rule``: the folder rule each table is opened under (see :mod:`kg.ingest.guard`)."""
+    reader = _Reader(path, text, rule)
     records = reader.records()
     if not records:
         raise InputError(f"{path}: its tables have no rows")
-    return RawCase(path, reader.meta, records), [t.path for t in reader.tables]
+    return RawCase(path, reader.meta, records), reader.read

@@ -8,6 +8,12 @@ files; links to folders are not descended into unless ``follow_symlinks`` (``--f
 which also reads links that leave the folder, each real folder once (a link loop ends there).
 A file named on the command line is the user's choice and is read whatever it is a link to.
 Hidden files and folders (a leading dot) are skipped, as before.
+
+The check and the read happen at different times (a build reads a file long after the folder
+was listed), so each admitted file carries what discovery saw (:class:`Admitted`): the reader
+(:func:`kg.ingest.guard.read_source_bytes`) opens the file, then checks that the file it holds
+open is that same file and lies inside the folder. A file swapped for a link in between is refused,
+never followed.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ import glob
 import os
 import stat
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.errors import InputError
@@ -25,14 +31,35 @@ _KINDS = {stat.S_IFIFO: "a FIFO", stat.S_IFSOCK: "a socket", stat.S_IFCHR: "a ch
           stat.S_IFBLK: "a block device"}
 
 
+@dataclass(frozen=True)
+class Admitted:
+    """What the folder rule saw of a file it let through: checked again on the open file when it is read."""
+
+    root: str  # the folder (resolved) whose rule admitted the file
+    follow: bool  # --follow-symlinks: the file may lie outside root
+    link: bool  # the entry was a symbolic link (to a file inside root, or followed)
+    device: int | None = None  # the file discovery saw (st_dev, st_ino); None: a file next to it (a sidecar)
+    inode: int | None = None
+
+    def beside(self) -> Admitted:
+        """The rule for a file read next to this one (its sidecar, a mapping's table): same folder, any file."""
+        return Admitted(self.root, self.follow, True)
+
+
 @dataclass
 class Found:
     files: list[Path]
     refused: list[tuple[Path, InputError]]  # the file (as found) and why it is not read
+    admitted: dict[Path, Admitted] = field(default_factory=dict)  # per file: what the rule saw (none: named)
 
 
 def _inside(target: Path, root: Path) -> bool:
     return target == root or root in target.parents
+
+
+def inside(target: str, root: str) -> bool:
+    """Is the resolved path ``target`` the folder ``root`` or under it?"""
+    return _inside(Path(target), Path(root))
 
 
 def _special(info: os.stat_result) -> str | None:
@@ -48,6 +75,11 @@ def find_files(directory: Path, wanted: Callable[[Path], bool], follow_symlinks:
     root = directory.resolve()
     found = Found([], [])
     seen_dirs: set[Path] = {root}
+
+    def admit(path: Path, info: os.stat_result, link: bool) -> None:
+        found.files.append(path)
+        found.admitted[path] = Admitted(str(root), follow_symlinks, link, info.st_dev, info.st_ino)
+
     hint = "; pass --follow-symlinks to read it"
 
     def walk(folder: Path) -> None:
@@ -87,7 +119,7 @@ def find_files(directory: Path, wanted: Callable[[Path], bool], follow_symlinks:
                     found.refused.append((path, InputError(f"{path}: a symbolic link to a file outside {directory} "
                                                     f"({target}); not read{hint}")))
                 else:
-                    found.files.append(path)
+                    admit(path, info, link=True)
                 continue
             try:
                 info = entry.stat(follow_symlinks=False)
@@ -103,7 +135,7 @@ def find_files(directory: Path, wanted: Callable[[Path], bool], follow_symlinks:
                 if kind:
                     found.refused.append((path, InputError(f"{path}: {kind}, not a regular file; not read")))
                 else:
-                    found.files.append(path)
+                    admit(path, info, link=False)
 
     walk(directory)
     found.files.sort()
@@ -118,6 +150,7 @@ def _utf8_names(found: Found) -> Found:
             str(path).encode("utf-8")
         except UnicodeEncodeError:
             found.files.remove(path)
+            found.admitted.pop(path, None)
             found.refused.append((path, InputError(f"{path}: the file name is not UTF-8 text; rename the file")))
     return found
 
@@ -139,6 +172,7 @@ def expand(arguments: list[str], wanted: Callable[[Path], bool], follow_symlinks
             inner = Found([path], [])
         found.files.extend(inner.files)
         found.refused.extend(inner.refused)
+        found.admitted.update(inner.admitted)
     return found
 
 
@@ -169,4 +203,5 @@ def _globbed(pattern: str, wanted: Callable[[Path], bool], follow_symlinks: bool
                                             "read; pass --follow-symlinks to read it")))
         else:
             found.files.append(path)
+            found.admitted[path] = Admitted(str(root), follow_symlinks, path.is_symlink(), info.st_dev, info.st_ino)
     return _utf8_names(found)

@@ -26,7 +26,8 @@ from typing import Protocol
 import pyoxigraph as ox
 
 from kg import sparql, vocab
-from kg.errors import InputError, StoreError, StoreLockedError
+from kg.errors import DiskFullError, InputError, StoreError, StoreLockedError
+from kg.fsutil import out_of_space, reason
 from kg.iris import DEFAULT_BASE, Minter, check_base
 from kg.store.backend import Backend, GraphData, LocalBackend
 from kg.store.location import Location, require_store
@@ -131,12 +132,14 @@ class KgStore:
             store = ox.Store(str(path))
         except (OSError, RuntimeError) as exc:  # RocksDB reports corruption as RuntimeError
             lock.release()
-            raise StoreError(f"{path}: cannot open store ({str(exc).splitlines()[0]})") from None
+            error = DiskFullError if out_of_space(exc) else StoreError
+            raise error(f"{path}: cannot open store ({str(exc).splitlines()[0]})") from None
         try:
             backend = LocalBackend(store)
             kg_store = cls(backend, Location("disk", path), Minter(_stored_base(backend) or base or DEFAULT_BASE),
                            lock)
-            kg_store._start_writing(base)
+            with kg_store._out_of_space("opening it"):
+                kg_store._start_writing(base)
         except BaseException:
             del store
             lock.release()
@@ -197,12 +200,21 @@ class KgStore:
         opened._start_writing(None)  # the base is recorded like on disk, so queries can read it
         return opened
 
-    def close(self) -> None:
-        """Writers flush and publish a read snapshot, then unlock; readers release their snapshot."""
+    def close(self, publish_snapshot: bool = True) -> None:
+        """Writers flush and publish a read snapshot, then unlock; readers release their snapshot.
+
+        A writer whose command failed (``publish_snapshot`` false: the ``with`` block raised) publishes
+        nothing, so readers keep seeing the store as the last command that finished left it; what it
+        wrote stays in the store, each source whole or marked pending for the next writer to undo.
+        """
         try:
             if self._lock is not None:
                 try:
-                    self.publish()
+                    if publish_snapshot:
+                        self.publish()
+                    else:
+                        with contextlib.suppress(OSError, RuntimeError):  # already failing: keep that error
+                            self.backend.flush()
                 finally:
                     self._lock.release()
                     self._lock = None
@@ -217,8 +229,9 @@ class KgStore:
         other processes (query workers included) see what it wrote so far, with the sources written
         so far in the default graph (:meth:`settle`). Nothing to do elsewhere."""
         if self._lock is not None:
-            self.settle()
-            self.backend.flush()
+            with self._out_of_space("flushing it"):
+                self.settle()
+                self.backend.flush()
             if self.path is not None and self.ox is not None:
                 publish(self.ox, self.path)
 
@@ -227,7 +240,17 @@ class KgStore:
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
-        self.close()
+        self.close(publish_snapshot=exc is None)
+
+    @contextlib.contextmanager
+    def _out_of_space(self, doing: str) -> Iterator[None]:
+        """A write that fails for lack of space is one line (a DiskFullError), whatever layer said it."""
+        try:
+            yield
+        except (OSError, RuntimeError) as exc:
+            if not out_of_space(exc):
+                raise
+            raise DiskFullError(f"{self.location}: the store ran out of space ({reason(exc)}) while {doing}") from None
 
     def _check_base(self, requested: str | None) -> None:
         stored = _stored_base(self.backend)
@@ -341,6 +364,10 @@ class KgStore:
 
     def write_source(self, source: SourceGraph) -> str:
         """Add or replace one source graph. Returns 'added', 'replaced' or 'unchanged'."""
+        with self._out_of_space(f"writing {source.iri}"):
+            return self._write_source(source)
+
+    def _write_source(self, source: SourceGraph) -> str:
         self._check_writable()
         old_hash = self.stored_hash(source.iri)
         if old_hash == source.content_hash and \
@@ -372,6 +399,10 @@ class KgStore:
 
     def retract(self, name_or_iri: str) -> SourceInfo:
         """Remove everything one source contributed (its graph and its log entries)."""
+        with self._out_of_space(f"retracting {name_or_iri}"):
+            return self._retract(name_or_iri)
+
+    def _retract(self, name_or_iri: str) -> SourceInfo:
         self._check_writable()
         info = self.find_source(name_or_iri)
         graph = _nn(info.iri)

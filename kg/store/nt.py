@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from kg import vocab
+from kg.fsutil import naming
 
 _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 
@@ -79,7 +80,7 @@ class SpilledSink:
     @classmethod
     def write(cls, path: Path, lines: Iterable[str]) -> SpilledSink:
         count = 0
-        with path.open("w", encoding="utf-8", newline="\n") as out:
+        with naming(path), path.open("w", encoding="utf-8", newline="\n") as out:
             for line in lines:
                 out.write(line)
                 count += 1
@@ -90,7 +91,7 @@ class SpilledSink:
 
     def extend_lines(self, lines: Iterable[str]) -> None:
         """Append ``lines`` (the caller makes sure they are not in the file yet)."""
-        with self.path.open("a", encoding="utf-8", newline="\n") as out:
+        with naming(self.path), self.path.open("a", encoding="utf-8", newline="\n") as out:
             for line in lines:
                 out.write(line)
                 self.count += 1

@@ -23,8 +23,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.errors import StoreError
-from kg.fsutil import remove_stale_temp_files
+from kg.errors import DiskFullError, StoreError
+from kg.fsutil import out_of_space, remove_stale_temp_files
 
 CURRENT = "current"
 
@@ -49,8 +49,10 @@ def publish(store: ox.Store, store_path: Path) -> Path:
         link.symlink_to(ident)
         os.replace(link, folder / CURRENT)
     except (OSError, RuntimeError) as exc:  # RocksDB reports its own failures as RuntimeError
-        raise StoreError(f"{store_path}: written, but the read snapshot could not be published "
-                         f"({' '.join(str(exc).split())}); readers see the previous state") from None
+        shutil.rmtree(target, ignore_errors=True)  # a checkpoint cut short is no snapshot
+        error = DiskFullError if out_of_space(exc) else StoreError
+        raise error(f"{store_path}: written, but the read snapshot could not be published "
+                    f"({' '.join(str(exc).split())}); readers see the previous state") from None
     prune(folder, keep=ident)
     return target
 
