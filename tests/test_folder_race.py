@@ -141,3 +141,40 @@ def test_a_sidecar_that_leads_out_of_the_folder_is_refused(case: Path, tmp_path:
     assert {o.name: str(o.error) for o in report.failed} == {
         "notes.txt": f"{case}/notes.meta.yaml: leads out of {case} ({case.parent}/home/meta.yaml); not read"}
     assert SECRET not in stored
+
+
+def test_a_mapping_table_swapped_for_a_link_after_its_check_is_refused(case: Path, tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """A CSV mapping names its tables; each is opened under the mapping's folder rule, so a table
+    swapped for a link out of the folder after the mapping's own check on its name is not read."""
+    (case.parent / "home" / "people.csv").write_text(f"name\n{SECRET}\n")
+    (case / "people.csv").write_text("name\nMia Holt\n")
+    (case / "people.mapping.yaml").write_text("tables:\n  - {file: people.csv, kind: person, fields: {name: name}}\n")
+    is_file = Path.is_file
+
+    def checked_then_swapped(path: Path) -> bool:
+        answer = is_file(path)
+        if path == case / "people.csv" and not path.is_symlink():
+            to_link(path, case.parent / "home" / "people.csv")
+        return answer
+    monkeypatch.setattr(Path, "is_file", checked_then_swapped)
+    for mapping_admitted in (True, False):  # found in the folder; named on the command line
+        with KgStore.open(tmp_path / f"store-{mapping_admitted}") as store:
+            if mapping_admitted:
+                report = pipeline.build(store, case)
+            else:
+                report = pipeline.ingest(store, [case / "people.mapping.yaml"], case)
+            stored = "\n".join(str(q) for q in store.quads(include_log=True))
+        assert {o.name: str(o.error) for o in report.failed} == {
+            "people.mapping.yaml": f"{case}/people.csv: leads out of {case} ({case.parent}/home/people.csv); not read"}
+        assert SECRET not in stored
+        (case / "people.csv").unlink()
+        (case / "people.csv").write_text("name\nMia Holt\n")
+    monkeypatch.undo()
+    (case / "people.csv").unlink()
+    (case / "people.mapping.yaml").write_text(
+        "tables:\n  - {file: ../home/people.csv, kind: person, fields: {name: name}}\n")
+    with KgStore.open(tmp_path / "store-up") as store:
+        report = pipeline.build(store, case)
+    assert [str(o.error) for o in report.failed] == [
+        f"{case}/people.mapping.yaml:2: tables[0]: 'file' '../home/people.csv' is outside the mapping's folder"]

@@ -127,6 +127,7 @@ def test_kill_9_during_kg_build_at_random_moments(tmp_path: Path, clean: list[Se
         proc.send_signal(signal.SIGKILL)
         proc.communicate()
         killed += proc.returncode == -signal.SIGKILL
+        took = took if proc.returncode == -signal.SIGKILL else max(0.1, took * 0.6)  # a load spike timed it
         now = exported(root)
         assert now in (before_graph, clean[target].graph), f"trial {trial}: readers see a half-written build"
         assert now != before_graph or read_view(root) == before_view
@@ -156,17 +157,19 @@ def test_kill_9_during_kg_export_leaves_the_previous_file_or_the_new_one(tmp_pat
     took = time.monotonic() - started
     new = (root / "timing.trig").read_bytes()
     rng = random.Random(SEED + 1)
-    killed = 0
-    for _ in range(TRIALS):
+    killed, tries = 0, 0
+    while killed < TRIALS and tries < 3 * TRIALS:  # an export that finished first is no trial: kill sooner
+        tries += 1
         target.write_bytes(old)
         proc = kg(root, "export", "--format", "trig", "-o", str(target))
         time.sleep(rng.uniform(0.05, took))
         proc.send_signal(signal.SIGKILL)
         proc.communicate()
         killed += proc.returncode == -signal.SIGKILL
+        took = took if proc.returncode == -signal.SIGKILL else max(0.1, took * 0.6)
         assert target.read_bytes() in (old, new)
-    print(f"kg export: {killed} of {TRIALS} killed while running")
-    assert killed >= (TRIALS + 1) // 2, f"only {killed} of {TRIALS} exports were still running when killed"
+    print(f"kg export: {killed} of {tries} killed while running")
+    assert killed == TRIALS, f"only {killed} of {tries} exports were still running when killed"
     finished(kg(root, "export", "--format", "trig", "-o", str(target)))
     assert target.read_bytes() == new == clean[2].files["graph.trig"]
     assert [p.name for p in root.iterdir() if p.name.endswith(".tmp")] == []  # the next export removed leftovers

@@ -157,3 +157,8 @@ class LocalBackend:
 
     def close(self) -> None:
         """Nothing to release: the handle goes with the object."""
+
+    def release(self) -> None:
+        """Let go of the handle now (a store on disk: RocksDB's lock goes with it), even while
+        something (a traceback) still holds this object; nothing may use it after this."""
+        vars(self).pop("store", None)

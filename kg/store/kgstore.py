@@ -223,6 +223,9 @@ class KgStore:
                 self._snapshot = None
         finally:
             self.backend.close()
+            if self.path is not None and isinstance(self.backend, LocalBackend):
+                self.ox = None  # a failed command's traceback must not keep the store open in this process
+                self.backend.release()
 
     def publish(self) -> None:
         """A writer on disk: flush and publish a read snapshot now (as closing does), so readers in
