@@ -109,6 +109,20 @@ def test_a_zip_bomb_is_refused_by_ratio_and_by_total_size(tmp_path: Path, monkey
                                  "refused as a possible zip bomb")
 
 
+def test_a_zip_of_more_parts_than_the_limit_is_refused_before_any_is_read(tmp_path: Path) -> None:
+    from kg.ingest.zipsafe import MAX_MEMBERS
+
+    many = tmp_path / "many.docx"
+    make_docx(many, TEXT.title, TEXT.paragraphs)
+    with zipfile.ZipFile(many, "a") as archive:
+        for i in range(MAX_MEMBERS):
+            archive.writestr(f"padding/part{i}.xml", b"")
+    with pytest.raises(InputError) as caught:
+        read_article(many)
+    assert str(caught.value) == (f"{many}: the Word document holds {len(zipfile.ZipFile(many).infolist()):,} parts, "
+                                 f"over the limit of {MAX_MEMBERS:,}")
+
+
 @pytest.mark.parametrize(("name", "data", "message"), [
     ("empty-zip.docx", b"PK\x05\x06" + b"\0" * 18, "not a Word document (no word/document.xml inside)"),
     ("text.odt", b"just words", "not a readable OpenDocument text (it is not a valid zip container)"),

@@ -140,6 +140,14 @@ def test_injection_payloads_as_parameters_add_no_rows_and_change_nothing(engine:
     assert _quad_count(engine) == before
 
 
+def test_a_parameter_value_over_the_limit_is_one_line_and_runs_nothing(store_dir: Path) -> None:
+    from kg.query.params import MAX_VALUE
+
+    result = run_kg("--store", str(store_dir), "ask", "search", "--param", "text=" + "a" * (MAX_VALUE + 1))
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr == f"kg: error: text: value is {MAX_VALUE + 1:,} characters; the limit is {MAX_VALUE:,}\n"
+
+
 def test_injection_through_the_command_line(store_dir: Path) -> None:
     for payload in PAYLOADS[:3] + PAYLOADS[5:6]:
         result = run_kg("--store", str(store_dir), "query", "--format", "csv", "--param", f"name={payload}",
