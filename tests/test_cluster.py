@@ -36,7 +36,8 @@ class DaskCluster:
         self.folder, self.file = folder, folder / "scheduler.json"
         self.processes = [self._start("scheduler", "--host", "127.0.0.1", "--port", "0")]
         deadline = time.monotonic() + 60
-        while not self.file.exists() and time.monotonic() < deadline:
+        while not (self.file.exists() and self.file.read_text().rstrip().endswith("}")) \
+                and time.monotonic() < deadline:  # the scheduler may be half-way through writing it
             time.sleep(0.1)
         self.address = json.loads(self.file.read_text())["address"]
         for n in range(workers):
