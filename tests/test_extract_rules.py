@@ -234,3 +234,12 @@ def test_rulings_and_denied_allegations_without_that() -> None:
     assert ("Regional Court of Morland", "the importers forged customs records") in said
     assert ("Morland Trade Office", "deny: it bribed customs officers") in said
     assert not any("hearing" in t for _, t in said)
+
+
+def test_believe_with_a_that_clause_and_describe_as_a_participle() -> None:
+    said = _claims(_run("Minister Karl Dunne believes that the budget will balance. He believes in hard work.\n\n"
+                        "Opposition leader Ana Ruiz described the economy under the government as characterized "
+                        "by low productivity."))
+    assert ("Karl Dunne", "the budget will balance") in said
+    assert not any("hard work" in t for _, t in said)
+    assert ("Ana Ruiz", "the economy under the government as characterized by low productivity") in said

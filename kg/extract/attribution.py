@@ -36,6 +36,7 @@ from kg.extract.textnorm import PARAGRAPH_BREAK
 
 _WH_WORDS = {"how", "what", "why", "whether", "if", "when", "where", "who", "which", "whom"}
 _RELATIVE = {"who", "which", "that"}
+_THAT_ONLY = {"believe", "fear", "agree"}
 _DEFINITE = {"these", "the", "this", "those"}
 _PUBLISHING = {"publish", "release", "compile", "produce", "issue", "provide", "collect"}
 _FIGURES = {"figure", "data", "statistic", "number", "estimate", "result", "finding", "indicator", "datum"}
@@ -214,6 +215,14 @@ class Attributor:
                     return [self.trimmed(obj.left_edge.i, obj.right_edge.i + 1)]
         return []
 
+    def that_contents(self, verb: Any) -> list[tuple[int, int]]:
+        """"Editors believe that ...", "fear that ...", "agree that ...": these verbs say something only
+        with a that-clause (or a quotation); "believe in", "fear for" say nothing."""
+        if verb.lemma_.lower() not in _THAT_ONLY:
+            return []
+        return [self.trimmed(c.left_edge.i, c.right_edge.i + 1) for c in verb.children if c.dep_ == "ccomp"
+                and any(t.dep_ == "mark" and t.lower_ == "that" for t in c.children) and self.quote_of(c) is None]
+
     def that_clauses(self, verb: Any) -> list[tuple[int, int]]:
         """"X claims, among other things, that A, that B, but also that C" parsed with the verb as
         an aside of A: each that-clause after the verb is a claim of its own."""
@@ -249,7 +258,7 @@ class Attributor:
             speaker = self.refs.resolve(who) if who is not None else None
             if speaker is None:
                 speaker = self.document_speaker(token)
-            ranges = [] if lemma in QUOTE_ONLY_VERBS else self.contents(token)
+            ranges = self.that_contents(token) if lemma in QUOTE_ONLY_VERBS else self.contents(token)
             if not ranges and lemma in CONSTRUCTION_VERBS:
                 ranges = [self.trimmed(a, b) for a, b in object_contents(token, self.quoted)]
             found.append(Event(token, speaker, ranges[0] if ranges else None, lemma, extra=ranges[1:]))

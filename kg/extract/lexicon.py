@@ -43,7 +43,7 @@ MEDIA_NOUNS = frozenset({"newspaper", "paper", "outlet", "broadcaster", "magazin
 # People who speak for the body they work at: "analysts at Norrbank said ..." is Norrbank's view.
 STAFF_NOUNS = words("""
 analyst economist researcher scientist expert official lawyer investigator auditor inspector engineer
-staff team office campaign aide spokesperson spokesman spokeswoman representative spokespeople
+staff team office campaign aide spokesperson spokesman spokeswoman representative spokespeople editor
 """)
 # Words after a name that say what kind of body it names ("the Green Dawn movement").
 ORG_TYPE_NOUNS = words("""

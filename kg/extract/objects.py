@@ -36,7 +36,9 @@ CLAIM_NOUNS = frozenset({"claim", "assertion", "assessment", "view", "belief", "
 _SHARING = frozenset({"be", "agree", "share", "endorse", "give", "express", "reiterate", "repeat", "voice"})
 
 
-def _child(token: Any, deps: tuple[str, ...], words: tuple[str, ...] | None = None) -> Any | None:
+def _child(token: Any | None, deps: tuple[str, ...], words: tuple[str, ...] | None = None) -> Any | None:
+    if token is None:
+        return None
     for child in token.children:
         if child.dep_ in deps and (words is None or child.lower_ in words):
             return child
@@ -58,7 +60,9 @@ def _holds_clause(noun: Any) -> bool:
 
 
 def _as_phrase(verb: Any, obj: Any) -> Span | None:
-    extra = _child(verb, ("prep",), ("as",)) or _child(obj, ("prep",), ("as",)) or _child(verb, ("oprd",))
+    extra = _child(verb, ("prep",), ("as",)) or _child(obj, ("prep",), ("as",)) or _child(verb, ("oprd",)) \
+        or next((c for c in verb.children if c.dep_ == "advcl" and c.i > obj.i  # "described X as characterized by"
+                 and _child(c, ("mark",), ("as",)) is not None), None)
     if extra is None:
         return None
     if obj.lower_ in ("what", "which"):
