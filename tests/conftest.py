@@ -131,9 +131,59 @@ def dump_store(store: Path) -> list[str]:
         del opened
 
 
-def run_kg(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
-           stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the real `kg` command line in a subprocess."""
-    full_env = {**os.environ, **(env or {})}
-    return subprocess.run([sys.executable, "-m", "kg.cli", *args], cwd=cwd, env=full_env, input=stdin,
-                          capture_output=True, text=True, timeout=300)
+def run_kg(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None, stdin: str | None = None,
+           process: bool = False) -> subprocess.CompletedProcess[str]:
+    """Run the `kg` command line and return what it printed and its exit code.
+
+    By default in this process: ``kg.cli.main`` with its own argv, working directory, environment,
+    stdin and captured stdout/stderr (text and bytes), as a user would see them. ``process=True``
+    runs a real ``python -m kg.cli`` for what only a separate process shows (start-up, imports,
+    a process that is killed or that holds a lock against this one).
+    """
+    if process:
+        full_env = {**os.environ, **(env or {})}
+        return subprocess.run([sys.executable, "-m", "kg.cli", *args], cwd=cwd, env=full_env, input=stdin,
+                              capture_output=True, text=True, timeout=300)
+    return _run_in_process(list(args), cwd, env or {}, stdin or "")
+
+
+def _run_in_process(args: list[str], cwd: Path | None, env: dict[str, str],
+                    stdin: str) -> subprocess.CompletedProcess[str]:
+    import gc
+    import io
+
+    from kg.cli import main
+
+    out, err = io.BytesIO(), io.BytesIO()
+    streams = (sys.stdin, sys.stdout, sys.stderr, sys.argv)
+    saved_env, saved_cwd = dict(os.environ), os.getcwd()
+    # held here: a TextIOWrapper closes its buffer when it is collected; error handlers as Python's own streams
+    wrappers = (io.TextIOWrapper(io.BytesIO(stdin.encode("utf-8")), encoding="utf-8", errors="surrogateescape"),
+                io.TextIOWrapper(out, encoding="utf-8", errors="surrogateescape", write_through=True),
+                io.TextIOWrapper(err, encoding="utf-8", errors="backslashreplace", write_through=True))
+    sys.stdin, sys.stdout, sys.stderr = wrappers
+    sys.argv = ["kg", *args]
+    os.environ.update(env)
+    try:
+        if cwd is not None:
+            os.chdir(cwd)
+        try:
+            code = main(args)
+        except SystemExit as exc:  # argparse: --help, --version, usage errors
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        gc.collect()  # a store the command closed is let go now (RocksDB closes when its object goes), as at exit
+        sys.stdout.flush()
+        sys.stderr.flush()
+    finally:
+        sys.stdin, sys.stdout, sys.stderr, sys.argv = streams
+        os.environ.clear()
+        os.environ.update(saved_env)
+        os.chdir(saved_cwd)
+
+    def text(buffer: io.BytesIO) -> str:  # as subprocess.run(text=True) reads it: universal newlines
+        return buffer.getvalue().decode("utf-8", "replace").replace("\r\n", "\n").replace("\r", "\n")
+
+    result = subprocess.CompletedProcess(["kg", *args], code, text(out), text(err))
+    for wrapper in wrappers:
+        wrapper.detach()
+    return result
