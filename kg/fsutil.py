@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
+from kg import processes
 from kg.errors import DiskFullError, OutputError
 
 _NO_SPACE = (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
@@ -181,24 +182,12 @@ def remove_stale_temp_files(path: Path) -> list[Path]:
         return removed
     for candidate in candidates:
         pid_text = candidate.name[len(prefix):].split(".", 1)[0]
-        if not pid_text.isdigit() or _process_alive(int(pid_text)):
+        if not pid_text.isdigit() or processes.alive(int(pid_text)):
             continue
         with contextlib.suppress(OSError):
             candidate.unlink()
             removed.append(candidate)
     return removed
-
-
-def _process_alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OverflowError):
-        return True  # someone else's process (or an absurd number): not ours to judge
-    return True
 
 
 def write_bytes_atomic(target: str | Path, data: bytes) -> None:

@@ -1,4 +1,5 @@
-"""How kg starts worker processes (query workers, source preparation, extraction with --processes).
+"""How kg starts worker processes (query workers, source preparation, extraction with --processes),
+and how it tells whether a process that left something behind (a lock, a spill folder) still runs.
 
 Fork where it is safe and instant (Linux); spawn elsewhere (macOS, where forking a process that has
 system frameworks loaded is not). Every path works under both, and the tests run each under spawn.
@@ -7,6 +8,7 @@ system frameworks loaded is not). Every path works under both, and the tests run
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 import types
 from collections.abc import Iterator
@@ -26,3 +28,17 @@ def plain_main() -> Iterator[None]:
     finally:
         if real is not None:
             sys.modules["__main__"] = real
+
+
+def alive(pid: int) -> bool:
+    """Whether process ``pid`` runs on this machine. Someone else's process (no permission to signal
+    it) and a number no process can have count as running: not ours to clean up after."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
+    return True

@@ -19,7 +19,7 @@ import pickle
 import shutil
 from pathlib import Path
 
-from kg import __version__
+from kg import __version__, processes
 from kg.build.sources import PreparedSource
 from kg.resolve.mention import Mention
 from kg.store.nt import SpilledSink, TripleSink
@@ -109,13 +109,7 @@ def _in_progress(name: str) -> bool:
     pid = name.rsplit(".", 1)[-1]
     if not pid.isdigit():
         return False
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    return processes.alive(int(pid))
 
 
 def _link(source: Path, target: Path) -> None:

@@ -20,6 +20,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kg import processes
 from kg.build.parallel import Executor, prepare_in_order
 from kg.build.resolution import apply_to_source, resolve_sources
 from kg.build.sources import UNFORESEEN, PreparedSource, source_name, unforeseen
@@ -112,18 +113,8 @@ def remove_stale_spills() -> None:
     """Spill folders of builds that were killed (their process is gone) are deleted by the next build."""
     for folder in Path(tempfile.gettempdir()).glob(f"{_SPILL_PREFIX}*-*"):
         pid = folder.name[len(_SPILL_PREFIX):].split("-", 1)[0]
-        if pid.isdigit() and not _alive(int(pid)) and folder.is_dir() and folder.stat().st_uid == os.getuid():
+        if pid.isdigit() and not processes.alive(int(pid)) and folder.is_dir() and folder.stat().st_uid == os.getuid():
             shutil.rmtree(folder, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # someone else's process
-        return True
-    return True
 
 
 def _prepare_all(store: KgStore, paths: Iterable[Path], root: Path | None, spill: Path, report: Report,

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg import vocab
+from kg import processes, vocab
 from kg.errors import StoreLockedError
 from kg.store.backend import Backend
 
@@ -89,10 +89,4 @@ def _dead_here(holder: str) -> bool:
     match = _HOLDER.match(holder)
     if match is None or match.group(2) != socket.gethostname():
         return False
-    try:
-        os.kill(int(match.group(1)), 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    return False
+    return not processes.alive(int(match.group(1)))
