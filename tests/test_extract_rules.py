@@ -243,3 +243,10 @@ def test_believe_with_a_that_clause_and_describe_as_a_participle() -> None:
     assert ("Karl Dunne", "the budget will balance") in said
     assert not any("hard work" in t for _, t in said)
     assert ("Ana Ruiz", "the economy under the government as characterized by low productivity") in said
+
+
+def test_a_nationality_before_a_noun_is_no_short_name_of_a_party() -> None:
+    result = _run("The Chinese Communist Party denied the report on Monday. Chinese officials said the claims "
+                  "were false.")
+    names = _names(result)
+    assert "Chinese" not in names and "Chinese" not in names["Chinese Communist Party"]

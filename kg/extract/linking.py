@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kg.demonyms import same_country
+from kg.demonyms import looks_like_demonym, same_country
 from kg.extract.lexicon import FEMALE, MALE
 from kg.extract.mentions import Cand
 from kg.extract.model import FoundEntity
@@ -107,6 +107,8 @@ def link(doc: Any, cands: list[Cand], acronyms: dict[str, str], headings: set[in
                     if c.label == "ORG" else None
                 if person is not None:
                     name, c.label = person.text, "PERSON"
+                elif org is not None and looks_like_demonym(c.text):
+                    continue  # "Chinese officials" beside "the Chinese Communist Party": a nationality, no name
                 elif org is not None:
                     name, c.label = org.text, "ORG"
                 elif spelt is not None:
