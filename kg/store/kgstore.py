@@ -36,6 +36,10 @@ from kg.store.merge import MERGE_PENDING, MERGED, STATE_QUERY, MergeQueue, unmer
 from kg.store.remotelock import RemoteLock
 from kg.store.snapshot import Snapshot, acquire_current, publish
 
+# Triples written between two flushes of the store: RocksDB holds unflushed writes in memory (about
+# 1 KB a triple, all column families), so a writer flushes as it goes and its memory stays flat.
+FLUSH_TRIPLES = 50_000
+
 
 @dataclass(frozen=True)
 class SourceInfo:
@@ -90,6 +94,7 @@ class KgStore:
         # before kg kept the merge, read here as the union of its graphs until a writer opens it
         self._merge = MergeQueue(keep_text=isinstance(backend, LocalBackend))
         self.merged = True
+        self._unflushed = 0  # triples written since the last flush
 
     # -- opening --------------------------------------------------------------------------------
     @classmethod
@@ -393,6 +398,10 @@ class KgStore:
         if source.resolution_digest:  # bookkeeping, like the ingest times: kept out of the exported graph
             finished.append(ox.Quad(graph, _nn(vocab.RESOLUTION_DIGEST), ox.Literal(source.resolution_digest), log))
         self.backend.add(finished)
+        self._unflushed += len(source.sink)
+        if self._unflushed >= FLUSH_TRIPLES:  # RocksDB keeps what it has not flushed in memory: a build
+            self.backend.flush()  # of many sources would otherwise grow by ~1 KB a triple written
+            self._unflushed = 0
         return "added" if old_hash is None else "replaced"
 
     def _forget(self, graph: ox.NamedNode, keep_pending: bool = False) -> None:
