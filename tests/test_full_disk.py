@@ -217,3 +217,33 @@ def test_a_snapshot_that_cannot_be_published_leaves_readers_and_outputs_as_they_
     monkeypatch.undo()
     assert case.build().returncode == 0
     assert case.seen() != before
+
+
+def test_a_first_build_cut_short_shows_readers_no_half_written_source(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """The disk fills while the very first build writes its second source: nothing was ever published,
+    so the first reader publishes the first snapshot -- after rolling back the source cut short
+    (it used to publish the store as the failed writer left it, half-written source and all)."""
+    from kg.cli import main
+    from kg.store import backend
+
+    case = Case(tmp_path)
+    (case.data / "extra.yaml").write_text(extra_case(5), encoding="utf-8")
+    swap, swaps = backend.LocalBackend.swap, []
+
+    def full_on_the_second(self: backend.LocalBackend, staged: object, graph: object) -> None:
+        swaps.append(graph)
+        swap(self, staged, graph)  # type: ignore[arg-type]
+        if len(swaps) == 2:  # its triples are in, its log entries not: it is still marked pending
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(backend.LocalBackend, "swap", full_on_the_second)
+    assert main(["--store", str(case.store), "build", str(case.data), "-o", str(case.out), "--no-progress"]) == 1
+    monkeypatch.undo()
+    assert not case.store.with_name("store.snapshots").exists() and not case.out.exists()
+    read = case.kg("export", "--format", "nq", "-o", "-")
+    assert read.returncode == 0, read.stderr
+    half = str(swaps[1]).strip("<>")
+    assert half not in read.stdout
+    assert case.build().returncode == 0
+    assert half in case.kg("export", "--format", "nq", "-o", "-").stdout

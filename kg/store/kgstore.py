@@ -155,8 +155,9 @@ class KgStore:
     def open_read_only(cls, path: Path, base: str | None = None) -> KgStore:
         """Open the store's current read snapshot; works while a writer holds the store.
 
-        A store written before snapshots existed gets its first one here, unless a writer holds it
-        (then StoreLockedError: that writer publishes one when it finishes). One written before kg
+        A store written before snapshots existed, or whose first writer failed, gets its first one
+        here from a writer (which rolls back what was cut short), unless a writer holds it (then
+        StoreLockedError: that writer publishes one when it finishes). One written before kg
         kept the merged default graph gets it here (a writer opens it once), unless a writer holds
         it: then it is read as the union of its graphs until that writer has finished.
         """
@@ -172,18 +173,8 @@ class KgStore:
     def _open_snapshot(cls, path: Path, base: str | None) -> KgStore:
         require_store(Location("disk", path))
         snapshot = acquire_current(path)
-        if snapshot is None:
-            lock = WriterLock(path)
-            lock.acquire()
-            try:
-                live = ox.Store(str(path))
-                live.flush()
-                publish(live, path)
-                del live
-            except (OSError, RuntimeError) as exc:
-                raise StoreError(f"{path}: cannot open store ({str(exc).splitlines()[0]})") from None
-            finally:
-                lock.release()
+        if snapshot is None:  # written before snapshots existed, or its first writer failed: a writer
+            cls.open(path, base).close()  # rolls back what was cut short, then publishes the first one
             snapshot = acquire_current(path)
             if snapshot is None:
                 raise StoreError(f"{path}: no read snapshot could be published")
