@@ -3,8 +3,8 @@
     python -m bench [--sizes 100000,1000000] [--10m] [--quick] [--only NAME[,NAME]] [--out PATH]
 
 Runs each script in ``bench/`` as its own process with ``--json PATH`` (ingest, remote, query,
-export, interop, view, extraction, loop, resolve, cluster, merge: each compares kg with its anchor side by side in one
-run),
+export, interop, view, extraction, loop, resolve, cluster, merge: each compares kg with its anchor
+side by side in one run; endpoint_runaway holds the endpoint to its latency target under runaways),
 collects their result rows and prints one table of ratios and peak RSS, headed by the machine and
 the load average before and after. A script that is missing or fails becomes a failed row naming
 the last line of its error output, and the table is still written. ``--quick`` runs small sizes
@@ -74,6 +74,8 @@ SCRIPTS = (
     Script("cluster", "cluster.py", lambda p: ["--articles", "40", "--rss-articles", "0", "--repeat", "1"] if p.quick
            else []),
     Script("merge", "merge.py", lambda p: [*_triples(p), *(["--repeat", "1"] if p.quick else [])]),
+    Script("endpoint_runaway", "endpoint_runaway.py", lambda p: ["--size", str(p.sizes[0]), "--seconds",
+                                                                   "5" if p.quick else "30"]),
 )
 
 

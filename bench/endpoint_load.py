@@ -57,7 +57,7 @@ class Rates:
                 f"{self.ox_cpu_ms:.3f}; {clients} keep-alive clients")
 
 
-def _tree(pid: int) -> list[int]:
+def process_tree(pid: int) -> list[int]:
     """``pid`` and its live descendants."""
     parents: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
@@ -73,12 +73,13 @@ def _tree(pid: int) -> list[int]:
     return found
 
 
-def _peak_mb(pids: list[int]) -> float:
+def status_mb(pids: list[int], key: str = "VmHWM:") -> float:
+    """The sum of one /proc/PID/status memory line over ``pids``, in MB (peak RSS by default)."""
     total = 0.0
     for pid in pids:
         with contextlib.suppress(OSError, StopIteration):
             lines = Path(f"/proc/{pid}/status").read_text().splitlines()
-            total += int(next(line for line in lines if line.startswith("VmHWM:")).split()[1]) / 1024
+            total += int(next(line for line in lines if line.startswith(key)).split()[1]) / 1024
     return total
 
 
@@ -124,13 +125,13 @@ def endpoint_rates(store: Path, entity: str, rounds: int = 5, seconds: float = 2
             _load(port, prefix + urlencode({"query": query}), 0.5, 1)  # warm-up
         for _ in range(rounds):
             for name, (port, prefix, pid) in sides.items():
-                pids = _tree(pid)
+                pids = process_tree(pid)
                 before = process_cpu_seconds(pids)
                 count, wall = _load(port, prefix + urlencode({"query": query}), seconds, clients)
                 cpu[name] += process_cpu_seconds(pids) - before
                 answered[name] += count
                 rates[name].append(count / wall)
-        peak = _peak_mb(_tree(kg_process.pid))
+        peak = status_mb(process_tree(kg_process.pid))
     return Rates(statistics.median(rates["kg"]), statistics.median(rates["ox"]),
                  cpu["kg"] / answered["kg"] * 1000, cpu["ox"] / answered["ox"] * 1000, peak)
 

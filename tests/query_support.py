@@ -118,8 +118,12 @@ class Served:
         self.process = process
 
     def workers(self) -> list[int]:
-        """Live query worker processes of the server (``python -m kg.query.worker``)."""
-        return sorted(pid for pid in _children(self.process.pid) if b"kg.query.worker" in _cmdline(pid))
+        """Live query worker processes of the server: ``python -m kg.query.worker`` children, and the
+        workers its zygote forked (kg.query.zygote: their parent is the zygote, not the server)."""
+        children = _children(self.process.pid)
+        zygotes = [pid for pid in children if b"kg.query.zygote" in _cmdline(pid)]
+        forked = [pid for zygote in zygotes for pid in _children(zygote)]
+        return sorted([pid for pid in children if b"kg.query.worker" in _cmdline(pid)] + forked)
 
 
 def _cmdline(pid: int) -> bytes:

@@ -131,6 +131,36 @@ def test_a_slow_query_does_not_hold_up_the_others(served: Served) -> None:
     assert _statuses(slow[0]) == ["HTTP/1.1 503 Service Unavailable"] and b"time limit" in slow[0]
 
 
+def test_runaways_do_not_hold_up_lookups(store: Path) -> None:
+    """More runaways than workers: each gets a worker of its own once it runs long, so lookups are
+    answered while all of them still run; a retried runaway waits behind the lookups; and the pool
+    shrinks back once they are stopped."""
+    with serving(store, "--workers", "1", "--timeout", "3") as running:
+        for _round in range(2):  # the second time the runaway's text is known to run long
+            slow: list[bytes] = []
+            sockets = [_connect(running) for _ in range(3)]
+            readers = []
+            for sock in sockets:
+                sock.sendall(_request(CARTESIAN, "Connection: close"))
+                readers.append(threading.Thread(target=lambda s=sock, out=slow: out.append(_until_closed(s))))
+                readers[-1].start()
+            with _connect(running) as quick:
+                for _ in range(5):
+                    quick.sendall(_request("ASK { ?s ?p ?o }"))
+                    assert b'"boolean": true' in quick.recv(65536)
+                    assert not slow  # answered while every runaway still runs or waits
+            for reader in readers:
+                reader.join(60)
+            for sock in sockets:
+                sock.close()
+            assert sorted(_statuses(b"".join(slow))) == ["HTTP/1.1 503 Service Unavailable"] * 3
+        for _ in range(100):  # killed workers are gone, the grown ones retired
+            if len(running.workers()) <= 1:
+                break
+            time.sleep(0.1)
+        assert len(running.workers()) <= 1
+
+
 def test_a_client_that_leaves_mid_query_changes_nothing_for_the_next(served: Served) -> None:
     with _connect(served) as gone:
         gone.sendall(_request("SELECT ?s ?p ?o WHERE { ?s ?p ?o }"))

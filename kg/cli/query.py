@@ -181,6 +181,9 @@ def serve_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1, loopback only)")
     p.add_argument("--port", type=int, default=7878, help="port (default: 7878; 0 picks a free one)")
     p.add_argument("--workers", type=int, default=2, metavar="N", help="query worker processes (default: 2)")
+    p.add_argument("--max-workers", type=int, default=16, metavar="N",
+                   help="while queries run long (over 0.25 s, at the lowest CPU priority), each gets a worker of "
+                        "its own, up to N in all, so quick queries do not wait behind them (default: 16)")
     p.add_argument("--max-body", type=int, default=1_000_000, metavar="BYTES",
                    help="largest request body accepted (default: 1000000)")
     p.add_argument("--cors", metavar="ORIGIN", help="let pages from ORIGIN (e.g. a local YASGUI at "
@@ -194,8 +197,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from kg.serve import endpoint as serve
 
     config = serve.ServeConfig(store=store_path(args), host=args.host, port=args.port, timeout=args.timeout,
-                               max_rows=args.max_rows, workers=args.workers, allow_update=args.allow_update,
-                               max_body=args.max_body, cors=args.cors)
+                               max_rows=args.max_rows, workers=args.workers, max_workers=args.max_workers,
+                               allow_update=args.allow_update, max_body=args.max_body, cors=args.cors)
     return serve.run(config, log=lambda line: print(line, file=sys.stderr, flush=True))
 
 

@@ -19,6 +19,7 @@ import struct
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, NoReturn
@@ -26,10 +27,11 @@ from typing import Any, NoReturn
 import pyoxigraph as ox
 
 from kg import processes
-from kg.errors import QueryError, QueryTimeoutError, StoreError
+from kg.errors import KgError, QueryError, QueryTimeoutError, StoreError
 from kg.query import syntax
 from kg.query.execute import execute, open_store
 from kg.query.messages import Failed, Ready, Reply, Request, StoreSpec, decode, encode
+from kg.query.zygote import Forked, Zygote
 
 __all__ = ["Worker", "WorkerPool"]
 
@@ -68,7 +70,7 @@ def _more(fd: int, size: int) -> bytes:
     return chunk
 
 
-def _serve(conn: Connection, spec: StoreSpec, inherited: int | None = None) -> None:
+def serve(conn: Connection, spec: StoreSpec, inherited: int | None = None) -> None:
     if inherited is not None:  # a forked child holds the parent's end too: close it, or EOF never comes
         os.close(inherited)
     try:
@@ -96,6 +98,9 @@ def _serve(conn: Connection, spec: StoreSpec, inherited: int | None = None) -> N
     os._exit(0)  # skip finalizers of anything inherited from the parent
 
 
+_DYING: list[subprocess.Popen[bytes]] = []  # killed without waiting; reaped by a later kill
+
+
 class Worker:
     """One worker process and the socket to it.
 
@@ -105,11 +110,16 @@ class Worker:
     endpoint), where forking could copy a lock some other thread holds.
     """
 
-    def __init__(self, spec: StoreSpec, method: str) -> None:
+    def __init__(self, spec: StoreSpec, method: str, zygote: Zygote | None = None) -> None:
         ours, theirs = socket.socketpair()
         self.conn = Connection(ours.detach())
         self.process: subprocess.Popen[bytes] | Any
-        if method == "subprocess":
+        if zygote is not None:  # forked by the zygote (kg.query.zygote): milliseconds, not an interpreter start
+            try:
+                self.process = Forked(zygote.fork(theirs.fileno()))
+            finally:
+                theirs.close()
+        elif method == "subprocess":
             assert spec.path is not None
             fd = theirs.fileno()
             command = [sys.executable, "-m", "kg.query.worker", str(fd), str(spec.path), str(os.getpid())]
@@ -122,11 +132,11 @@ class Worker:
             if method == "spawn":
                 if spec.memory is not None:  # a spawned worker cannot inherit it: it gets a copy
                     spec = StoreSpec(quads=spec.memory.dump(format=ox.RdfFormat.N_QUADS))
-                self.process = mp.get_context("spawn").Process(target=_serve, args=(child, spec, None), daemon=True)
+                self.process = mp.get_context("spawn").Process(target=serve, args=(child, spec, None), daemon=True)
                 with processes.plain_main():
                     self.process.start()
             else:
-                self.process = mp.get_context("fork").Process(target=_serve, args=(child, spec, self.conn.fileno()),
+                self.process = mp.get_context("fork").Process(target=serve, args=(child, spec, self.conn.fileno()),
                                                               daemon=True)
                 self.process.start()
             child.close()
@@ -164,9 +174,9 @@ class Worker:
             raise StoreError("query worker: answered 'ready' to a request")
         return reply
 
-    def expire(self, timeout: float) -> QueryTimeoutError:
+    def expire(self, timeout: float, wait: bool = True) -> QueryTimeoutError:
         """Kill the worker whose query ran past ``timeout``; the error to report."""
-        self.kill()
+        self.kill(wait)
         return QueryTimeoutError(f"query stopped after the {timeout:g} s time limit (its worker was killed); "
                                  "narrow it or raise the limit with --timeout")
 
@@ -190,9 +200,17 @@ class Worker:
             return self.process.poll() is None
         return bool(self.process.is_alive())
 
-    def kill(self) -> None:
+    def kill(self, wait: bool = True) -> None:
+        """Kill the process; ``wait=False`` does not wait for it to be gone (a reniced worker on a busy
+        machine can take seconds to be scheduled for its exit: the endpoint's loop must not wait)."""
+        _DYING[:] = [p for p in _DYING if p.poll() is None]
         if self.alive:
             self.process.kill()
+        if not wait:
+            if isinstance(self.process, subprocess.Popen):
+                _DYING.append(self.process)  # reaped on a later kill
+            self.conn.close()
+            return
         if isinstance(self.process, subprocess.Popen):
             self.process.wait(5)
         else:
@@ -216,6 +234,63 @@ class WorkerPool:
             self._idle.put(None)  # a slot; the worker starts when first used
         self._all: set[Worker] = set()
         self._lock = threading.Lock()
+        self.base = size
+        self.limit = size  # :meth:`elastic` raises it: the pool grows while queries run long
+        self._notify: Callable[[], None] | None = None
+        self._closed = False
+        self._starts: queue.Queue[bool] = queue.Queue()
+        self._zygote: Zygote | None = None
+        self._starter: threading.Thread | None = None
+
+    def elastic(self, limit: int, notify: Callable[[], None]) -> None:
+        """Let the pool grow to ``limit`` workers while queries run long (:meth:`grow`), and start
+        replacements for killed workers in the background; ``notify`` is called (from another
+        thread) each time a worker started that way is idle, so a caller's loop never waits on a start.
+        Read-only workers of a store on disk are forked by a zygote (kg.query.zygote) from then on."""
+        self.limit, self._notify = max(limit, self.size), notify
+        if self.method == "subprocess" and self.spec.path is not None and not self.spec.writable:
+            self._zygote = Zygote(self.spec.path)
+
+    def grow(self) -> bool:
+        """One more worker, started in the background (a query holds one for long); False at the limit."""
+        if self._notify is None or self.size >= self.limit:
+            return False
+        self.size += 1
+        self._start_later()
+        return True
+
+    def _start_later(self) -> None:
+        if self._starter is None:
+            # one thread starts them all and lives as long as the pool: Linux kills a worker when the
+            # thread that started it ends (PR_SET_PDEATHSIG follows the thread, not the process)
+            self._starter = threading.Thread(target=self._start_loop, name="kg-worker-start", daemon=True)
+            self._starter.start()
+        self._starts.put(True)
+
+    def _start_loop(self) -> None:
+        while self._starts.get() and not self._closed:
+            try:
+                worker: Worker | None = Worker(self.spec, self.method, self._zygote)
+            except KgError:
+                worker = None  # an empty slot: the next take() starts one itself and says why it cannot
+            with self._lock:
+                if worker is not None and self._closed:
+                    worker.kill()
+                    return
+                if worker is not None:
+                    self._all.add(worker)
+            self._idle.put(worker)
+            if self._notify is not None:
+                self._notify()
+
+    def idle(self) -> int:
+        """How many workers (or empty slots) are free now."""
+        return self._idle.qsize()
+
+    def retire(self, worker: Worker) -> None:
+        """Kill a worker taken with :meth:`take` and free its slot (after a long query: it was reniced)."""
+        worker.kill(wait=False)
+        self.give(worker)
 
     def take(self, block: bool = True) -> Worker | None:
         """An idle worker (started now if its slot is empty), or None when all are busy and not ``block``."""
@@ -229,7 +304,7 @@ class WorkerPool:
             if worker is not None:
                 worker.kill()  # reap it
             try:
-                worker = Worker(self.spec, self.method)
+                worker = Worker(self.spec, self.method, self._zygote)
             except BaseException:
                 self._idle.put(None)
                 raise
@@ -242,7 +317,12 @@ class WorkerPool:
         if worker.conn.closed:
             with self._lock:
                 self._all.discard(worker)
-            self._idle.put(None)
+            if self.size > self.base:  # the pool grew for a long query: it shrinks back
+                self.size -= 1
+            elif self._notify is not None:
+                self._start_later()  # the replacement starts now, off the caller's thread
+            else:
+                self._idle.put(None)
         else:
             self._idle.put(worker)
 
@@ -267,13 +347,17 @@ class WorkerPool:
 
     def close(self) -> None:
         with self._lock:
+            self._closed = True
             workers = list(self._all)
             self._all.clear()
+        self._starts.put(False)
         for worker in workers:
             worker.kill()
+        if self._zygote is not None:
+            self._zygote.close()
 
 
-def _die_with_parent(parent: int) -> None:
+def die_with_parent(parent: int) -> None:
     """Ask Linux to kill this worker when its parent dies, even mid-query (a killed parent cannot stop it)."""
     try:
         import ctypes
@@ -287,8 +371,8 @@ def _die_with_parent(parent: int) -> None:
 
 def main(argv: list[str]) -> None:
     """``python -m kg.query.worker FD STORE PARENT_PID [--writable]``: serve queries on the inherited socket FD."""
-    _die_with_parent(int(argv[2]))
-    _serve(Connection(int(argv[0])), StoreSpec(path=Path(argv[1]), writable="--writable" in argv[3:]))
+    die_with_parent(int(argv[2]))
+    serve(Connection(int(argv[0])), StoreSpec(path=Path(argv[1]), writable="--writable" in argv[3:]))
 
 
 if __name__ == "__main__":

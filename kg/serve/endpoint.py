@@ -57,6 +57,7 @@ class ServeConfig:
     timeout: float = DEFAULT_TIMEOUT
     max_rows: int = DEFAULT_MAX_ROWS
     workers: int = 2
+    max_workers: int = 16  # the pool grows up to this many while queries run long (each long one gets its own)
     allow_update: bool = False
     max_body: int = 1_000_000
     cors: str | None = None  # an origin allowed to read results from a browser (e.g. a YASGUI page); off by default
@@ -235,6 +236,7 @@ def make_server(config: ServeConfig) -> tuple[HttpServer, QueryEngine]:
         engine.readers.start_all()  # each opens the store now: a bad store fails here, not on first request
         engine.start_writer()
         server = HttpServer(Endpoint(config, engine), config.host, config.port, config.max_body)
+        engine.readers.elastic(max(config.max_workers, config.workers), server.worker_started)
     except OSError as exc:
         engine.close()
         raise ServeError(f"cannot listen on {config.host}:{config.port} ({exc.strerror})") from None

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import os
 import re
 import selectors
 import socket
@@ -48,6 +49,9 @@ HEAD_TIMEOUT = 30.0  # seconds for a request to arrive whole once its first byte
 IDLE_TIMEOUT = 300.0  # seconds a keep-alive connection may wait for its next request
 _CHUNK = 262_144
 _TICK = 1.0  # how often the loop looks for connections past their time limits
+LONG_AFTER = 0.25  # seconds after which a query counts as long (an elastic pool grows for it)
+_KNOWN_LONG = 256  # query texts remembered as having run long: they are treated as long from their start
+LONG_NICE = 19  # a long query's worker runs at the lowest priority, so cheap lookups keep their latency
 
 
 @dataclass
@@ -66,6 +70,7 @@ class Job:
     request: Request
     timeout: float
     finish: Callable[[Reply], Response]
+    grown: bool = False  # its pool grew by one for it when it arrived (a query known to run long)
 
 
 class Handler(Protocol):
@@ -108,6 +113,8 @@ class _Running:
     client: _Client
     deadline: float
     head_only: bool
+    long_at: float  # when it counts as a long query: its worker is reniced and the pool grows by one
+    long: bool = False
 
 
 class HttpServer:
@@ -126,19 +133,26 @@ class HttpServer:
         self._wake, self._waker = socket.socketpair()  # stop() writes here to end serve_forever
         self._wake.setblocking(False)
         self.selector.register(self._wake, selectors.EVENT_READ, self._wake)
+        self._started, self._starter = socket.socketpair()  # a pool says here that a worker it started is idle
+        self._started.setblocking(False)
+        self._starter.setblocking(False)
+        self.selector.register(self._started, selectors.EVENT_READ, self._started)
         self._stopping = False
         self.clients: set[_Client] = set()
         self.running: dict[int, _Running] = {}  # by worker socket
         self.watched: dict[int, Worker] = {}
         self.waiting: collections.deque[tuple[Job, _Client, bool]] = collections.deque()
+        self.waiting_long: collections.deque[tuple[Job, _Client, bool]] = collections.deque()  # after the others
         self._date = (0, "")
+        self._ran_long: collections.OrderedDict[str, None] = collections.OrderedDict()
         self._every = min(_TICK, head_timeout / 4, idle_timeout / 4)
         self._tick = time.monotonic() + self._every
 
     # -- the loop ---------------------------------------------------------------------------------
     def serve_forever(self) -> None:
         while not self._stopping:
-            deadline = min((r.deadline for r in self.running.values()), default=None)
+            deadline = min((r.long_at if not r.long and r.job.pool.limit > r.job.pool.base else r.deadline
+                            for r in self.running.values()), default=None)
             if self.clients:
                 deadline = self._tick if deadline is None else min(deadline, self._tick)
             wait = None if deadline is None else max(0.0, deadline - time.monotonic())
@@ -147,6 +161,10 @@ class HttpServer:
                     self._accept()
                 elif key.data is self._wake:
                     self._stopping = True
+                elif key.data is self._started:
+                    with contextlib.suppress(OSError):
+                        self._started.recv(4096)
+                    self._next_waiting()
                 elif isinstance(key.data, Worker):
                     self._finished(key.data)
                 else:
@@ -155,16 +173,39 @@ class HttpServer:
                     if events & selectors.EVENT_READ:
                         self._read(key.data)
             now = time.monotonic()
+            for running in [r for r in self.running.values() if not r.long and r.long_at <= now]:
+                self._long(running)
             for running in [r for r in self.running.values() if r.deadline <= now]:
                 del self.running[running.worker.conn.fileno()]
                 self._unwatch(running.worker.conn.fileno())
-                expired = running.worker.expire(running.job.timeout)
+                expired = running.worker.expire(running.job.timeout, wait=False)
                 running.job.pool.give(running.worker)
                 self._answer(running.client, error_response(expired), running.head_only)
                 self._next_waiting()
             if now >= self._tick:
                 self._tick = now + self._every
                 self._expire_clients(now)
+
+    def worker_started(self) -> None:
+        """Called by a pool's starting thread: a worker is idle, queued queries may go on."""
+        with contextlib.suppress(OSError):
+            self._starter.send(b"x")
+
+    def _long(self, running: _Running, grow: bool = True) -> None:
+        """A query past LONG_AFTER: it yields the CPU to short ones, and its pool grows by one worker
+        (started in the background) so the queries behind it do not wait for it to end."""
+        running.long = True
+        pool = running.job.pool
+        if pool.limit <= pool.base:
+            return
+        self._ran_long[running.job.request.text] = None
+        if len(self._ran_long) > _KNOWN_LONG:
+            self._ran_long.popitem(last=False)
+        if running.worker.pid is not None:
+            with contextlib.suppress(OSError):
+                os.setpriority(os.PRIO_PROCESS, running.worker.pid, LONG_NICE)
+        if grow:
+            pool.grow()
 
     def stop(self) -> None:
         """End :meth:`serve_forever` (from another thread); it returns after its current round."""
@@ -179,6 +220,8 @@ class HttpServer:
         self.socket.close()
         self._wake.close()
         self._waker.close()
+        self._started.close()
+        self._starter.close()
 
     def _accept(self) -> None:
         try:
@@ -326,6 +369,14 @@ class HttpServer:
 
     # -- workers ----------------------------------------------------------------------------------
     def _dispatch(self, job: Job, client: _Client, head_only: bool) -> None:
+        if job.request.text in self._ran_long and job.pool.limit > job.pool.base:
+            # it ran long before (a client retrying a runaway): it waits behind every other query, for a
+            # worker the pool starts for it now, so the workers the others use stay free
+            self._ran_long.move_to_end(job.request.text)
+            job.grown = job.pool.grow()
+            self.waiting_long.append((job, client, head_only))
+            self._next_waiting()
+            return
         try:
             worker = job.pool.take(block=False)
         except KgError as exc:  # a replacement worker could not start
@@ -344,7 +395,11 @@ class HttpServer:
             self._answer(client, error_response(exc), head_only)
             return
         fd = worker.conn.fileno()
-        self.running[fd] = _Running(worker, job, client, time.monotonic() + job.timeout, head_only)
+        now = time.monotonic()
+        running = _Running(worker, job, client, now + job.timeout, head_only, now + LONG_AFTER)
+        self.running[fd] = running
+        if job.request.text in self._ran_long and job.pool.limit > job.pool.base:
+            self._long(running, grow=not job.grown)  # the pool grew when it arrived, or grows now
         if fd not in self.watched:  # a worker's socket stays registered while it lives: two syscalls less a query
             self.watched[fd] = worker
             self.selector.register(fd, selectors.EVENT_READ, worker)
@@ -371,26 +426,35 @@ class HttpServer:
             worker.kill()
             response = _internal(exc)
         finally:
-            running.job.pool.give(worker)
+            if running.long and running.job.pool.limit > running.job.pool.base:
+                self._unwatch(fd)  # a reniced worker cannot be made normal again: a new one takes its place
+                running.job.pool.retire(worker)
+            else:
+                running.job.pool.give(worker)
         self._answer(running.client, response, running.head_only)
         self._next_waiting()
 
     def _next_waiting(self) -> None:
-        """Start queued jobs whose pool has a free worker again (in order; closed clients dropped)."""
-        for queued in list(self.waiting):
-            job, client, head_only = queued
-            if not client.open:
-                self.waiting.remove(queued)
-                continue
-            try:
-                worker = job.pool.take(block=False)
-            except KgError as exc:
-                self.waiting.remove(queued)
-                self._answer(client, error_response(exc), head_only)
-                continue
-            if worker is not None:
-                self.waiting.remove(queued)
-                self._start(job, client, head_only, worker)
+        """Start queued jobs whose pool has a free worker again (in order, queries known to run long
+        last; closed clients dropped)."""
+        for line in (self.waiting, self.waiting_long):
+            for queued in list(line):
+                job, client, head_only = queued
+                if not client.open:
+                    line.remove(queued)
+                    continue
+                if line is self.waiting_long and (any(j.pool is job.pool for j, _, _ in self.waiting)
+                                                  or job.pool.idle() < 2):
+                    continue  # the others first, and one idle worker is always left for them
+                try:
+                    worker = job.pool.take(block=False)
+                except KgError as exc:
+                    line.remove(queued)
+                    self._answer(client, error_response(exc), head_only)
+                    continue
+                if worker is not None:
+                    line.remove(queued)
+                    self._start(job, client, head_only, worker)
 
     def _answer(self, client: _Client, response: Response, head_only: bool) -> None:
         """Send a response that finished outside the request loop, then go on with the connection."""
