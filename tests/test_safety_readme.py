@@ -47,6 +47,7 @@ DEFAULTS: dict[str, int] = {
     "time for an HTTP request to arrive whole after its first byte": int(http.HEAD_TIMEOUT),
     "idle keep-alive connection": int(http.IDLE_TIMEOUT),
     "HTTP connections at once": http.MAX_CLIENTS,
+    "endpoint workers for long queries": 16,  # checked against kg serve --max-workers below
     "nodes in the network view": DEFAULT_NODE_LIMIT,
     "writers of one store": 1,
 }
