@@ -250,3 +250,13 @@ def test_a_nationality_before_a_noun_is_no_short_name_of_a_party() -> None:
                   "were false.")
     names = _names(result)
     assert "Chinese" not in names and "Chinese" not in names["Chinese Communist Party"]
+
+
+def test_titles_places_and_nationalities_are_no_organizations() -> None:
+    result = _run("The Secretary General of the Orvane Council said the talks would resume. The Minister of "
+                  "Information, Tomas Velde, said the ministry had no comment. Fighting spread across the Gambor "
+                  "region, where Lanko Oru lives. A report in a Peruvian newspaper quoted the Orvane Council.")
+    names = _names(result)
+    assert "Orvane Council" in names and "Tomas Velde" in names
+    for word in ("Secretary General", "Minister of Information", "Gambor", "Peruvian"):
+        assert word not in names

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from kg.demonyms import looks_like_demonym
 from kg.extract.docindex import index
 from kg.extract.lexicon import (
     GROUP_NOUNS,
@@ -39,6 +40,8 @@ _EVENT_HEADS = {"summit", "conference", "congress", "forum", "games", "cup", "fe
 _PLACE_ADJECTIVES = {"northern", "southern", "eastern", "western", "central", "north", "south", "east", "west",
                      "northeastern", "northwestern", "southeastern", "southwestern", "rural", "coastal", "upper",
                      "lower", "neighbouring", "neighboring"}
+_PLACE_NOUNS = {"region", "province", "district", "county", "city", "town", "village", "state", "prefecture",
+                "municipality", "neighbourhood", "neighborhood", "suburb", "valley", "island", "peninsula"}
 _KINDS = (("NewsOutlet", OUTLET_CUES - JOURNAL_CUES), ("Journal", JOURNAL_CUES),
           ("University", {"university", "college"}),
           ("Hospital", {"hospital", "clinic"}), ("Court", {"court", "tribunal"}), ("PoliticalParty", {"party"}),
@@ -153,7 +156,8 @@ def _acts(doc: Any, c: Cand) -> bool:
     root = doc[c.start:c.end].root
     if any(t.is_upper and len(t) > 1 for t in doc[c.start:c.end]):
         return False  # a dateline: "WASHINGTON -"
-    return root.dep_ in ("nsubj", "nsubjpass") and root.head.pos_ == "VERB"
+    return root.dep_ in ("nsubj", "nsubjpass") and root.head.pos_ == "VERB" \
+        and root.head.tag_ != "VBG"  # "to see Morland failing" describes the country; it does not act
 
 
 def _person_cue(doc: Any, start: int, end: int) -> bool:
@@ -412,7 +416,45 @@ def relabel(doc: Any, cands: list[Cand]) -> list[Cand]:
             decided.setdefault(c.text.casefold(), c.label)
     for c in kept:
         c.label = decided.get(c.text.casefold(), c.label)
-    return kept
+    places = {e.text for e in doc.ents if e.label_ in ("GPE", "LOC")}
+    firsts = {doc[c.start].text for c in kept if c.label == "ORG" and c.end - c.start > 1}
+    places -= firsts | {c.text for c in kept if c.kind or _org_cue(doc, c)}
+    return [c for c in kept if c.label != "ORG" or not _no_body(doc, c, places)]
+
+
+def _org_cue(doc: Any, c: Cand) -> bool:
+    """A word in or next to the name says it is an organization: "... Nutrition", "Port of ...",
+    "the Green Dawn movement", "the site Lantern Files"."""
+    tokens = doc[c.start:c.end]
+    after = doc[c.end] if c.end < len(doc) else None
+    before = doc[c.start - 1] if c.start else None
+    nouns = ORG_TYPE_NOUNS | ORG_NOUNS | GROUP_NOUNS
+    return tokens[-1].lower_ in ORG_HEADS | OUTLET_CUES or tokens[0].lower_ in ORG_HEADS \
+        or (after is not None and after.lower_ in nouns) or (before is not None and before.lower_ in nouns)
+
+
+def _no_body(doc: Any, c: Cand, places: set[str]) -> bool:
+    """Names typed as organizations that name no body: a place ("her Morland firm", a name the
+    article's model calls a place) unless it acts as one or starts a longer organization name; a
+    nationality word modifying a noun ("a Peruvian newspaper"); a bare title ("Secretary General",
+    "Commissioner for Trade", "Minister of Information")."""
+    if c.kind:
+        return False
+    tokens = doc[c.start:c.end]
+    first = tokens[0]
+    modifier = len(tokens) == 1 and first.dep_ in ("amod", "compound") and first.head.i > first.i \
+        and first.head.lower_ not in ORG_NOUNS
+    if (len(tokens) == 1 and c.text in places) or (modifier and first.ent_type_ in ("GPE", "LOC")):
+        return True
+    after = doc[c.end] if c.end < len(doc) else None
+    if after is not None and after.lower_ in _PLACE_NOUNS and after.is_lower and tokens.root.head.i == after.i:
+        return True  # "the Gambor region", "Karsa province"
+    if modifier and looks_like_demonym(first.text) and first.ent_type_ != "NORP" and not (
+            first.i and doc[first.i - 1].lower_ == "the" and first.head.lower_ in ORG_TYPE_NOUNS):
+        return True  # but "the Guardian newspaper" names the newspaper
+    return len(tokens) >= 2 and first.lower_ in ROLE_NOUNS and tokens[-1].lower_ not in ORG_HEADS and (
+        tokens[1].lower_ in ROLE_NOUNS
+        or (len(tokens) == 3 and tokens[1].lower_ in ("of", "for") and tokens[2].is_title))
 
 
 def _bare_surnames(doc: Any, kept: list[Cand]) -> list[Cand]:
