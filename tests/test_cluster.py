@@ -230,12 +230,14 @@ def test_the_client_holds_at_most_the_window_of_sources_whatever_finishes_first(
     before it, and still no more than the window (2 per worker thread) are sent but not handed over."""
     from kg.build.remote import DaskExecutor
     from kg.build.sources import discover, source_name
+    from kg.ingest.folder import Admitted
     from kg.iris import Minter
 
-    paths = [p for p in discover(corpus) if p.name not in ("empty.txt", "broken.json")]
+    admitted: dict[Path, Admitted] = {}
+    paths = [p for p in discover(corpus, admitted=admitted) if p.name not in ("empty.txt", "broken.json")]
     paths.sort(key=lambda p: p.name != "zz-long-report.txt")
     jobs = [(path, source_name(path, corpus)) for path in paths]
-    preparing = DaskExecutor(dask_cluster.client)(jobs, Minter("https://example.org/case/"), tmp_path)
+    preparing = DaskExecutor(dask_cluster.client)(jobs, Minter("https://example.org/case/"), tmp_path, admitted)
     try:
         names = [preparing.next().name for _ in jobs]
     finally:
