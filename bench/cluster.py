@@ -125,7 +125,8 @@ class Cluster:
     def __init__(self, folder: Path, workers: int) -> None:
         self.file = folder / "scheduler.json"
         dask = [sys.executable, "-m", "dask"]
-        quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+        quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL,  # workers as the README starts them
+                 "env": {**os.environ, "DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED": "False"}}
         self.scheduler = subprocess.Popen([*dask, "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
                                            "--scheduler-file", str(self.file)], **quiet)  # type: ignore[call-overload]
         deadline = time.monotonic() + 60

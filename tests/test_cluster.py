@@ -245,3 +245,11 @@ def test_the_client_holds_at_most_the_window_of_sources_whatever_finishes_first(
     assert names == [name for _, name in jobs]
     window = cluster.TASKS_PER_THREAD * sum(dask_cluster.client.nthreads().values())
     assert len(jobs) > 3 * window and 0 < preparing.stream.most_held <= window
+
+
+def test_local_workers_run_without_dasks_statistical_profiler() -> None:
+    """``local:N`` starts its workers without the profiler that samples their stacks every 10 ms
+    (13% of a worker's CPU on extraction), and with their other periodic duties."""
+    with cluster.connected(cluster.ClusterOptions("local:1")) as client:
+        duties = next(iter(client.run(lambda dask_worker: sorted(dask_worker.periodic_callbacks)).values()))
+    assert "heartbeat" in duties and not any(name.startswith("profile") for name in duties)
