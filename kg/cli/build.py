@@ -67,7 +67,7 @@ def build_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from kg.build import curationfile, incremental
+    from kg.build import curationfile, incremental, refresh
     from kg.build.state import current_snapshot, save, state_dir
     from kg.store.location import config_path, config_warnings
 
@@ -97,7 +97,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         with together(), open_writer(args, rewrite) as store, executor(args) as prepare_on, \
                 (bars or contextlib.nullcontext()):
             result = incremental.build(store, directory, curation.path,
-                                       incremental.Outputs(out, title, args.max_nodes),
+                                       refresh.Outputs(out, title, args.max_nodes),
                                        prune=not args.keep_missing, stages=stages,
                                        follow_symlinks=args.follow_symlinks, executor=prepare_on)
     except DiskFullError as exc:
