@@ -58,7 +58,8 @@ class SnapshotReader:
         return self._store
 
     def _reopen(self) -> None:
-        from kg.store.kgstore import KgStore, holds_merge
+        from kg.store.kgstore import KgStore
+        from kg.store.merge import holds_merge
 
         snapshot = acquire_current(self.path)
         if snapshot is None:  # a store written before snapshots existed: publish its first one
@@ -125,7 +126,7 @@ def open_store(spec: StoreSpec) -> ox.Store | SnapshotReader | _Writer | RemoteB
     if spec.remote is not None:
         if spec.writable:
             raise StoreError(f"{spec.remote.label}: a remote store takes updates at its own endpoint")
-        from kg.store.kgstore import check_default_graph
+        from kg.store.merge import check_default_graph
         from kg.store.remote import RemoteBackend
 
         backend = RemoteBackend(spec.remote)

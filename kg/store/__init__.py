@@ -5,6 +5,7 @@ The lowest layer above kg's base modules: it imports nothing from ingest, extrac
 query, export or the CLI (tests/test_layers.py checks).
 """
 
-from kg.store.kgstore import KgStore, SourceGraph, SourceInfo, unlock
+from kg.store.kgstore import KgStore, SourceGraph, SourceInfo
+from kg.store.remotelock import unlock
 
 __all__ = ["KgStore", "SourceGraph", "SourceInfo", "unlock"]

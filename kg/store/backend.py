@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 import pyoxigraph as ox
 
+from kg import vocab
 from kg.store.merge import MergeQueue
 from kg.store.nt import SpilledSink
 
@@ -162,3 +163,10 @@ class LocalBackend:
         """Let go of the handle now (a store on disk: RocksDB's lock goes with it), even while
         something (a traceback) still holds this object; nothing may use it after this."""
         vars(self).pop("store", None)
+
+
+def stored_base(backend: Backend) -> str | None:
+    """The base IRI a store records in its log graph (None for a new store)."""
+    for quad in backend.quads(None, ox.NamedNode(vocab.BASE_IRI), None, None):
+        return quad.object.value if not isinstance(quad.object, ox.Triple) else str(quad.object)
+    return None

@@ -29,10 +29,10 @@ from kg import sparql, vocab
 from kg.errors import DiskFullError, InputError, StoreError, StoreLockedError
 from kg.fsutil import out_of_space, reason
 from kg.iris import DEFAULT_BASE, Minter, check_base
-from kg.store.backend import Backend, GraphData, LocalBackend
+from kg.store.backend import Backend, GraphData, LocalBackend, stored_base
 from kg.store.location import Location, require_store
 from kg.store.lock import WriterLock
-from kg.store.merge import MERGE_PENDING, MERGED, STATE_QUERY, MergeQueue, unmerge_update
+from kg.store.merge import MERGE_PENDING, MERGED, MergeQueue, check_default_graph, holds_merge, unmerge_update
 from kg.store.remotelock import RemoteLock
 from kg.store.snapshot import Snapshot, acquire_current, publish
 
@@ -112,7 +112,7 @@ class KgStore:
         backend = RemoteBackend(location.remote)
         kg_store = None
         try:
-            minter = Minter(_stored_base(backend) or base or DEFAULT_BASE)
+            minter = Minter(stored_base(backend) or base or DEFAULT_BASE)
             lock = None
             if writable:
                 lock = RemoteLock(backend, _nn(minter.log_graph()), location.remote.label)
@@ -141,7 +141,7 @@ class KgStore:
             raise error(f"{path}: cannot open store ({str(exc).splitlines()[0]})") from None
         try:
             backend = LocalBackend(store)
-            kg_store = cls(backend, Location("disk", path), Minter(_stored_base(backend) or base or DEFAULT_BASE),
+            kg_store = cls(backend, Location("disk", path), Minter(stored_base(backend) or base or DEFAULT_BASE),
                            lock)
             with kg_store._out_of_space("opening it"):
                 kg_store._start_writing(base)
@@ -184,7 +184,7 @@ class KgStore:
             snapshot.release()
             raise StoreError(f"{path}: cannot open store ({str(exc).splitlines()[0]})") from None
         backend = LocalBackend(store)
-        opened = cls(backend, Location("disk", path), Minter(_stored_base(backend) or base or DEFAULT_BASE), None,
+        opened = cls(backend, Location("disk", path), Minter(stored_base(backend) or base or DEFAULT_BASE), None,
                      writable=False)
         opened._snapshot = snapshot
         opened.merged = holds_merge(store)
@@ -252,7 +252,7 @@ class KgStore:
             raise DiskFullError(f"{self.location}: the store ran out of space ({reason(exc)}) while {doing}") from None
 
     def _check_base(self, requested: str | None) -> None:
-        stored = _stored_base(self.backend)
+        stored = stored_base(self.backend)
         if stored is None:
             self.backend.add([ox.Quad(self.log_graph, _nn(vocab.BASE_IRI), ox.Literal(self.minter.base),
                                       self.log_graph)])
@@ -441,64 +441,6 @@ class KgStore:
         result = self.backend.query(query, prefixes=vocab.PREFIXES, **union)
         assert isinstance(result, ox.QuerySolutions)
         return result
-
-
-def unlock(location: Location, base: str | None = None) -> str:
-    """Remove a remote store's writer lock (its holder is gone); what was removed, as one line.
-
-    A folder's lock is released by the operating system when its process ends: nothing to remove.
-    """
-    if location.remote is None:
-        if location.path is None:
-            return "an in-memory store has no lock"
-        lock = WriterLock(location.path)
-        lock.acquire()  # raises StoreLockedError naming a live holder
-        lock.release()
-        return f"{location.path}: not locked (a folder's lock ends with its process)"
-    from kg.store.remote import RemoteBackend
-    from kg.store.remotelock import break_lock
-
-    backend = RemoteBackend(location.remote)
-    try:
-        minter = Minter(_stored_base(backend) or base or DEFAULT_BASE)
-        removed = break_lock(backend, _nn(minter.log_graph()))
-    finally:
-        backend.close()
-    return f"removed the lock of {'; '.join(removed)}" if removed else f"{location}: not locked"
-
-
-def check_default_graph(backend: Backend, where: str) -> None:
-    """A remote store's default graph must hold the merge, and queries must see it (not a union)."""
-    answer = backend.query(STATE_QUERY)
-    assert isinstance(answer, ox.QuerySolutions)
-    merged, leaked = _state(answer)
-    if leaked:
-        raise StoreError(f"{where}: the server answers queries over the union of its graphs (is it started "
-                         "with --union-default-graph?); kg keeps the merge of the sources in the default "
-                         "graph itself: serve the store without that option")
-    if not merged:
-        raise StoreError(f"{where}: written by an older kg, without the merged default graph; open it once "
-                         "for writing (kg build, ingest or retract) and kg adds it")
-
-
-def holds_merge(store: ox.Store) -> bool:
-    """Whether an embedded store's default graph holds the merge of its sources (kg.store.merge)."""
-    answer = store.query(STATE_QUERY)
-    assert isinstance(answer, ox.QuerySolutions)
-    return _state(answer)[0]
-
-
-def _state(answer: ox.QuerySolutions) -> tuple[bool, bool]:
-    """(the default graph holds the merge, log triples leak into the default graph)."""
-    for row in answer:
-        return row["merged"] is not None, row["leak"] is not None
-    return False, False
-
-
-def _stored_base(backend: Backend) -> str | None:
-    for quad in backend.quads(None, _nn(vocab.BASE_IRI), None, None):
-        return _text(quad.object)
-    return None
 
 
 def _text(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:

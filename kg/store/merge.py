@@ -32,11 +32,15 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Protocol, cast
+from typing import IO, TYPE_CHECKING, Protocol, cast
 
 import pyoxigraph as ox
 
 from kg import vocab
+from kg.errors import StoreError
+
+if TYPE_CHECKING:
+    from kg.store.backend import Backend
 
 MERGED = vocab.DEFAULT_GRAPH_HOLDS  # <log> kg:defaultGraphHolds kg:SourceMerge
 MERGE_PENDING = vocab.MERGE_PENDING
@@ -169,3 +173,31 @@ def rebuild_update(log: ox.NamedNode, staging_prefix: str) -> str:
 # log triples (then the server evaluates a union of its graphs, e.g. Oxigraph's --union-default-graph)?
 STATE_QUERY = (f"SELECT ?merged ?leak WHERE {{ OPTIONAL {{ GRAPH ?log {{ ?log <{MERGED}> ?merged }} }} "
                f"OPTIONAL {{ ?leaked <{vocab.BASE_IRI}> ?leak }} }} LIMIT 1")
+
+
+def check_default_graph(backend: Backend, where: str) -> None:
+    """A remote store's default graph must hold the merge, and queries must see it (not a union)."""
+    answer = backend.query(STATE_QUERY)
+    assert isinstance(answer, ox.QuerySolutions)
+    merged, leaked = _state(answer)
+    if leaked:
+        raise StoreError(f"{where}: the server answers queries over the union of its graphs (is it started "
+                         "with --union-default-graph?); kg keeps the merge of the sources in the default "
+                         "graph itself: serve the store without that option")
+    if not merged:
+        raise StoreError(f"{where}: written by an older kg, without the merged default graph; open it once "
+                         "for writing (kg build, ingest or retract) and kg adds it")
+
+
+def holds_merge(store: ox.Store) -> bool:
+    """Whether an embedded store's default graph holds the merge of its sources (kg.store.merge)."""
+    answer = store.query(STATE_QUERY)
+    assert isinstance(answer, ox.QuerySolutions)
+    return _state(answer)[0]
+
+
+def _state(answer: ox.QuerySolutions) -> tuple[bool, bool]:
+    """(the default graph holds the merge, log triples leak into the default graph)."""
+    for row in answer:
+        return row["merged"] is not None, row["leak"] is not None
+    return False, False

@@ -21,7 +21,10 @@ import pyoxigraph as ox
 
 from kg import processes, vocab
 from kg.errors import StoreLockedError
-from kg.store.backend import Backend
+from kg.iris import DEFAULT_BASE, Minter
+from kg.store.backend import Backend, stored_base
+from kg.store.location import Location
+from kg.store.lock import WriterLock
 
 _HOLDER = re.compile(r"^pid (\d+) on (\S+) ")
 
@@ -90,3 +93,26 @@ def _dead_here(holder: str) -> bool:
     if match is None or match.group(2) != socket.gethostname():
         return False
     return not processes.alive(int(match.group(1)))
+
+
+def unlock(location: Location, base: str | None = None) -> str:
+    """Remove a remote store's writer lock (its holder is gone); what was removed, as one line.
+
+    A folder's lock is released by the operating system when its process ends: nothing to remove.
+    """
+    if location.remote is None:
+        if location.path is None:
+            return "an in-memory store has no lock"
+        lock = WriterLock(location.path)
+        lock.acquire()  # raises StoreLockedError naming a live holder
+        lock.release()
+        return f"{location.path}: not locked (a folder's lock ends with its process)"
+    from kg.store.remote import RemoteBackend
+
+    backend = RemoteBackend(location.remote)
+    try:
+        minter = Minter(stored_base(backend) or base or DEFAULT_BASE)
+        removed = break_lock(backend, ox.NamedNode(minter.log_graph()))
+    finally:
+        backend.close()
+    return f"removed the lock of {'; '.join(removed)}" if removed else f"{location}: not locked"
